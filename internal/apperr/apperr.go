@@ -1,0 +1,91 @@
+// Package apperr defines the coded errors that services return and that the
+// web and API layers map to HTTP statuses in one table each.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for callers; it decides the HTTP status.
+type Code string
+
+const (
+	Invalid         Code = "invalid"         // bad input; Fields says which
+	NotFound        Code = "not_found"       // missing, or hidden from this actor
+	Forbidden       Code = "forbidden"       // authenticated but not allowed
+	Conflict        Code = "conflict"        // duplicate or stale state
+	Unauthenticated Code = "unauthenticated" // no or bad credentials
+	TooMany         Code = "too_many"        // rate limited
+	Internal        Code = "internal"        // a bug or an outage
+)
+
+// Error is the one error type services return to their callers.
+type Error struct {
+	Code    Code
+	Message string            // Chinese, safe to show to the user
+	Fields  map[string]string // per-field Chinese messages, for Invalid
+	Err     error             // wrapped cause, never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return string(e.Code) + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an Error with a code and a user-facing message.
+func New(code Code, msg string) *Error { return &Error{Code: code, Message: msg} }
+
+// Fields collects per-field validation messages; its Err method returns nil
+// when nothing was added, so a service can write `if err := f.Err(); err != nil`.
+type Fields map[string]string
+
+// Add records msg for field unless the field already has a message (the first
+// problem found is the one shown).
+func (f Fields) Add(field, msg string) {
+	if _, ok := f[field]; !ok {
+		f[field] = msg
+	}
+}
+
+// Check adds err's message for field when err is not nil.
+func (f Fields) Check(field string, err error) {
+	if err != nil {
+		f.Add(field, err.Error())
+	}
+}
+
+// Err returns an Invalid error carrying the fields, or nil.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: "提交的信息有误，请按提示修改", Fields: f}
+}
+
+// InvalidField is a shortcut for one bad field.
+func InvalidField(field, msg string) error {
+	return &Error{Code: Invalid, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// CodeOf returns the code of err, Internal for errors that are not *Error.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// As returns err as *Error, wrapping unknown errors as Internal.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: Internal, Message: "系统内部错误，请稍后再试", Err: err}
+}

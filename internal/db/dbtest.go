@@ -1,0 +1,91 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// PGEnv names the environment variable with a PostgreSQL DSN for tests.
+const PGEnv = "TAXHALL_TEST_PG"
+
+// ForEach runs fn as a subtest on a fresh migrated SQLite database and, when
+// TAXHALL_TEST_PG holds a DSN, on a fresh schema of that PostgreSQL database.
+// Each call gets its own database or schema, so tests may run in parallel.
+// Under CI (CI=true) a missing TAXHALL_TEST_PG fails the test rather than
+// skipping PostgreSQL silently.
+func ForEach(t *testing.T, fn func(t *testing.T, d *DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, NewTestSQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, NewTestPostgres(t))
+	})
+}
+
+// NewTestSQLite returns a migrated SQLite database in a temporary folder.
+func NewTestSQLite(t testing.TB) *DB {
+	t.Helper()
+	ctx := context.Background()
+	d, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// NewTestPostgres returns a migrated PostgreSQL database confined to a new
+// schema, dropped when the test ends. It skips when TAXHALL_TEST_PG is unset
+// outside CI.
+func NewTestPostgres(t testing.TB) *DB {
+	t.Helper()
+	dsn := os.Getenv(PGEnv)
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set under CI: PostgreSQL tests must run", PGEnv)
+		}
+		t.Skipf("%s not set", PGEnv)
+	}
+	ctx := context.Background()
+	admin, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	d, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.SetMaxOpenConns(4)
+	t.Cleanup(func() {
+		d.Close()
+		admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		admin.Close()
+	})
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
