@@ -64,7 +64,7 @@ func hashToken(token string) string {
 // may leave username empty: their own (administrator) user is meant.
 func (s *Service) LoginTaxpayer(ctx context.Context, code, username, password string, via Via, userAgent string) (*Session, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	username = strings.TrimSpace(username)
+	username = strings.ToLower(strings.TrimSpace(username))
 	f := apperr.Fields{}
 	if code == "" {
 		f.Add("code", "请填写纳税人识别号（统一社会信用代码或身份证号码）")

@@ -1,0 +1,209 @@
+package taxpayer
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/audit"
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+	"taxhall/internal/divisions"
+	"taxhall/internal/ids"
+	"taxhall/internal/industry"
+	"taxhall/internal/money"
+	"taxhall/internal/org"
+)
+
+// EnterpriseInput is the online registration form of an enterprise and its
+// first (administrator) user. Capital is typed in yuan and kept in fen.
+type EnterpriseInput struct {
+	Code               string
+	Name               string
+	LegalRepName       string
+	LegalRepID         string
+	DivisionCode       string
+	Address            string
+	IndustryCode       string
+	RegisteredCapital  string
+	AccountingStandard string
+	Phone              string
+	Email              string
+
+	User UserInput
+}
+
+// IndividualInput registers a natural person by resident ID.
+type IndividualInput struct {
+	ResidentID      string
+	Name            string
+	Phone           string
+	DivisionCode    string // where they habitually live: picks the competent bureau
+	Password        string
+	PasswordConfirm string
+}
+
+// Registered is the result of a registration.
+type Registered struct {
+	Taxpayer *Taxpayer
+	Username string
+}
+
+// RegisterEnterprise records a new enterprise in the competent bureau of its
+// address's district and creates its administrator user.
+func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*Registered, error) {
+	f := apperr.Fields{}
+	in.Code = ids.NormalizeUSCC(in.Code)
+	in.Name = strings.TrimSpace(in.Name)
+	in.LegalRepName = strings.TrimSpace(in.LegalRepName)
+	in.LegalRepID = ids.NormalizeResidentID(in.LegalRepID)
+	in.Address = strings.TrimSpace(in.Address)
+	in.Phone = strings.TrimSpace(in.Phone)
+	in.Email = strings.TrimSpace(in.Email)
+	now := s.Now()
+
+	if in.Code == "" {
+		f.Add("code", "请填写统一社会信用代码")
+	} else {
+		f.Check("code", ids.ValidateUSCC(in.Code))
+	}
+	if n := len([]rune(in.Name)); n < 2 || n > 100 {
+		f.Add("name", "请填写纳税人名称（2至100个字）")
+	}
+	if n := len([]rune(in.LegalRepName)); n < 2 || n > 50 {
+		f.Add("legal_rep_name", "请填写法定代表人姓名")
+	}
+	if in.LegalRepID == "" {
+		f.Add("legal_rep_id", "请填写法定代表人身份证号码")
+	} else {
+		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
+	}
+	s.checkAddress(ctx, f, in.DivisionCode, in.Address)
+	if _, ok := industry.Lookup(in.IndustryCode); !ok {
+		f.Add("industry_code", "请选择所属行业")
+	}
+	capital, err := money.ParseYuan(in.RegisteredCapital)
+	if in.RegisteredCapital == "" {
+		f.Add("registered_capital", "请填写注册资本（元）")
+	} else if err != nil {
+		f.Add("registered_capital", err.Error())
+	}
+	if auth.NameOf(AccountingStandards, in.AccountingStandard) == in.AccountingStandard {
+		f.Add("accounting_standard", "请选择适用的会计制度")
+	}
+	if in.Phone == "" {
+		f.Add("phone", "请填写联系电话")
+	} else {
+		f.Check("phone", ids.ValidatePhone(in.Phone))
+	}
+	if in.Email == "" {
+		f.Add("email", "请填写电子邮箱")
+	} else {
+		f.Check("email", ids.ValidateEmail(in.Email))
+	}
+	checkUser(&in.User, f, "user_", in.Code)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	t := &Taxpayer{Kind: Enterprise, Code: in.Code, Name: in.Name, LegalRepName: in.LegalRepName, LegalRepID: in.LegalRepID,
+		DivisionCode: in.DivisionCode, Address: in.Address, IndustryCode: in.IndustryCode, RegisteredCapitalFen: capital,
+		AccountingStandard: in.AccountingStandard, Phone: in.Phone, Email: in.Email, Status: StatusPending}
+	u := in.User
+	u.Admin = true
+	return s.register(ctx, t, u, "code", "该统一社会信用代码已经登记，请直接登录；如忘记密码请联系主管税务机关")
+}
+
+// RegisterIndividual records a natural person; their single user logs in
+// with the resident ID and password alone.
+func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*Registered, error) {
+	f := apperr.Fields{}
+	in.ResidentID = ids.NormalizeResidentID(in.ResidentID)
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = strings.TrimSpace(in.Phone)
+	if in.ResidentID == "" {
+		f.Add("resident_id", "请填写居民身份证号码")
+	} else {
+		f.Check("resident_id", ids.ValidateResidentID(in.ResidentID, s.Now()))
+	}
+	if n := len([]rune(in.Name)); n < 2 || n > 50 {
+		f.Add("name", "请填写与身份证一致的姓名")
+	}
+	if in.Phone == "" {
+		f.Add("phone", "请填写手机号码")
+	} else {
+		f.Check("phone", ids.ValidateMobile(in.Phone))
+	}
+	s.checkAddress(ctx, f, in.DivisionCode, "-")
+	if in.Password != in.PasswordConfirm {
+		f.Add("password_confirm", "两次输入的密码不一致")
+	}
+	f.Check("password", auth.CheckPasswordStrength(in.Password, in.ResidentID, in.Phone))
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	t := &Taxpayer{Kind: Individual, Code: in.ResidentID, Name: in.Name, DivisionCode: in.DivisionCode, Phone: in.Phone, Status: StatusPending}
+	u := UserInput{Username: SelfUsername, Name: in.Name, Phone: in.Phone, Role: auth.TPLegalRep, Admin: true, Password: in.Password}
+	return s.register(ctx, t, u, "resident_id", "该身份证号码已经注册，请直接登录")
+}
+
+// SelfUsername is the username of an individual taxpayer's only user.
+const SelfUsername = "self"
+
+func (s *Service) checkAddress(ctx context.Context, f apperr.Fields, division, address string) {
+	if _, ok := divisions.Area(division); !ok {
+		f.Add("division_code", "请选择所在区县")
+		return
+	}
+	b, err := org.CompetentBureau(ctx, s.DB, division)
+	if err != nil || b == nil {
+		f.Add("division_code", "本办税服务厅暂不受理该地区的登记，请到所在地电子税务局办理")
+	}
+	if n := len([]rune(address)); n < 4 || n > 200 {
+		f.Add("address", "请填写详细地址（街道、门牌号）")
+	}
+}
+
+func (s *Service) register(ctx context.Context, t *Taxpayer, u UserInput, codeField, dupMsg string) (*Registered, error) {
+	now := s.Now()
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		bureau, err := org.CompetentBureau(ctx, tx, t.DivisionCode)
+		if err != nil {
+			return err
+		}
+		if bureau == nil {
+			return apperr.InvalidField("division_code", "本办税服务厅暂不受理该地区的登记")
+		}
+		t.BureauID, t.BureauName = bureau.ID, bureau.Name
+		if err := InsertTaxpayer(ctx, tx, now, t); err != nil {
+			if db.IsUniqueViolation(err) {
+				return apperr.InvalidField(codeField, dupMsg)
+			}
+			return err
+		}
+		uid, err := insertUser(ctx, tx, now, t.ID, u, auth.HashPassword(u.Password))
+		if err != nil {
+			return err
+		}
+		ctx := auth.WithActor(ctx, &auth.Actor{Kind: auth.Taxpayer, UserID: uid})
+		return audit.Record(ctx, tx, now, "taxpayer.register", "taxpayer", t.ID, t.Code+" "+t.Name+" → "+bureau.Name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Registered{Taxpayer: t, Username: u.Username}, nil
+}
+
+// InsertTaxpayer writes t (BureauID set) and fills its ID. Seeding uses it
+// directly; the services validate first.
+func InsertTaxpayer(ctx context.Context, q db.Querier, now time.Time, t *Taxpayer) error {
+	if t.RegisteredAt.IsZero() {
+		t.RegisteredAt = now
+	}
+	return q.QueryRowContext(ctx, `INSERT INTO taxpayers (kind, code, name, legal_rep_name, legal_rep_id, division_code, address,
+		industry_code, registered_capital_fen, accounting_standard, phone, email, bureau_id, status, registered_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		t.Kind, t.Code, t.Name, t.LegalRepName, t.LegalRepID, t.DivisionCode, t.Address, t.IndustryCode, t.RegisteredCapitalFen,
+		t.AccountingStandard, t.Phone, t.Email, t.BureauID, t.Status, db.TS(t.RegisteredAt), db.TS(now)).Scan(&t.ID)
+}

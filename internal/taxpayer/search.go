@@ -1,0 +1,86 @@
+package taxpayer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+)
+
+// Filter narrows the staff's taxpayer list.
+type Filter struct {
+	Query    string // part of the code or name
+	Status   string
+	Kind     string
+	Page     int // from 1
+	PageSize int
+}
+
+// Page is one page of a search.
+type Page struct {
+	Items    []*Taxpayer `json:"items"`
+	Total    int         `json:"total"`
+	Page     int         `json:"page"`
+	PageSize int         `json:"page_size"`
+}
+
+// Pages is the number of pages.
+func (p *Page) Pages() int {
+	if p.PageSize == 0 {
+		return 0
+	}
+	return (p.Total + p.PageSize - 1) / p.PageSize
+}
+
+// Search lists the taxpayers whose competent bureau lies in the staff
+// member's org subtree, newest first.
+func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
+	a, err := auth.RequireStaff(ctx, staffViewRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if f.PageSize <= 0 || f.PageSize > 100 {
+		f.PageSize = 20
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	where := ` WHERE o.path LIKE $1`
+	args := []any{a.OrgPath + "%"}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		n := arg(db.Like(q))
+		m := arg(db.Like(strings.ToUpper(q)))
+		where += ` AND (t.name LIKE ` + n + ` ESCAPE '\' OR t.code LIKE ` + m + ` ESCAPE '\')`
+	}
+	if f.Status != "" {
+		where += ` AND t.status = ` + arg(f.Status)
+	}
+	if f.Kind != "" {
+		where += ` AND t.kind = ` + arg(f.Kind)
+	}
+	p := &Page{Page: f.Page, PageSize: f.PageSize}
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*)`+taxpayerFrom+where, args...).Scan(&p.Total); err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + taxpayerCols + taxpayerFrom + where +
+		fmt.Sprintf(` ORDER BY t.registered_at DESC, t.id DESC LIMIT %d OFFSET %d`, f.PageSize, (f.Page-1)*f.PageSize)
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTaxpayer(rows)
+		if err != nil {
+			return nil, err
+		}
+		p.Items = append(p.Items, t)
+	}
+	return p, rows.Err()
+}

@@ -1,0 +1,250 @@
+package taxpayer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/audit"
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+)
+
+// TaxType is a tax or fee a taxpayer can be identified for, with the filing
+// periods allowed for it and whether natural persons can have it.
+type TaxType struct {
+	Code        string
+	Name        string
+	Periods     []string
+	Enterprises bool
+	Individuals bool
+}
+
+// Filing periods.
+const (
+	Monthly   = "month"
+	Quarterly = "quarter"
+	Annual    = "year"
+)
+
+// Periods names the filing periods.
+var Periods = []auth.Label{{Code: Monthly, Name: "按月"}, {Code: Quarterly, Name: "按季"}, {Code: Annual, Name: "按年"}}
+
+// TaxTypes lists what tax-type identification may record. Periods follow
+// the usual practice: VAT small-scale monthly or quarterly (增值税暂行条例
+// 实施细则 art. 39), CIT prepaid monthly or quarterly, IIT withholding and
+// social insurance monthly, property and land use tax by the province's
+// choice of month, quarter or year.
+var TaxTypes = []TaxType{
+	{"vat_small", "增值税（小规模纳税人）", []string{Monthly, Quarterly}, true, true},
+	{"vat_general", "增值税（一般纳税人）", []string{Monthly, Quarterly}, true, false},
+	{"consumption", "消费税", []string{Monthly, Quarterly}, true, false},
+	{"cit", "企业所得税", []string{Monthly, Quarterly}, true, false},
+	{"iit_withholding", "个人所得税（代扣代缴）", []string{Monthly}, true, false},
+	{"property", "房产税", []string{Monthly, Quarterly, Annual}, true, true},
+	{"land_use", "城镇土地使用税", []string{Monthly, Quarterly, Annual}, true, true},
+	{"surcharges", "附加税费（城建税、教育费附加、地方教育附加）", []string{Monthly, Quarterly}, true, true},
+	{"social_insurance", "社会保险费", []string{Monthly}, true, true},
+}
+
+// LookupTaxType finds a tax type by code.
+func LookupTaxType(code string) (TaxType, bool) {
+	for _, t := range TaxTypes {
+		if t.Code == code {
+			return t, true
+		}
+	}
+	return TaxType{}, false
+}
+
+// exclusive groups tax types that cannot be in force at the same time.
+var exclusive = map[string]string{"vat_small": "vat", "vat_general": "vat"}
+
+// Identification says that a taxpayer files a tax with a period from a date.
+type Identification struct {
+	ID        int64     `json:"id"`
+	TaxType   string    `json:"tax_type"`
+	Period    string    `json:"period"`
+	StartDate string    `json:"start_date"`
+	EndDate   string    `json:"end_date,omitempty"` // "" while in force
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TaxTypeName is the Chinese name of the tax type.
+func (i *Identification) TaxTypeName() string {
+	t, _ := LookupTaxType(i.TaxType)
+	return t.Name
+}
+
+// PeriodName is the Chinese name of the period.
+func (i *Identification) PeriodName() string { return auth.NameOf(Periods, i.Period) }
+
+// InForce reports whether the identification applies on day (YYYY-MM-DD).
+func (i *Identification) InForce(day string) bool {
+	return i.StartDate <= day && (i.EndDate == "" || day <= i.EndDate)
+}
+
+// identifyRoles may record tax-type identification.
+var identifyRoles = []string{auth.RoleWindowClerk, auth.RoleReviewer}
+
+// Identifications lists a taxpayer's identifications, for staff who may see
+// the taxpayer or for the taxpayer's own users.
+func (s *Service) Identifications(ctx context.Context, taxpayerID int64) ([]*Identification, error) {
+	if _, err := s.Get(ctx, taxpayerID); err != nil {
+		return nil, err
+	}
+	return listIdentifications(ctx, s.DB, taxpayerID)
+}
+
+func listIdentifications(ctx context.Context, q db.Querier, taxpayerID int64) ([]*Identification, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.id, i.tax_type, i.period, i.start_date, i.end_date, s.name, i.created_at
+		FROM tax_identifications i JOIN staff s ON s.id = i.created_by WHERE i.taxpayer_id = $1 ORDER BY i.start_date, i.id`, taxpayerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Identification
+	for rows.Next() {
+		var i Identification
+		var created string
+		if err := rows.Scan(&i.ID, &i.TaxType, &i.Period, &i.StartDate, &i.EndDate, &i.CreatedBy, &created); err != nil {
+			return nil, err
+		}
+		i.CreatedAt = db.ParseTS(created)
+		out = append(out, &i)
+	}
+	return out, rows.Err()
+}
+
+// IdentifyInput is one line of tax-type identification.
+type IdentifyInput struct {
+	TaxType   string
+	Period    string
+	StartDate string
+}
+
+// Identify records that the taxpayer files TaxType by Period from
+// StartDate. The clerk's bureau must be competent for the taxpayer. A tax
+// already in force on or after that date must be ended first; VAT
+// small-scale and general cannot overlap. A pending taxpayer becomes active.
+func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInput) (*Identification, error) {
+	a, err := auth.RequireStaff(ctx, identifyRoles...)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.Get(ctx, taxpayerID)
+	if err != nil {
+		return nil, err
+	}
+	f := apperr.Fields{}
+	tt, ok := LookupTaxType(in.TaxType)
+	switch {
+	case !ok:
+		f.Add("tax_type", "请选择税（费）种")
+	case t.Kind == Individual && !tt.Individuals, t.Kind == Enterprise && !tt.Enterprises:
+		f.Add("tax_type", t.KindName()+"不适用"+tt.Name)
+	}
+	if ok && !slices.Contains(tt.Periods, in.Period) {
+		var names []string
+		for _, p := range tt.Periods {
+			names = append(names, auth.NameOf(Periods, p))
+		}
+		f.Add("period", tt.Name+"的申报期限只能是"+strings.Join(names, "或"))
+	}
+	start, err := time.Parse(db.DateLayout, strings.TrimSpace(in.StartDate))
+	regDay := t.RegisteredAt.In(s.Now().Location()).Format(db.DateLayout)
+	switch {
+	case err != nil:
+		f.Add("start_date", "请填写有效期起（格式 2026-01-01）")
+	case start.Format(db.DateLayout) < regDay:
+		f.Add("start_date", "有效期起不能早于登记日期 "+regDay)
+	case start.After(s.Now().AddDate(1, 0, 0)):
+		f.Add("start_date", "有效期起不能晚于一年以后")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	in.StartDate = start.Format(db.DateLayout)
+	now := s.Now()
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		existing, err := listIdentifications(ctx, tx, taxpayerID)
+		if err != nil {
+			return err
+		}
+		for _, e := range existing {
+			same := e.TaxType == in.TaxType || (exclusive[e.TaxType] != "" && exclusive[e.TaxType] == exclusive[in.TaxType])
+			if same && (e.EndDate == "" || e.EndDate >= in.StartDate) {
+				return apperr.InvalidField("tax_type", "该纳税人已有"+e.TaxTypeName()+"认定（自 "+e.StartDate+" 起），请先终止原认定再重新认定")
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO tax_identifications (taxpayer_id, tax_type, period, start_date, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID, db.TS(now)).Scan(&id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE taxpayers SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
+			StatusActive, db.TS(now), taxpayerID, StatusPending); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, "tax_identification.create", "taxpayer", taxpayerID,
+			tt.Name+" "+auth.NameOf(Periods, in.Period)+" 自 "+in.StartDate)
+	})
+	if err != nil {
+		return nil, err
+	}
+	list, err := listIdentifications(ctx, s.DB, taxpayerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range list {
+		if i.ID == id {
+			return i, nil
+		}
+	}
+	return nil, errors.New("identification vanished")
+}
+
+// EndIdentification ends an identification in force on endDate (inclusive),
+// for example when a small-scale taxpayer becomes a general taxpayer.
+func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, endDate string) error {
+	a, err := auth.RequireStaff(ctx, identifyRoles...)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Get(ctx, taxpayerID); err != nil {
+		return err
+	}
+	end, err := time.Parse(db.DateLayout, strings.TrimSpace(endDate))
+	if err != nil {
+		return apperr.InvalidField("end_date", "请填写有效期止（格式 2026-12-31）")
+	}
+	endDate = end.Format(db.DateLayout)
+	now := s.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		list, err := listIdentifications(ctx, tx, taxpayerID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(list, func(i *Identification) bool { return i.ID == id })
+		if i < 0 {
+			return apperr.New(apperr.NotFound, "税种认定不存在")
+		}
+		e := list[i]
+		if e.EndDate != "" {
+			return apperr.InvalidField("end_date", "该认定已于 "+e.EndDate+" 终止")
+		}
+		if endDate < e.StartDate {
+			return apperr.InvalidField("end_date", "有效期止不能早于有效期起 "+e.StartDate)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tax_identifications SET end_date = $1, ended_by = $2, ended_at = $3 WHERE id = $4`,
+			endDate, a.UserID, db.TS(now), id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, "tax_identification.end", "taxpayer", taxpayerID, e.TaxTypeName()+" 止于 "+endDate)
+	})
+}
