@@ -302,3 +302,6 @@ func RootName(ctx context.Context, q db.Querier) (string, error) {
 	}
 	return name, err
 }
+
+// LevelName is the Chinese name of the org's level.
+func (o *Org) LevelName() string { return LevelName(o.Level) }

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/auth"
+	"taxhall/internal/taxpayer"
+)
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(apperr.NotFound, "页面不存在")
+	}
+	return id, nil
+}
+
+func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.Taxpayers.Mine(r.Context())
+	if err != nil {
+		return err
+	}
+	idents, err := s.Taxpayers.Identifications(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, "hall.html", &Page{Title: "我的办税", Data: map[string]any{"T": t, "Idents": idents}})
+}
+
+func (s *Server) hallUsers(w http.ResponseWriter, r *http.Request) error {
+	users, err := s.Taxpayers.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.ok(w, r, "hall_users.html", &Page{Title: "办税人员管理", Data: users})
+}
+
+func (s *Server) userFormData() map[string]any {
+	return map[string]any{"Roles": labelOptions(auth.TaxpayerRoles)}
+}
+
+func (s *Server) hallUserNew(w http.ResponseWriter, r *http.Request) error {
+	if a := auth.ActorFrom(r.Context()); a == nil {
+		return apperr.New(apperr.Unauthenticated, "请先登录")
+	} else if !a.Admin || a.TaxpayerKind != taxpayer.Enterprise {
+		return apperr.New(apperr.Forbidden, "只有本单位的管理员可以添加办税人员")
+	}
+	p := &Page{Title: "添加办税人员", Data: s.userFormData()}
+	p.Form = map[string][]string{"role": {auth.TPClerk}}
+	return s.ok(w, r, "hall_user_new.html", p)
+}
+
+func (s *Server) hallUserCreate(w http.ResponseWriter, r *http.Request) error {
+	r.ParseForm()
+	f := r.PostForm
+	u, err := s.Taxpayers.AddUser(r.Context(), taxpayer.UserInput{Username: f.Get("username"), Name: f.Get("name"), Phone: f.Get("phone"),
+		Role: f.Get("role"), Admin: f.Get("admin") == "1", Password: f.Get("password"), PasswordConfirm: f.Get("password_confirm")})
+	if err != nil {
+		clearPasswords(r.PostForm)
+		return s.formError(w, r, err, "hall_user_new.html", &Page{Title: "添加办税人员", Data: s.userFormData()})
+	}
+	return s.redirect(w, r, "/hall/users", "已添加办税人员 "+u.Name+"（用户名 "+u.Username+"）")
+}
+
+func (s *Server) hallUserEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.Taxpayers.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	form := map[string][]string{"name": {u.Name}, "phone": {u.Phone}, "role": {u.Role}}
+	if u.Admin {
+		form["admin"] = []string{"1"}
+	}
+	if u.Active {
+		form["active"] = []string{"1"}
+	}
+	data := s.userFormData()
+	data["User"] = u
+	return s.ok(w, r, "hall_user_edit.html", &Page{Title: "办税人员：" + u.Name, Form: form, Data: data})
+}
+
+func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.ParseForm()
+	f := r.PostForm
+	u, err := s.Taxpayers.UpdateUser(r.Context(), id, taxpayer.UserInput{Name: f.Get("name"), Phone: f.Get("phone"), Role: f.Get("role"),
+		Admin: f.Get("admin") == "1"}, f.Get("active") == "1")
+	if err != nil {
+		old, gerr := s.Taxpayers.User(r.Context(), id)
+		if gerr != nil {
+			return gerr
+		}
+		data := s.userFormData()
+		data["User"] = old
+		return s.formError(w, r, err, "hall_user_edit.html", &Page{Title: "办税人员：" + old.Name, Data: data})
+	}
+	return s.redirect(w, r, "/hall/users", "已保存 "+u.Name+" 的信息")
+}
+
+func (s *Server) hallUserPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.ParseForm()
+	if err := s.Taxpayers.ResetUserPassword(r.Context(), id, r.PostForm.Get("password"), r.PostForm.Get("password_confirm")); err != nil {
+		u, gerr := s.Taxpayers.User(r.Context(), id)
+		if gerr != nil {
+			return gerr
+		}
+		form := map[string][]string{"name": {u.Name}, "phone": {u.Phone}, "role": {u.Role}}
+		if u.Admin {
+			form["admin"] = []string{"1"}
+		}
+		if u.Active {
+			form["active"] = []string{"1"}
+		}
+		fields, ok := invalid(err)
+		if !ok {
+			return err
+		}
+		data := s.userFormData()
+		data["User"] = u
+		s.render(w, r, http.StatusUnprocessableEntity, "hall_user_edit.html", &Page{Title: "办税人员：" + u.Name, Form: form, Errors: fields, Data: data})
+		return nil
+	}
+	return s.redirect(w, r, "/hall/users", "密码已重置，该用户需使用新密码重新登录")
+}

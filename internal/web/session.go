@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// cookieName uses the __Host- prefix over TLS: the browser then refuses the
+// cookie unless it is Secure, host-only and for path "/".
+func cookieName(secure bool) string {
+	if secure {
+		return "__Host-taxhall_session"
+	}
+	return "taxhall_session"
+}
+
+func (s *Server) secure(r *http.Request) bool { return s.SecureCookies || r.TLS != nil }
+
+// setSession stores the token in a browser-session cookie (no Expires): the
+// server decides expiry (idle and absolute), and closing the browser ends it.
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: cookieName(s.secure(r)), Value: token, Path: "/",
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: cookieName(s.secure(r)), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// flash sets a one-time message shown on the next page.
+func (s *Server) flash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: "taxhall_flash", Value: url.QueryEscape(msg), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie("taxhall_flash")
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: "taxhall_flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
+	msg, _ := url.QueryUnescape(c.Value)
+	return msg
+}
+
+// redirect sends the browser on with a flash message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string) error {
+	if msg != "" {
+		s.flash(w, r, msg)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	return next
+}

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+	"taxhall/internal/demo"
+	"taxhall/internal/ids"
+	"taxhall/internal/org"
+	"taxhall/internal/taxpayer"
+)
+
+var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
+
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// site starts the web routes over a seeded database.
+func site(t *testing.T, d *db.DB) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, d, demo.Options{Enterprises: 12, Individuals: 6, Now: now.Add(-time.Hour), PasswordHash: demoHash()}); err != nil {
+		t.Fatal(err)
+	}
+	clock := func() time.Time { return now }
+	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	srv.Register(mux)
+	mux.Handle("/", srv.NotFound())
+	ts := httptest.NewServer(http.NewCrossOriginProtection().Handler(mux))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, ts *httptest.Server) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: ts.URL, c: &http.Client{Jar: jar}}
+}
+
+func (b *browser) do(req *http.Request) (int, string) {
+	b.t.Helper()
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func (b *browser) get(path string) (int, string) {
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) (int, string) {
+	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+func (b *browser) expect(status int, body string, want int, contains ...string) {
+	b.t.Helper()
+	if status != want {
+		b.t.Errorf("status %d, want %d; body: %.600s", status, want, stripTags(body))
+	}
+	for _, c := range contains {
+		if !strings.Contains(body, c) {
+			b.t.Errorf("body lacks %q: %.800s", c, stripTags(body))
+		}
+	}
+}
+
+func stripTags(s string) string {
+	var out strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			out.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(out.String()), " ")
+}
+
+func TestPublicPages(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	s, body := b.get("/")
+	b.expect(s, body, 200, "网上办税服务厅", "国家税务总局福建省税务局", "新办企业登记", `action="/search"`, `lang="zh-CN"`)
+	s, body = b.get("/search?q=" + url.QueryEscape("税种认定"))
+	b.expect(s, body, 200, "纳税人管理", "我的税务信息")
+	s, body = b.get("/nowhere")
+	b.expect(s, body, 404, "页面不存在")
+	// Every link on the home page leads somewhere that works (possibly a login).
+	_, body = b.get("/")
+	for _, part := range strings.Split(body, `href="`)[1:] {
+		link := part[:strings.IndexByte(part, '"')]
+		if !strings.HasPrefix(link, "/") {
+			continue
+		}
+		if s, _ := b.get(link); s != 200 {
+			t.Errorf("home page link %s: status %d", link, s)
+		}
+	}
+	// Pages for logged-in users redirect to the right login.
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(ts.URL + "/staff/taxpayers")
+	if err != nil || res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/staff/login?next=") {
+		t.Errorf("anonymous staff page: %v %v", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
+	db.ForEach(t, func(t *testing.T, d *db.DB) {
+		ts := site(t, d)
+		b := newBrowser(t, ts)
+		r := rand.New(rand.NewPCG(7, 7))
+		code := ids.GenerateUSCC(r, "350206")
+		form := url.Values{
+			"code": {code[:17] + wrongCheck(code)}, "name": {"厦门测试湖里贸易有限公司"}, "legal_rep_name": {"王五"},
+			"legal_rep_id": {ids.GenerateResidentID(r, "350206", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), true)},
+			"division_code": {"350206"}, "address": {"湖里大道88号"}, "industry_code": {"51"}, "registered_capital": {"1,000,000.50"},
+			"accounting_standard": {"sbas"}, "phone": {"0592-5551234"}, "email": {"boss@example.com"},
+			"user_username": {"wangwu"}, "user_name": {"王五"}, "user_phone": {"13800001111"}, "user_role": {"legal_rep"},
+			"user_password": {"short"}, "user_password_confirm": {"short"},
+		}
+		s, body := b.post("/register/enterprise", form)
+		b.expect(s, body, 422, "统一社会信用代码校验位不正确", "密码至少需要10位", `value="厦门测试湖里贸易有限公司"`, `value="湖里大道88号"`)
+		if strings.Contains(body, `value="short"`) {
+			t.Error("password echoed back")
+		}
+		form.Set("code", code)
+		form.Set("user_password", "Huli#Trade2026")
+		form.Set("user_password_confirm", "Huli#Trade2026")
+		s, body = b.post("/register/enterprise", form)
+		b.expect(s, body, 200, "登记成功", code, "国家税务总局厦门市湖里区税务局")
+		s, body = b.post("/register/enterprise", form)
+		b.expect(s, body, 422, "已经登记")
+
+		// The admin logs in and adds a finance officer who can then log in.
+		s, body = b.post("/login", url.Values{"code": {strings.ToLower(code)}, "username": {"WangWu"}, "password": {"Huli#Trade2026"}})
+		b.expect(s, body, 200, "厦门测试湖里贸易有限公司", "新办待认定", "尚未为您办理")
+		s, body = b.post("/hall/users", url.Values{"username": {"caiwu"}, "name": {"李会计"}, "phone": {"13900002222"}, "role": {"finance"},
+			"password": {"Ledger#Pass2026"}, "password_confirm": {"Ledger#Pass2026"}})
+		b.expect(s, body, 200, "已添加办税人员 李会计", "财务负责人")
+		s, body = b.post("/hall/users", url.Values{"username": {"caiwu"}, "name": {"李会计"}, "phone": {"13900002222"}, "role": {"finance"},
+			"password": {"Ledger#Pass2026"}, "password_confirm": {"Ledger#Pass2026"}})
+		b.expect(s, body, 422, "该用户名已被本单位其他用户使用")
+		fin := newBrowser(t, ts)
+		s, body = fin.post("/login", url.Values{"code": {code}, "username": {"caiwu"}, "password": {"Ledger#Pass2026"}})
+		b.expect(s, body, 200, "李会计")
+		s, body = fin.get("/hall/users/new")
+		b.expect(s, body, 403, "管理员")
+
+		// The Huli clerk finds it and identifies VAT; the Siming clerk cannot see it.
+		clerk := newBrowser(t, ts)
+		s, body = clerk.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
+		b.expect(s, body, 200, "工作台")
+		s, body = clerk.get("/staff/taxpayers?q=" + url.QueryEscape("湖里贸易"))
+		b.expect(s, body, 200, code, "共 1 户")
+		id := between(body, `/staff/taxpayers/`, `"`)
+		s, body = clerk.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"vat_small"}, "period": {"year"}, "start_date": {"2026-11-23"}})
+		b.expect(s, body, 422, "申报期限只能是按月或按季")
+		s, body = clerk.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"vat_small"}, "period": {"quarter"}, "start_date": {"2026-11-23"}})
+		b.expect(s, body, 200, "已认定：增值税（小规模纳税人）", "按季")
+		s, body = clerk.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"vat_general"}, "period": {"month"}, "start_date": {"2026-12-01"}})
+		b.expect(s, body, 422, "请先终止原认定")
+
+		other := newBrowser(t, ts)
+		other.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {demo.Password}})
+		s, body = other.get("/staff/taxpayers/" + id)
+		b.expect(s, body, 404)
+		s, body = other.get("/staff/taxpayers?q=" + code)
+		b.expect(s, body, 200, "共 0 户")
+		s, body = other.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"cit"}, "period": {"quarter"}, "start_date": {"2026-11-23"}})
+		b.expect(s, body, 404)
+
+		// The taxpayer now sees the identification and an active status.
+		s, body = b.get("/hall")
+		b.expect(s, body, 200, "增值税（小规模纳税人）", "正常")
+	})
+}
+
+func TestLoginThrottleAndLogout(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	for range 5 {
+		s, body := b.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {"wrong"}})
+		b.expect(s, body, 401, "账号或密码不正确", `value="35020301"`)
+	}
+	s, body := b.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {demo.Password}})
+	b.expect(s, body, 429, "15分钟后再试")
+
+	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
+	b.expect(s, body, 200, "工作台")
+	s, body = b.post("/logout", nil)
+	b.expect(s, body, 200, "您已安全退出")
+	s, body = b.get("/staff")
+	b.expect(s, body, 200, "税务人员登录")
+}
+
+func TestCrossOriginPostRejected(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	req, _ := http.NewRequest("POST", ts.URL+"/staff/login", strings.NewReader("staff_no=35020601&password="+url.QueryEscape(demo.Password)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d", res.StatusCode)
+	}
+}
+
+func TestAdminManagesOrgsAndStaff(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	city := newBrowser(t, ts)
+	s, body := city.post("/staff/login", url.Values{"staff_no": {"35020001"}, "password": {demo.Password}})
+	city.expect(s, body, 200, "税务机关设置")
+	s, body = city.get("/staff/orgs")
+	city.expect(s, body, 200, "国家税务总局厦门市思明区税务局")
+	if strings.Contains(body, "福州") {
+		t.Error("Xiamen admin sees Fuzhou bureaus")
+	}
+	s, body = city.get("/staff/staff")
+	city.expect(s, body, 200, "35020301")
+	id := between(body, `/staff/staff/`, `"`)
+	s, body = city.get("/staff/staff/" + id)
+	city.expect(s, body, 200, "窗口受理人员")
+	s, body = city.post("/staff/staff", url.Values{"staff_no": {"35020399"}, "org_id": {"x"}, "name": {""}, "password": {"weak"}})
+	city.expect(s, body, 422, "请填写姓名", "请至少选择一个岗位角色", "密码至少需要10位")
+	clerk := newBrowser(t, ts)
+	clerk.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {demo.Password}})
+	s, body = clerk.get("/staff/orgs")
+	clerk.expect(s, body, 403, "没有此项权限")
+}
+
+func wrongCheck(code string) string {
+	if code[17] == '0' {
+		return "1"
+	}
+	return "0"
+}
+
+func between(s, start, end string) string {
+	i := strings.Index(s, start)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(start):]
+	return s[:strings.Index(s, end)]
+}
