@@ -80,7 +80,10 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*
 	} else {
 		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
 	}
-	s.checkAddress(ctx, f, in.DivisionCode, in.Address)
+	s.checkDivision(ctx, f, in.DivisionCode)
+	if n := len([]rune(in.Address)); n < 4 || n > 200 {
+		f.Add("address", "请填写详细地址（街道、门牌号）")
+	}
 	if _, ok := industry.Lookup(in.IndustryCode); !ok {
 		f.Add("industry_code", "请选择所属行业")
 	}
@@ -135,7 +138,7 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 	} else {
 		f.Check("phone", ids.ValidateMobile(in.Phone))
 	}
-	s.checkAddress(ctx, f, in.DivisionCode, "-")
+	s.checkDivision(ctx, f, in.DivisionCode)
 	if in.Password != in.PasswordConfirm {
 		f.Add("password_confirm", "两次输入的密码不一致")
 	}
@@ -151,7 +154,8 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 // SelfUsername is the username of an individual taxpayer's only user.
 const SelfUsername = "self"
 
-func (s *Service) checkAddress(ctx context.Context, f apperr.Fields, division, address string) {
+// checkDivision requires a real district that some bureau of the hall serves.
+func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division string) {
 	if _, ok := divisions.Area(division); !ok {
 		f.Add("division_code", "请选择所在区县")
 		return
@@ -159,9 +163,6 @@ func (s *Service) checkAddress(ctx context.Context, f apperr.Fields, division, a
 	b, err := org.CompetentBureau(ctx, s.DB, division)
 	if err != nil || b == nil {
 		f.Add("division_code", "本办税服务厅暂不受理该地区的登记，请到所在地电子税务局办理")
-	}
-	if n := len([]rune(address)); n < 4 || n > 200 {
-		f.Add("address", "请填写详细地址（街道、门牌号）")
 	}
 }
 

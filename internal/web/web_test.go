@@ -277,3 +277,22 @@ func between(s, start, end string) string {
 	s = s[i+len(start):]
 	return s[:strings.Index(s, end)]
 }
+
+func TestIndividualRegistersAndLogsInWithoutUsername(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	id := ids.GenerateResidentID(rand.New(rand.NewPCG(3, 4)), "350211", time.Date(1988, 8, 8, 0, 0, 0, 0, time.UTC), false)
+	form := url.Values{"resident_id": {id[:17] + wrongCheck(id)}, "name": {"林小美"}, "phone": {"12345"}, "division_code": {"350211"},
+		"password": {"Lin#Xiaomei88"}, "password_confirm": {"Lin#Xiaomei88"}}
+	s, body := b.post("/register/individual", form)
+	b.expect(s, body, 422, "校验位", "手机", `value="林小美"`)
+	form.Set("resident_id", id)
+	form.Set("phone", "13512345678")
+	s, body = b.post("/register/individual", form)
+	b.expect(s, body, 200, "注册成功", "国家税务总局厦门市集美区税务局", "无需填写")
+	s, body = b.post("/login", url.Values{"code": {id}, "password": {"Lin#Xiaomei88"}})
+	b.expect(s, body, 200, "林小美", "自然人")
+	if strings.Contains(body, `href="/hall/users"`) {
+		t.Error("individual offered user management")
+	}
+}
