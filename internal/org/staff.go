@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -64,7 +65,7 @@ func (s *Service) ListStaff(ctx context.Context, f StaffFilter) ([]*Staff, error
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		args = append(args, db.Like(t))
-		n := "$" + string(rune('0'+len(args)))
+		n := fmt.Sprintf("$%d", len(args))
 		q += ` AND (s.staff_no LIKE ` + n + ` ESCAPE '\' OR s.name LIKE ` + n + ` ESCAPE '\')`
 	}
 	rows, err := s.DB.QueryContext(ctx, q+` ORDER BY o.path, s.staff_no LIMIT 500`, args...)

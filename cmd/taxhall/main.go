@@ -1,0 +1,84 @@
+// Command taxhall runs the online tax service hall.
+//
+//	taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db|postgres://…] [--demo]
+//	taxhall migrate [--db …]
+//	taxhall seed    [--db …] [--enterprises 50] [--individuals 50]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"taxhall/internal/app"
+)
+
+const usage = `taxhall — 网上办税服务厅
+
+用法:
+  taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db] [--demo]   运行办税服务厅
+  taxhall migrate [--db taxhall.db]                                     仅执行数据库迁移
+  taxhall seed    [--db taxhall.db] [--enterprises 50] [--individuals 50] 向空数据库写入演示数据
+
+--db 为 SQLite 文件路径，或 postgres:// 开头的 PostgreSQL 连接串；每个参数都可用 TAXHALL_* 环境变量设置。
+运行 "taxhall <命令> -h" 查看全部参数。
+`
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "taxhall:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Print(usage)
+		return nil
+	}
+	cmd := args[0]
+	if cmd != "serve" && cmd != "migrate" && cmd != "seed" {
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	cfg, err := app.ParseFlags(cmd, args[1:], os.Stderr)
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(cfg, os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	d, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	switch cmd {
+	case "migrate":
+		fmt.Println("数据库迁移完成。")
+		return nil
+	case "seed":
+		return app.SeedDemo(ctx, d, cfg, os.Stdout)
+	}
+	if cfg.Demo {
+		if err := app.SeedDemo(ctx, d, cfg, os.Stdout); err != nil {
+			return err
+		}
+	}
+	a, err := app.New(cfg, log, d)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return a.Serve(ctx, ln)
+}

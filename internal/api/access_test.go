@@ -1,0 +1,74 @@
+package api
+
+import (
+	"strconv"
+	"testing"
+
+	"taxhall/internal/db"
+)
+
+// Staff see only the taxpayers of their own bureau's subtree; taxpayer users
+// see only their own enterprise.
+func TestAccessIsolation(t *testing.T) {
+	t.Parallel()
+	db.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		var tpID int64
+		var tpCode string
+		e.query(`SELECT t.id, t.code FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id
+			WHERE o.division_code = '350203' AND t.kind = 'enterprise' ORDER BY t.id LIMIT 1`, nil, &tpID, &tpCode)
+		id := strconv.FormatInt(tpID, 10)
+		var otherUser int64
+		e.query(`SELECT id FROM taxpayer_users WHERE taxpayer_id <> $1 ORDER BY id LIMIT 1`, []any{tpID}, &otherUser)
+		var ownUser int64
+		e.query(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'caiwu'`, []any{tpID}, &ownUser)
+
+		siming, huli := e.staff(simingClerk), e.staff(huliClerk)
+		tpAdmin := e.taxpayer(tpCode, "admin")
+		identify := map[string]string{"tax_type": "consumption", "period": "month", "start_date": "2026-12-01"}
+		e.run([]scenario{
+			{name: "siming clerk reads its taxpayer", method: "GET", url: "/api/v1/taxpayers/" + id, token: siming, status: 200,
+				want: []string{`"code":"` + tpCode + `"`, "思明区税务局", `"identifications":[`, `"kind_name":"单位纳税人"`}},
+			{name: "siming clerk identifies a tax", method: "POST", url: "/api/v1/taxpayers/" + id + "/identifications", token: siming, body: identify,
+				status: 201, want: []string{`"tax_type":"consumption"`, `"tax_type_name":"消费税"`, `"period_name":"按月"`, `"start_date":"2026-12-01"`}},
+			{name: "siming clerk lists identifications", method: "GET", url: "/api/v1/taxpayers/" + id + "/identifications", token: siming,
+				status: 200, want: []string{`"items":[`, `"consumption"`}},
+			{name: "siming search finds it", method: "GET", url: "/api/v1/taxpayers?q=" + tpCode, token: siming, status: 200,
+				want: []string{`"total":1`, tpCode}},
+			{name: "huli clerk cannot read it", method: "GET", url: "/api/v1/taxpayers/" + id, token: huli, status: 404,
+				want: []string{`"code":"not_found"`}, notWant: []string{tpCode}},
+			{name: "huli clerk cannot list its identifications", method: "GET", url: "/api/v1/taxpayers/" + id + "/identifications", token: huli, status: 404},
+			{name: "huli clerk cannot identify", method: "POST", url: "/api/v1/taxpayers/" + id + "/identifications", token: huli,
+				body: map[string]string{"tax_type": "property", "period": "year", "start_date": "2026-12-01"}, status: 404},
+			{name: "huli clerk cannot end", method: "POST", url: "/api/v1/taxpayers/" + id + "/identifications/1/end", token: huli,
+				body: map[string]string{"end_date": "2026-12-31"}, status: 404},
+			{name: "huli search does not find it", method: "GET", url: "/api/v1/taxpayers?q=" + tpCode, token: huli, status: 200,
+				want: []string{`"total":0`, `"items":[]`}},
+			{name: "bad page", method: "GET", url: "/api/v1/taxpayers?page=x", token: huli, status: 400, want: []string{`"page":"应为整数"`}},
+			{name: "paging", method: "GET", url: "/api/v1/taxpayers?page=1&page_size=1", token: siming, status: 200,
+				want: []string{`"page_size":1`, `"page":1`}},
+			{name: "taxpayer user is not staff", method: "GET", url: "/api/v1/taxpayers", token: tpAdmin, status: 403,
+				want: []string{`"code":"forbidden"`}},
+			{name: "taxpayer cannot identify", method: "POST", url: "/api/v1/taxpayers/" + id + "/identifications", token: tpAdmin, body: identify, status: 403},
+			{name: "anonymous list", method: "GET", url: "/api/v1/taxpayers", status: 401},
+			{name: "anonymous my", method: "GET", url: "/api/v1/my/taxpayer", status: 401},
+			{name: "staff has no my/taxpayer", method: "GET", url: "/api/v1/my/taxpayer", token: siming, status: 403},
+			{name: "clerk sees only own org", method: "GET", url: "/api/v1/orgs", token: siming, status: 200,
+				want: []string{"思明区税务局"}, notWant: []string{"湖里区", "厦门市税务局"}},
+			{name: "clerk is not admin", method: "GET", url: "/api/v1/staff", token: siming, status: 403},
+			{name: "clerk cannot create staff", method: "POST", url: "/api/v1/staff", token: siming, status: 403,
+				body: map[string]any{"org_id": 1, "staff_no": "x1234", "name": "王五", "roles": []string{"admin"}, "password": "Staff#Pass2026"}},
+			{name: "my taxpayer", method: "GET", url: "/api/v1/my/taxpayer", token: tpAdmin, status: 200,
+				want: []string{`"code":"` + tpCode + `"`, `"consumption"`, `"created_by":"`}},
+			{name: "my users", method: "GET", url: "/api/v1/my/users", token: tpAdmin, status: 200,
+				want: []string{`"username":"admin"`, `"username":"caiwu"`, `"role_name":"财务负责人"`}},
+			{name: "own user", method: "GET", url: "/api/v1/my/users/" + strconv.FormatInt(ownUser, 10), token: tpAdmin, status: 200,
+				want: []string{`"username":"caiwu"`}},
+			{name: "another taxpayer's user", method: "GET", url: "/api/v1/my/users/" + strconv.FormatInt(otherUser, 10), token: tpAdmin, status: 404},
+			{name: "another taxpayer's user, patch", method: "PATCH", url: "/api/v1/my/users/" + strconv.FormatInt(otherUser, 10), token: tpAdmin,
+				body: map[string]any{"active": false}, status: 404},
+			{name: "another taxpayer's user, password", method: "POST", url: "/api/v1/my/users/" + strconv.FormatInt(otherUser, 10) + "/password",
+				token: tpAdmin, body: map[string]string{"password": "Another#Pass2026", "password_confirm": "Another#Pass2026"}, status: 404},
+		})
+	})
+}

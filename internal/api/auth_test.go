@@ -1,0 +1,126 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"taxhall/internal/db"
+	"taxhall/internal/demo"
+)
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	db.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		var entCode, indCode string
+		e.query(`SELECT code FROM taxpayers WHERE kind = 'enterprise' AND status = 'active' ORDER BY id LIMIT 1`, nil, &entCode)
+		e.query(`SELECT code FROM taxpayers WHERE kind = 'individual' ORDER BY id LIMIT 1`, nil, &indCode)
+		staff := map[string]string{"kind": "staff", "staff_no": simingClerk, "password": demo.Password}
+		wrong := map[string]string{"kind": "staff", "staff_no": simingReviewer, "password": "Wrong#Pass2026"}
+		e.run([]scenario{
+			{name: "staff login", method: "POST", url: "/api/v1/auth/token", body: staff, status: 201,
+				want: []string{`"token":"`, `"token_type":"Bearer"`, `"expires_at":"2026-11-24T09:00:00Z"`, `"staff_no":"35020301"`, `"roles":["window_clerk"]`, "思明区"}},
+			{name: "enterprise login", method: "POST", url: "/api/v1/auth/token", status: 201,
+				body: map[string]string{"kind": "taxpayer", "code": entCode, "username": "admin", "password": demo.Password},
+				want: []string{`"kind":"taxpayer"`, `"taxpayer_code":"` + entCode + `"`, `"is_admin":true`, `"role":"legal_rep"`}},
+			{name: "individual login without username", method: "POST", url: "/api/v1/auth/token", status: 201,
+				body: map[string]string{"kind": "taxpayer", "code": strings.ToLower(indCode), "password": demo.Password},
+				want: []string{`"taxpayer_kind":"individual"`}},
+			{name: "wrong password", method: "POST", url: "/api/v1/auth/token", status: 401,
+				body: map[string]string{"kind": "staff", "staff_no": simingClerk, "password": "nope"},
+				want: []string{`"code":"unauthenticated"`, "账号或密码不正确"}},
+			{name: "missing fields", method: "POST", url: "/api/v1/auth/token", body: map[string]string{"kind": "staff"}, status: 422,
+				want: []string{`"staff_no":"请填写工号"`, `"password":"请填写密码"`}},
+			{name: "unknown kind", method: "POST", url: "/api/v1/auth/token", body: map[string]string{"kind": "robot"}, status: 422,
+				want: []string{`"fields":{"kind":`}},
+			{name: "malformed JSON", method: "POST", url: "/api/v1/auth/token", body: `{"kind":`, status: 400,
+				want: []string{`"code":"bad_request"`, "不是有效的 JSON"}},
+			{name: "unknown field", method: "POST", url: "/api/v1/auth/token", body: `{"kind":"staff","staffno":"1"}`, status: 400,
+				want: []string{`"code":"bad_request"`, `"staffno":"未知字段"`}},
+			{name: "wrong type", method: "POST", url: "/api/v1/auth/token", body: `{"kind":1}`, status: 400,
+				want: []string{`"kind":"字段类型不正确，应为字符串"`}},
+			{name: "two values", method: "POST", url: "/api/v1/auth/token", body: `{"kind":"staff"} {}`, status: 400},
+			{name: "empty body", method: "POST", url: "/api/v1/auth/token", body: ``, status: 400, want: []string{"不能为空"}},
+			{name: "form body refused", method: "POST", url: "/api/v1/auth/token", body: `kind=staff`,
+				header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, status: 415,
+				want: []string{`"code":"unsupported_media_type"`}},
+			{name: "huge body", method: "POST", url: "/api/v1/auth/token", body: `{"password":"` + strings.Repeat("x", 1<<20) + `"}`, status: 413},
+			{name: "anonymous me", method: "GET", url: "/api/v1/me", status: 401, want: []string{"请先登录"}},
+			{name: "garbage token", method: "GET", url: "/api/v1/me", token: "garbage", status: 401, want: []string{"登录已失效"}},
+			{name: "basic auth refused", method: "GET", url: "/api/v1/me", header: map[string]string{"Authorization": "Basic eDp5"}, status: 401},
+			// Throttling: the account locks after AccountLimit (5) failures.
+			{name: "failure 1", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
+			{name: "failure 2", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
+			{name: "failure 3", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
+			{name: "failure 4", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
+			{name: "failure 5", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
+			{name: "locked", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 429, want: []string{`"code":"too_many"`, "15分钟"}},
+			{name: "locked even with the right password", method: "POST", url: "/api/v1/auth/token", status: 429,
+				body: map[string]string{"kind": "staff", "staff_no": simingReviewer, "password": demo.Password}},
+		})
+
+		res := e.do("GET", "/api/v1/me", "", nil, nil)
+		if got := res.header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+			t.Errorf("WWW-Authenticate = %q", got)
+		}
+		tok := e.staff(simingClerk)
+		e.run([]scenario{
+			{name: "me", method: "GET", url: "/api/v1/me", token: tok, status: 200,
+				want: []string{`"kind":"staff"`, `"staff_no":"35020301"`, `"role_names":["窗口受理人员"]`}, notWant: []string{"is_admin"}},
+			// The API reads no cookie: a token in any cookie does not log in.
+			{name: "cookie ignored", method: "GET", url: "/api/v1/me", status: 401,
+				header: map[string]string{"Cookie": "session=" + tok + "; taxhall_session=" + tok + "; __Host-session=" + tok}},
+			{name: "logout", method: "DELETE", url: "/api/v1/auth/token", token: tok, status: 204},
+			{name: "token dead after logout", method: "GET", url: "/api/v1/me", token: tok, status: 401},
+			{name: "logout again", method: "DELETE", url: "/api/v1/auth/token", token: tok, status: 401},
+		})
+	})
+}
+
+func TestFallbackAndReference(t *testing.T) {
+	t.Parallel()
+	db.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.run([]scenario{
+			{name: "unknown path", method: "GET", url: "/api/v1/nothing", status: 404, want: []string{`"code":"not_found"`}},
+			{name: "bad id", method: "GET", url: "/api/v1/taxpayers/abc", token: e.staff(simingClerk), status: 404},
+			{name: "wrong method", method: "PUT", url: "/api/v1/me", status: 405, want: []string{`"code":"method_not_allowed"`}},
+			{name: "provinces", method: "GET", url: "/api/v1/reference/divisions", status: 200, want: []string{`{"code":"35","name":"福建省"}`}},
+			{name: "cities", method: "GET", url: "/api/v1/reference/divisions?parent=35", status: 200,
+				want: []string{`"code":"3502","name":"厦门市","parent_code":"35"`}, notWant: []string{"思明区"}},
+			{name: "areas", method: "GET", url: "/api/v1/reference/divisions?parent=3502", status: 200, want: []string{`"code":"350203","name":"思明区"`}},
+			{name: "unknown parent", method: "GET", url: "/api/v1/reference/divisions?parent=99", status: 404},
+			{name: "area has no children", method: "GET", url: "/api/v1/reference/divisions?parent=350203", status: 422,
+				want: []string{`"fields":{"parent"`}},
+			{name: "industries", method: "GET", url: "/api/v1/reference/industries", status: 200,
+				want: []string{`"code":"C","name":"制造业"`, `{"code":"65","name":"软件和信息技术服务业"}`}},
+			{name: "tax types", method: "GET", url: "/api/v1/reference/tax-types", status: 200,
+				want: []string{`"code":"vat_small"`, `"periods":[{"code":"month","name":"按月"},{"code":"quarter","name":"按季"}]`, `"individuals":true`}},
+			{name: "codes", method: "GET", url: "/api/v1/reference/codes", status: 200, want: []string{`"code":"pending","name":"新办待认定"`, "window_clerk"}},
+		})
+		res := e.do("PATCH", "/api/v1/taxpayers/1/identifications", "", nil, nil)
+		if res.status != 405 || res.header.Get("Allow") != "GET, POST" {
+			t.Errorf("PATCH identifications: %d Allow=%q", res.status, res.header.Get("Allow"))
+		}
+	})
+}
+
+func TestInternalErrorsAreNotLeaked(t *testing.T) {
+	var logged bytes.Buffer
+	a := &API{Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/api/v1/me", nil)
+	a.fail(w, r, errors.New("pq: password authentication failed for user secret"))
+	body := w.Body.String()
+	if w.Code != http.StatusInternalServerError || strings.Contains(body, "secret") || !strings.Contains(body, `"code":"internal"`) {
+		t.Errorf("%d %s", w.Code, body)
+	}
+	if !strings.Contains(logged.String(), "secret") {
+		t.Errorf("500 not logged: %q", logged.String())
+	}
+}

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// obj is a JSON object of the OpenAPI document.
+type obj = map[string]any
+
+// spec is the document, built once from the route table. It depends on the
+// table's metadata only, not on the API's services.
+var spec struct {
+	once sync.Once
+	json []byte
+	err  error
+}
+
+func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
+	spec.once.Do(func() { spec.json, spec.err = json.MarshalIndent(buildSpec(a.routes()), "", "  ") })
+	if spec.err != nil {
+		return spec.err
+	}
+	b := spec.json
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+	return nil
+}
+
+var pathParamRe = regexp.MustCompile(`\{(\w+)\}`)
+
+// errorResponses are the shared error responses, by status.
+var errorResponses = map[int]struct{ name, doc string }{
+	400: {"BadRequest", "请求体不是有效的 JSON、包含未知字段或查询参数格式错误（code=bad_request）"},
+	401: {"Unauthenticated", "未登录、令牌无效或已过期（code=unauthenticated），响应头带 WWW-Authenticate: Bearer"},
+	403: {"Forbidden", "已登录但无权办理（code=forbidden）"},
+	404: {"NotFound", "资源不存在或不在您的管辖范围内（code=not_found）"},
+	413: {"TooLarge", "请求体超过 1 MiB（code=too_large）"},
+	415: {"UnsupportedMediaType", "请求体须为 application/json（code=unsupported_media_type）"},
+	422: {"Invalid", "提交的信息有误，fields 按字段给出中文说明（code=invalid）"},
+	429: {"TooMany", "登录失败次数过多，已暂时锁定（code=too_many）"},
+	500: {"Internal", "系统内部错误（code=internal）"},
+}
+
+// buildSpec renders the route table as an OpenAPI 3.1 document.
+func buildSpec(routes []route) obj {
+	g := newSchemaGen()
+	errRef := g.schema(typeOf(errorBody{}))
+	paths := obj{}
+	for _, rt := range routes {
+		item, _ := paths[rt.Path].(obj)
+		if item == nil {
+			item = obj{}
+			paths[rt.Path] = item
+		}
+		item[strings.ToLower(rt.Method)] = g.operation(rt)
+	}
+	responses := obj{}
+	for _, e := range errorResponses {
+		responses[e.name] = obj{"description": e.doc, "content": obj{"application/json": obj{"schema": errRef}}}
+	}
+	var tagList []obj
+	for _, t := range tags {
+		tagList = append(tagList, obj{"name": t.Name, "description": t.Doc})
+	}
+	return obj{
+		"openapi": "3.1.0",
+		"info": obj{
+			"title":   "办税服务厅 API",
+			"version": "1.0.0",
+			"description": "办税服务厅的 JSON 接口。请求体均为 JSON（Content-Type: application/json，不超过 1 MiB，不接受未知字段）；" +
+				"需要登录的接口在 Authorization 请求头中携带 POST /api/v1/auth/token 取得的 Bearer 令牌，本接口不读取 Cookie。" +
+				"出错时返回 {\"error\":{\"code\",\"message\",\"fields\"}}，message 和 fields 为可直接展示的中文说明。",
+		},
+		"servers": []obj{{"url": "/"}},
+		"tags":    tagList,
+		"paths":   paths,
+		"components": obj{
+			"schemas":   g.components,
+			"responses": responses,
+			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer",
+				"description": "POST /api/v1/auth/token 返回的访问令牌，有效期 24 小时"}},
+		},
+	}
+}
+
+func (g *schemaGen) operation(rt route) obj {
+	op := obj{"operationId": operationID(rt), "summary": rt.Summary, "tags": []string{rt.Tag}}
+	if rt.Doc != "" {
+		op["description"] = rt.Doc
+	}
+	var params []obj
+	for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
+		params = append(params, obj{"name": m[1], "in": "path", "required": true,
+			"schema": obj{"type": "integer", "format": "int64", "minimum": 1}})
+	}
+	for _, q := range rt.Query {
+		s := obj{"type": q.Type}
+		if q.Enum != "" {
+			s["enum"] = g.enums[q.Enum]
+		}
+		params = append(params, obj{"name": q.Name, "in": "query", "required": false, "description": q.Doc, "schema": s})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	success := obj{"description": "成功"}
+	if rt.Resp != nil {
+		success["content"] = obj{"application/json": obj{"schema": g.schema(typeOf(rt.Resp))}}
+	} else if rt.Status == http.StatusOK {
+		success["content"] = obj{"application/json": obj{"schema": obj{"type": "object"}}}
+	}
+	responses := obj{strconv.Itoa(rt.Status): success}
+	errs := []int{500}
+	if rt.Body != nil {
+		op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": g.schema(typeOf(rt.Body))}}}
+		errs = append(errs, 400, 413, 415, 422)
+	}
+	if rt.Access != public {
+		op["security"] = []obj{{"bearerAuth": []string{}}}
+		errs = append(errs, 401, 403)
+	}
+	if strings.Contains(rt.Path, "{") {
+		errs = append(errs, 404)
+	}
+	if rt.Path == Prefix+"/auth/token" && rt.Method == http.MethodPost {
+		errs = append(errs, 401, 429)
+	}
+	for _, s := range errs {
+		responses[strconv.Itoa(s)] = obj{"$ref": "#/components/responses/" + errorResponses[s].name}
+	}
+	op["responses"] = responses
+	return op
+}
+
+// operationID derives a stable camel-case id: GET /api/v1/my/users/{id} is
+// getMyUsersById.
+func operationID(rt route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(rt.Method))
+	for _, seg := range strings.Split(strings.TrimPrefix(rt.Path, Prefix+"/"), "/") {
+		if strings.HasPrefix(seg, "{") {
+			b.WriteString("By")
+			seg = strings.Trim(seg, "{}")
+		}
+		for _, word := range strings.FieldsFunc(seg, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		}
+	}
+	return b.String()
+}

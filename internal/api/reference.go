@@ -1,0 +1,147 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/auth"
+	"taxhall/internal/divisions"
+	"taxhall/internal/industry"
+	"taxhall/internal/org"
+	"taxhall/internal/taxpayer"
+)
+
+// label is a code with its Chinese name.
+type label struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+func labels(ls []auth.Label) []label {
+	out := make([]label, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, label{l.Code, l.Name})
+	}
+	return out
+}
+
+type divisionView struct {
+	Code       string `json:"code" doc:"区划代码：省级 2 位，地市 4 位，区县 6 位"`
+	Name       string `json:"name"`
+	ParentCode string `json:"parent_code,omitempty"`
+}
+
+func (a *API) divisions(w http.ResponseWriter, r *http.Request) error {
+	parent := strings.TrimSpace(r.URL.Query().Get("parent"))
+	var ds []divisions.Division
+	switch {
+	case parent == "":
+		ds = divisions.Provinces()
+	case len(parent) == 2 || len(parent) == 4:
+		if _, ok := divisions.Lookup(parent); !ok {
+			return apperr.New(apperr.NotFound, "行政区划代码 "+parent+" 不存在")
+		}
+		ds = append(divisions.Cities(parent), divisions.Areas(parent)...)
+	default:
+		return apperr.InvalidField("parent", "上级区划代码应为 2 位省级代码或 4 位地市代码")
+	}
+	out := make([]divisionView, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, divisionView{d.Code, d.Name, d.ParentCode})
+	}
+	return reply(w, r, listOf(out))
+}
+
+type sectionView struct {
+	Code      string  `json:"code" doc:"门类代码 A–T"`
+	Name      string  `json:"name"`
+	Divisions []label `json:"divisions" doc:"大类，登记时的 industry_code 取其 2 位代码"`
+}
+
+func (a *API) industries(w http.ResponseWriter, r *http.Request) error {
+	var out []sectionView
+	for _, s := range industry.Sections() {
+		v := sectionView{Code: s.Code, Name: s.Name, Divisions: []label{}}
+		for _, d := range industry.DivisionsOf(s.Code) {
+			v.Divisions = append(v.Divisions, label{d.Code, d.Name})
+		}
+		out = append(out, v)
+	}
+	return reply(w, r, listOf(out))
+}
+
+type taxTypeView struct {
+	Code        string  `json:"code"`
+	Name        string  `json:"name"`
+	Periods     []label `json:"periods" doc:"允许的申报期限"`
+	Enterprises bool    `json:"enterprises" doc:"单位纳税人可认定"`
+	Individuals bool    `json:"individuals" doc:"自然人可认定"`
+}
+
+func (a *API) taxTypes(w http.ResponseWriter, r *http.Request) error {
+	var out []taxTypeView
+	for _, t := range taxpayer.TaxTypes {
+		v := taxTypeView{Code: t.Code, Name: t.Name, Enterprises: t.Enterprises, Individuals: t.Individuals, Periods: []label{}}
+		for _, p := range t.Periods {
+			v.Periods = append(v.Periods, label{p, auth.NameOf(taxpayer.Periods, p)})
+		}
+		out = append(out, v)
+	}
+	return reply(w, r, listOf(out))
+}
+
+type codesView struct {
+	TaxpayerKinds       []label `json:"taxpayer_kinds" doc:"纳税人类型"`
+	Statuses            []label `json:"statuses" doc:"纳税人状态"`
+	AccountingStandards []label `json:"accounting_standards" doc:"会计制度"`
+	TaxpayerRoles       []label `json:"taxpayer_roles" doc:"纳税人用户身份"`
+	StaffRoles          []label `json:"staff_roles" doc:"税务人员岗位角色"`
+	Periods             []label `json:"periods" doc:"申报期限"`
+	OrgLevels           []label `json:"org_levels" doc:"税务机关层级"`
+}
+
+var taxpayerKinds = []auth.Label{{Code: taxpayer.Enterprise, Name: "单位纳税人"}, {Code: taxpayer.Individual, Name: "自然人"}}
+
+var orgLevels = []auth.Label{{Code: org.Province, Name: org.LevelName(org.Province)},
+	{Code: org.City, Name: org.LevelName(org.City)}, {Code: org.District, Name: org.LevelName(org.District)}}
+
+func (a *API) codes(w http.ResponseWriter, r *http.Request) error {
+	return reply(w, r, codesView{
+		TaxpayerKinds:       labels(taxpayerKinds),
+		Statuses:            labels(taxpayer.Statuses),
+		AccountingStandards: labels(taxpayer.AccountingStandards),
+		TaxpayerRoles:       labels(auth.TaxpayerRoles),
+		StaffRoles:          labels(auth.StaffRoles),
+		Periods:             labels(taxpayer.Periods),
+		OrgLevels:           labels(orgLevels),
+	})
+}
+
+// enumSets are the code lists the OpenAPI document names in `enum` tags,
+// taken from the same tables the services validate against.
+func enumSets() map[string][]string {
+	codes := func(ls []auth.Label) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, l.Code)
+		}
+		return out
+	}
+	var taxTypes []string
+	for _, t := range taxpayer.TaxTypes {
+		taxTypes = append(taxTypes, t.Code)
+	}
+	return map[string][]string{
+		"actor_kinds":          {string(auth.Taxpayer), string(auth.Staff)},
+		"taxpayer_kinds":       codes(taxpayerKinds),
+		"statuses":             codes(taxpayer.Statuses),
+		"accounting_standards": codes(taxpayer.AccountingStandards),
+		"taxpayer_roles":       codes(auth.TaxpayerRoles),
+		"staff_roles":          codes(auth.StaffRoles),
+		"periods":              codes(taxpayer.Periods),
+		"tax_types":            taxTypes,
+		"org_levels":           codes(orgLevels),
+		"error_codes":          errorCodes(),
+	}
+}

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+
+	"taxhall/internal/taxpayer"
+)
+
+// enterpriseRequest mirrors taxpayer.EnterpriseInput.
+type enterpriseRequest struct {
+	Code               string      `json:"code" doc:"统一社会信用代码（18 位）"`
+	Name               string      `json:"name" doc:"纳税人名称"`
+	LegalRepName       string      `json:"legal_rep_name" doc:"法定代表人姓名"`
+	LegalRepID         string      `json:"legal_rep_id" doc:"法定代表人居民身份证号码"`
+	DivisionCode       string      `json:"division_code" doc:"生产经营地所在区县的 6 位行政区划代码，决定主管税务机关"`
+	Address            string      `json:"address" doc:"生产经营地详细地址"`
+	IndustryCode       string      `json:"industry_code" doc:"国民经济行业大类 2 位代码"`
+	RegisteredCapital  string      `json:"registered_capital" doc:"注册资本（元），如 \"1000000\" 或 \"1,000,000.00\"；以字符串提交以免精度损失"`
+	AccountingStandard string      `json:"accounting_standard" enum:"accounting_standards" doc:"适用的会计制度"`
+	Phone              string      `json:"phone" doc:"联系电话：手机号或固定电话（如 0592-1234567）"`
+	Email              string      `json:"email" doc:"电子邮箱"`
+	User               userRequest `json:"user" doc:"本单位首个用户，自动成为管理员"`
+}
+
+// userRequest is a new taxpayer user; is_admin is ignored on registration.
+type userRequest struct {
+	Username        string `json:"username" doc:"用户名：3 至 32 位，以字母开头，可含字母、数字、下划线、点和连字符"`
+	Name            string `json:"name" doc:"真实姓名"`
+	Phone           string `json:"phone" doc:"手机号码"`
+	Role            string `json:"role" enum:"taxpayer_roles" doc:"身份"`
+	IsAdmin         bool   `json:"is_admin,omitempty" doc:"是否本单位管理员（添加用户时有效）"`
+	Password        string `json:"password" doc:"密码：至少 10 位，含大写字母、小写字母、数字、符号中的至少三类，不得包含用户名、纳税人识别号或手机号"`
+	PasswordConfirm string `json:"password_confirm" doc:"再次输入密码"`
+}
+
+func (u userRequest) input() taxpayer.UserInput {
+	return taxpayer.UserInput{Username: u.Username, Name: u.Name, Phone: u.Phone, Role: u.Role, Admin: u.IsAdmin,
+		Password: u.Password, PasswordConfirm: u.PasswordConfirm}
+}
+
+// individualRequest mirrors taxpayer.IndividualInput.
+type individualRequest struct {
+	ResidentID      string `json:"resident_id" doc:"居民身份证号码，登录时作为纳税人识别号"`
+	Name            string `json:"name" doc:"与身份证一致的姓名"`
+	Phone           string `json:"phone" doc:"手机号码"`
+	DivisionCode    string `json:"division_code" doc:"经常居住地所在区县的 6 位行政区划代码，决定主管税务机关"`
+	Password        string `json:"password" doc:"密码，规则同单位用户"`
+	PasswordConfirm string `json:"password_confirm" doc:"再次输入密码"`
+}
+
+type registeredView struct {
+	Taxpayer taxpayerView `json:"taxpayer"`
+	Username string       `json:"username" doc:"登录用户名；自然人为 self，登录时可留空"`
+}
+
+func (a *API) registerEnterprise(w http.ResponseWriter, r *http.Request) error {
+	var in enterpriseRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := a.Taxpayers.RegisterEnterprise(r.Context(), taxpayer.EnterpriseInput{
+		Code: in.Code, Name: in.Name, LegalRepName: in.LegalRepName, LegalRepID: in.LegalRepID,
+		DivisionCode: in.DivisionCode, Address: in.Address, IndustryCode: in.IndustryCode,
+		RegisteredCapital: in.RegisteredCapital, AccountingStandard: in.AccountingStandard,
+		Phone: in.Phone, Email: in.Email, User: in.User.input(),
+	})
+	if err != nil {
+		return err
+	}
+	return reply(w, r, registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username})
+}
+
+func (a *API) registerIndividual(w http.ResponseWriter, r *http.Request) error {
+	var in individualRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := a.Taxpayers.RegisterIndividual(r.Context(), taxpayer.IndividualInput{
+		ResidentID: in.ResidentID, Name: in.Name, Phone: in.Phone, DivisionCode: in.DivisionCode,
+		Password: in.Password, PasswordConfirm: in.PasswordConfirm,
+	})
+	if err != nil {
+		return err
+	}
+	return reply(w, r, registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username})
+}

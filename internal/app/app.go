@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"taxhall/internal/api"
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+	"taxhall/internal/demo"
+	"taxhall/internal/obs"
+	"taxhall/internal/org"
+	"taxhall/internal/taxpayer"
+	"taxhall/internal/web"
+)
+
+// China has had one offset and no daylight saving since 1991: a fixed zone
+// avoids depending on the system's tz database.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// Now is the service clock.
+func Now() time.Time { return time.Now().In(shanghai) }
+
+// App is a running configuration: an open database and the HTTP handler.
+type App struct {
+	Config  *Config
+	Log     *slog.Logger
+	DB      *db.DB
+	Handler http.Handler
+}
+
+// NewLogger builds the slog logger of the configuration.
+func NewLogger(c *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects to the database and applies migrations.
+func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, c.DSN)
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("migrations applied", "count", n, "dialect", d.Dialect)
+	}
+	return d, nil
+}
+
+// SeedDemo fills an empty database with the demo hall and prints its logins.
+func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Now: Now()})
+	if err != nil {
+		return err
+	}
+	if !res.Seeded {
+		fmt.Fprintln(out, "数据库已有数据，未重复生成演示数据。")
+		return nil
+	}
+	fmt.Fprintf(out, "已生成演示数据。所有演示账户的密码均为 %s\n", demo.Password)
+	for _, l := range res.Logins {
+		if l.Code != "" {
+			fmt.Fprintf(out, "  纳税人  识别号 %-20s 用户名 %-8s %s\n", l.Code, l.Username, l.Who)
+		} else {
+			fmt.Fprintf(out, "  税务人员 工号 %-10s %s\n", l.Username, l.Who)
+		}
+	}
+	return nil
+}
+
+// New builds the services and the HTTP handler over an open database.
+func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
+	authSvc := auth.NewService(d, Now)
+	orgs := &org.Service{DB: d, Now: Now}
+	taxpayers := &taxpayer.Service{DB: d, Now: Now}
+	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Log: log, SecureCookies: c.SecureCookies})
+	if err != nil {
+		return nil, err
+	}
+	metrics := obs.NewMetrics(d.DB)
+	mux := http.NewServeMux()
+	site.Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Log: log}).Register(mux)
+	mux.Handle("GET /metrics", metrics.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		if err := d.PingContext(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, `{"status":"unavailable","database":%q}`+"\n", string(d.Dialect))
+			return
+		}
+		fmt.Fprintf(w, `{"status":"ok","database":%q}`+"\n", string(d.Dialect))
+	})
+	mux.Handle("/", site.NotFound())
+	// Cross-origin protection rejects non-safe requests a browser sends from
+	// another origin (Sec-Fetch-Site / Origin), which is the CSRF defence of
+	// every form; API clients without those headers pass.
+	csrf := http.NewCrossOriginProtection()
+	h := obs.Middleware(csrf.Handler(mux), log, metrics)
+	return &App{Config: c, Log: log, DB: d, Handler: h}, nil
+}
+
+// Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking
+// connections and waits for requests in flight.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("taxhall listening", "addr", "http://"+ln.Addr().String(), "database", string(a.DB.Dialect))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "grace", a.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	a.Log.Info("stopped")
+	return nil
+}

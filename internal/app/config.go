@@ -1,0 +1,82 @@
+// Package app wires the service: configuration, database, migrations,
+// services and the HTTP server. cmd/taxhall only parses the command line
+// and calls it; end-to-end tests start the same App.
+package app
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting; each flag has a TAXHALL_* environment twin.
+type Config struct {
+	Addr            string
+	DSN             string
+	Demo            bool
+	Enterprises     int
+	Individuals     int
+	SecureCookies   bool
+	LogFormat       string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+}
+
+// ParseFlags reads the flags of a subcommand. Environment variables give the
+// defaults, flags override them.
+func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.Addr, "addr", env("TAXHALL_ADDR", "127.0.0.1:8080"), "listen address (TAXHALL_ADDR)")
+	fs.StringVar(&c.DSN, "db", env("TAXHALL_DB", "taxhall.db"), "SQLite file, or a postgres:// DSN for PostgreSQL (TAXHALL_DB)")
+	fs.BoolVar(&c.Demo, "demo", envBool("TAXHALL_DEMO", false), "seed demo data into an empty database (TAXHALL_DEMO)")
+	fs.IntVar(&c.Enterprises, "enterprises", envInt("TAXHALL_DEMO_ENTERPRISES", 50), "demo enterprises to create (TAXHALL_DEMO_ENTERPRISES)")
+	fs.IntVar(&c.Individuals, "individuals", envInt("TAXHALL_DEMO_INDIVIDUALS", 50), "demo individuals to create (TAXHALL_DEMO_INDIVIDUALS)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("TAXHALL_SECURE_COOKIES", false), "mark cookies Secure (set behind a TLS proxy) (TAXHALL_SECURE_COOKIES)")
+	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, fmt.Errorf("log format must be text or json, not %q", c.LogFormat)
+	}
+	return c, nil
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
+		return b
+	}
+	return def
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
+	}
+	return def
+}
