@@ -15,9 +15,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "modernc.org/sqlite" // registers "sqlite"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
 )
 
 // Dialect names the database engine.

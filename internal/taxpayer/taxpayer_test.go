@@ -48,7 +48,7 @@ func (e *env) staff(t *testing.T, no string) context.Context {
 func (e *env) enterprise(division string) taxpayer.EnterpriseInput {
 	return taxpayer.EnterpriseInput{
 		Code: ids.GenerateUSCC(e.r, division), Name: "测试" + division + "科技有限公司", LegalRepName: "陈一",
-		LegalRepID: ids.GenerateResidentID(e.r, division, time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC), true),
+		LegalRepID:   ids.GenerateResidentID(e.r, division, time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC), true),
 		DivisionCode: division, Address: "测试路1号", IndustryCode: "65", RegisteredCapital: "500000",
 		AccountingStandard: "sbas", Phone: "0592-1234567", Email: "a@example.com",
 		User: taxpayer.UserInput{Username: "boss", Name: "陈一", Phone: "13800000000", Role: auth.TPLegalRep, Password: "Strong#Pass1", PasswordConfirm: "Strong#Pass1"},
@@ -200,10 +200,10 @@ func TestTaxTypeIdentification(t *testing.T) {
 			t.Errorf("status after identification: %s", got.Status)
 		}
 		for _, c := range []struct{ tax, period, start, field string }{
-			{"vat_general", "month", "2026-12-01", "tax_type"},    // overlaps the small-scale VAT
-			{"vat_small", "month", "2027-01-01", "tax_type"},      // same tax still open
+			{"vat_general", "month", "2026-12-01", "tax_type"},     // overlaps the small-scale VAT
+			{"vat_small", "month", "2027-01-01", "tax_type"},       // same tax still open
 			{"iit_withholding", "quarter", "2026-12-01", "period"}, // IIT withholding is monthly
-			{"cit", "month", "2026-11-01", "start_date"},          // before registration
+			{"cit", "month", "2026-11-01", "start_date"},           // before registration
 			{"cit", "month", "2026-13-01", "start_date"},
 			{"stamp", "month", "2026-12-01", "tax_type"},
 		} {

@@ -143,7 +143,7 @@ func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
 		code := ids.GenerateUSCC(r, "350206")
 		form := url.Values{
 			"code": {code[:17] + wrongCheck(code)}, "name": {"厦门测试湖里贸易有限公司"}, "legal_rep_name": {"王五"},
-			"legal_rep_id": {ids.GenerateResidentID(r, "350206", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), true)},
+			"legal_rep_id":  {ids.GenerateResidentID(r, "350206", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), true)},
 			"division_code": {"350206"}, "address": {"湖里大道88号"}, "industry_code": {"51"}, "registered_capital": {"1,000,000.50"},
 			"accounting_standard": {"sbas"}, "phone": {"0592-5551234"}, "email": {"boss@example.com"},
 			"user_username": {"wangwu"}, "user_name": {"王五"}, "user_phone": {"13800001111"}, "user_role": {"legal_rep"},
