@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,4 +86,33 @@ func TestSeedBuildsARealisticHall(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReadmeListsTheDemoLogins keeps the README's login table true.
+func TestReadmeListsTheDemoLogins(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := db.NewTestSQLite(t)
+	res, err := Seed(context.Background(), d, Options{Enterprises: 50, Individuals: 50, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, l := range res.Logins {
+		if l.Code != "" && strings.Contains(string(readme), "`"+l.Code+"`") {
+			found++
+		}
+	}
+	if found < 4 || !strings.Contains(string(readme), Password) {
+		t.Fatalf("README lists %d of the seeded taxpayer logins; update its table from `taxhall seed` output", found)
+	}
+	for _, no := range []string{"35000001", "35020001", "35020301", "35020601", "35010201"} {
+		var n int
+		d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM staff WHERE staff_no = $1`, no).Scan(&n)
+		if n != 1 || !strings.Contains(string(readme), no) {
+			t.Errorf("staff %s: in db %d, in README %v", no, n, strings.Contains(string(readme), no))
+		}
+	}
 }

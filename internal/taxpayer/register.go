@@ -166,9 +166,30 @@ func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division s
 	}
 }
 
+// RegistrationsPerHour bounds online registrations from one network address:
+// registration is public and each one costs a password hash.
+const RegistrationsPerHour = 20
+
 func (s *Service) register(ctx context.Context, t *Taxpayer, u UserInput, codeField, dupMsg string) (*Registered, error) {
 	now := s.Now()
+	ip := auth.IPFrom(ctx)
+	if ip != "" {
+		var n int
+		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2`,
+			"register:"+ip, db.TS(now.Add(-time.Hour))).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n >= RegistrationsPerHour {
+			return nil, apperr.New(apperr.TooMany, "来自您所在网络地址的登记次数过多，请一小时后再试")
+		}
+	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if ip != "" {
+			// Counted in the same table as failed logins: both are throttling events.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, "register:"+ip, db.TS(now)); err != nil {
+				return err
+			}
+		}
 		bureau, err := org.CompetentBureau(ctx, tx, t.DivisionCode)
 		if err != nil {
 			return err

@@ -354,3 +354,19 @@ func idOf(t *testing.T, e *env, ctx context.Context, username string) int64 {
 	t.Fatalf("no user %s", username)
 	return 0
 }
+
+func TestRegistrationThrottledPerAddress(t *testing.T) {
+	e := setup(t, db.NewTestSQLite(t))
+	ctx := auth.WithIP(context.Background(), "10.1.1.1")
+	for i := range taxpayer.RegistrationsPerHour {
+		if _, err := e.tp.RegisterEnterprise(ctx, e.enterprise("350203")); err != nil {
+			t.Fatalf("registration %d: %v", i, err)
+		}
+	}
+	if _, err := e.tp.RegisterEnterprise(ctx, e.enterprise("350203")); apperr.CodeOf(err) != apperr.TooMany {
+		t.Fatalf("over the limit: %v", err)
+	}
+	if _, err := e.tp.RegisterEnterprise(auth.WithIP(context.Background(), "10.1.1.2"), e.enterprise("350203")); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+}
