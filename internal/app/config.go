@@ -20,6 +20,7 @@ type Config struct {
 	Demo            bool
 	Enterprises     int
 	Individuals     int
+	Taxpayers       int
 	SecureCookies   bool
 	LogFormat       string
 	LogLevel        string
@@ -37,6 +38,7 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.BoolVar(&c.Demo, "demo", envBool("TAXHALL_DEMO", false), "seed demo data into an empty database (TAXHALL_DEMO)")
 	fs.IntVar(&c.Enterprises, "enterprises", envInt("TAXHALL_DEMO_ENTERPRISES", 50), "demo enterprises to create (TAXHALL_DEMO_ENTERPRISES)")
 	fs.IntVar(&c.Individuals, "individuals", envInt("TAXHALL_DEMO_INDIVIDUALS", 50), "demo individuals to create (TAXHALL_DEMO_INDIVIDUALS)")
+	fs.IntVar(&c.Taxpayers, "taxpayers", envInt("TAXHALL_DEMO_TAXPAYERS", 0), "demo taxpayers in all, half enterprises and half individuals; overrides --enterprises and --individuals (TAXHALL_DEMO_TAXPAYERS)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("TAXHALL_SECURE_COOKIES", false), "mark cookies Secure (set behind a TLS proxy) (TAXHALL_SECURE_COOKIES)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
@@ -46,6 +48,9 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if c.Taxpayers > 0 {
+		c.Enterprises, c.Individuals = c.Taxpayers/2, c.Taxpayers-c.Taxpayers/2
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, fmt.Errorf("log format must be text or json, not %q", c.LogFormat)

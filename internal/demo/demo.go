@@ -72,7 +72,7 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	}
 	res := &Result{Seeded: true}
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		s := &seeder{ctx: ctx, tx: tx, opt: opt, r: rand.New(rand.NewPCG(2026, 11)), res: res}
+		s := &seeder{ctx: ctx, tx: tx, opt: opt, r: rand.New(rand.NewPCG(2026, 11)), res: res, used: map[string]bool{}}
 		return s.run()
 	})
 	return res, err
@@ -87,6 +87,7 @@ type seeder struct {
 	areas  []*org.Org          // district bureaus, in order
 	clerks map[int64]int64     // district bureau → its window clerk's staff id
 	cities map[string]*org.Org // city code → city bureau
+	used   map[string]bool     // taxpayer codes handed out
 }
 
 func (s *seeder) staff(o *org.Org, seq int, name string, roles ...string) (int64, error) {

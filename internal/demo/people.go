@@ -56,7 +56,7 @@ func (s *seeder) enterprise(i int) error {
 		status = taxpayer.StatusPending
 	}
 	t := &taxpayer.Taxpayer{
-		Kind: taxpayer.Enterprise, Code: ids.GenerateUSCC(s.r, bureau.DivisionCode), Name: name,
+		Kind: taxpayer.Enterprise, Code: s.unique(func() string { return ids.GenerateUSCC(s.r, bureau.DivisionCode) }), Name: name,
 		LegalRepName: rep, LegalRepID: ids.GenerateResidentID(s.r, bureau.DivisionCode, born, s.r.IntN(2) == 0),
 		DivisionCode: bureau.DivisionCode, Address: fmt.Sprintf("%s%d号", streetOf(bureau.DivisionCode, i), 1+s.r.IntN(300)),
 		IndustryCode: trade.industry, RegisteredCapitalFen: int64(10+s.r.IntN(990)) * 10_000_00,
@@ -76,7 +76,7 @@ func (s *seeder) enterprise(i int) error {
 			return err
 		}
 	}
-	if i < 3 || i%10 == 0 {
+	if i < 3 || (i%10 == 0 && i < 50) {
 		s.res.Logins = append(s.res.Logins, Login{Who: "企业 " + name + "（" + t.StatusName() + "，主管：" + shortName(bureau.Name) + "）", Code: t.Code, Username: "admin"})
 	}
 	if status != taxpayer.StatusActive {
@@ -114,7 +114,7 @@ func (s *seeder) individual(i int) error {
 	}
 	phone := mobile(s.r)
 	t := &taxpayer.Taxpayer{
-		Kind: taxpayer.Individual, Code: ids.GenerateResidentID(s.r, bureau.DivisionCode, born, i%2 == 0), Name: name,
+		Kind: taxpayer.Individual, Code: s.unique(func() string { return ids.GenerateResidentID(s.r, bureau.DivisionCode, born, i%2 == 0) }), Name: name,
 		DivisionCode: bureau.DivisionCode, Address: fmt.Sprintf("%s%d号", streetOf(bureau.DivisionCode, i+3), 1+s.r.IntN(300)),
 		Phone: phone, BureauID: bureau.ID, Status: status, RegisteredAt: s.registeredAt(),
 	}
@@ -151,4 +151,16 @@ func streetOf(division string, i int) string {
 	list := streets[division[:4]]
 	a, _ := divisions.Area(division)
 	return a.Name + list[i%len(list)]
+}
+
+// unique draws codes until one is new: random resident IDs collide within a
+// few tens of thousands (same district, birthday and sequence number).
+func (s *seeder) unique(gen func() string) string {
+	for {
+		c := gen()
+		if !s.used[c] {
+			s.used[c] = true
+			return c
+		}
+	}
 }
