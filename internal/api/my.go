@@ -15,15 +15,11 @@ type userView struct {
 func viewUser(u *taxpayer.User) userView { return userView{u, u.RoleName()} }
 
 func (a *API) myTaxpayer(w http.ResponseWriter, r *http.Request) error {
-	t, err := a.Taxpayers.Mine(r.Context())
+	t, ids, err := a.Taxpayers.MyRecord(r.Context())
 	if err != nil {
 		return err
 	}
-	d, err := a.detail(r.Context(), t)
-	if err != nil {
-		return err
-	}
-	return reply(w, r, d)
+	return reply(w, r, detail(t, ids))
 }
 
 func (a *API) myUsers(w http.ResponseWriter, r *http.Request) error {

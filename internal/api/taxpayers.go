@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -44,14 +43,8 @@ type taxpayerDetail struct {
 	Identifications []identificationView `json:"identifications"`
 }
 
-// detail loads a taxpayer's identifications; the service checks again that
-// the actor may see them.
-func (a *API) detail(ctx context.Context, t *taxpayer.Taxpayer) (taxpayerDetail, error) {
-	ids, err := a.Taxpayers.Identifications(ctx, t.ID)
-	if err != nil {
-		return taxpayerDetail{}, err
-	}
-	return taxpayerDetail{Taxpayer: viewTaxpayer(t), Identifications: viewIdents(ids)}, nil
+func detail(t *taxpayer.Taxpayer, ids []*taxpayer.Identification) taxpayerDetail {
+	return taxpayerDetail{Taxpayer: viewTaxpayer(t), Identifications: viewIdents(ids)}
 }
 
 type pageView struct {
@@ -98,15 +91,11 @@ func (a *API) getTaxpayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.Taxpayers.Get(r.Context(), id)
+	t, ids, err := a.Taxpayers.Record(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	d, err := a.detail(r.Context(), t)
-	if err != nil {
-		return err
-	}
-	return reply(w, r, d)
+	return reply(w, r, detail(t, ids))
 }
 
 func (a *API) identifications(w http.ResponseWriter, r *http.Request) error {

@@ -84,10 +84,9 @@ type seeder struct {
 	opt    Options
 	r      *rand.Rand
 	res    *Result
-	areas  []*org.Org          // district bureaus, in order
-	clerks map[int64]int64     // district bureau → its window clerk's staff id
-	cities map[string]*org.Org // city code → city bureau
-	used   map[string]bool     // taxpayer codes handed out
+	areas  []*org.Org      // district bureaus, in order
+	clerks map[int64]int64 // district bureau → its window clerk's staff id
+	used   map[string]bool // taxpayer codes handed out
 }
 
 func (s *seeder) staff(o *org.Org, seq int, name string, roles ...string) (int64, error) {
@@ -120,14 +119,12 @@ func (s *seeder) run() error {
 		return err
 	}
 	s.clerks = map[int64]int64{}
-	s.cities = map[string]*org.Org{}
 	for _, c := range []struct{ code, addr string }{{"3502", "厦门市思明区"}, {"3501", "福州市鼓楼区"}} {
 		cd, _ := divisions.Lookup(c.code)
 		city, err := org.CreateChild(s.ctx, s.tx, now, prov, c.code, "国家税务总局"+cd.Name+"税务局", "", "12366")
 		if err != nil {
 			return err
 		}
-		s.cities[c.code] = city
 		staff := []struct {
 			name  string
 			roles []string

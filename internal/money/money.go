@@ -70,11 +70,6 @@ func FormatYuan(fen int64) string {
 	return b.String()
 }
 
-// PlainYuan renders fen as an editable yuan string without separators.
-func PlainYuan(fen int64) string {
-	return strings.ReplaceAll(FormatYuan(fen), ",", "")
-}
-
 func digits(s string) bool {
 	if s == "" {
 		return false

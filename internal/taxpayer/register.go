@@ -80,7 +80,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*
 	} else {
 		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
 	}
-	s.checkDivision(ctx, f, in.DivisionCode)
+	bureau := s.checkDivision(ctx, f, in.DivisionCode)
 	if n := len([]rune(in.Address)); n < 4 || n > 200 {
 		f.Add("address", "请填写详细地址（街道、门牌号）")
 	}
@@ -115,7 +115,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*
 		AccountingStandard: in.AccountingStandard, Phone: in.Phone, Email: in.Email, Status: StatusPending}
 	u := in.User
 	u.Admin = true
-	return s.register(ctx, t, u, "code", "该统一社会信用代码已经登记，请直接登录；如忘记密码请联系主管税务机关")
+	return s.register(ctx, t, bureau, u, "code", "该统一社会信用代码已经登记，请直接登录；如忘记密码请联系主管税务机关")
 }
 
 // RegisterIndividual records a natural person; their single user logs in
@@ -138,7 +138,7 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 	} else {
 		f.Check("phone", ids.ValidateMobile(in.Phone))
 	}
-	s.checkDivision(ctx, f, in.DivisionCode)
+	bureau := s.checkDivision(ctx, f, in.DivisionCode)
 	if in.Password != in.PasswordConfirm {
 		f.Add("password_confirm", "两次输入的密码不一致")
 	}
@@ -148,29 +148,32 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 	}
 	t := &Taxpayer{Kind: Individual, Code: in.ResidentID, Name: in.Name, DivisionCode: in.DivisionCode, Phone: in.Phone, Status: StatusPending}
 	u := UserInput{Username: SelfUsername, Name: in.Name, Phone: in.Phone, Role: auth.TPLegalRep, Admin: true, Password: in.Password}
-	return s.register(ctx, t, u, "resident_id", "该身份证号码已经注册，请直接登录")
+	return s.register(ctx, t, bureau, u, "resident_id", "该身份证号码已经注册，请直接登录")
 }
 
 // SelfUsername is the username of an individual taxpayer's only user.
 const SelfUsername = "self"
 
-// checkDivision requires a real district that some bureau of the hall serves.
-func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division string) {
+// checkDivision requires a real district that some bureau of the hall
+// serves, and returns that competent bureau.
+func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division string) *org.Org {
 	if _, ok := divisions.Area(division); !ok {
 		f.Add("division_code", "请选择所在区县")
-		return
+		return nil
 	}
 	b, err := org.CompetentBureau(ctx, s.DB, division)
 	if err != nil || b == nil {
 		f.Add("division_code", "本办税服务厅暂不受理该地区的登记，请到所在地电子税务局办理")
+		return nil
 	}
+	return b
 }
 
 // RegistrationsPerHour bounds online registrations from one network address:
 // registration is public and each one costs a password hash.
 const RegistrationsPerHour = 20
 
-func (s *Service) register(ctx context.Context, t *Taxpayer, u UserInput, codeField, dupMsg string) (*Registered, error) {
+func (s *Service) register(ctx context.Context, t *Taxpayer, bureau *org.Org, u UserInput, codeField, dupMsg string) (*Registered, error) {
 	now := s.Now()
 	ip := auth.IPFrom(ctx)
 	if ip != "" {
@@ -189,13 +192,6 @@ func (s *Service) register(ctx context.Context, t *Taxpayer, u UserInput, codeFi
 			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, "register:"+ip, db.TS(now)); err != nil {
 				return err
 			}
-		}
-		bureau, err := org.CompetentBureau(ctx, tx, t.DivisionCode)
-		if err != nil {
-			return err
-		}
-		if bureau == nil {
-			return apperr.InvalidField("division_code", "本办税服务厅暂不受理该地区的登记")
 		}
 		t.BureauID, t.BureauName = bureau.ID, bureau.Name
 		if err := InsertTaxpayer(ctx, tx, now, t); err != nil {

@@ -157,12 +157,3 @@ func (s *Service) Get(ctx context.Context, id int64) (*Taxpayer, error) {
 	}
 	return t, nil
 }
-
-// Mine returns the taxpayer the current taxpayer user acts for.
-func (s *Service) Mine(ctx context.Context) (*Taxpayer, error) {
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return getTaxpayer(ctx, s.DB, a.TaxpayerID)
-}

@@ -3,7 +3,6 @@ package taxpayer
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -84,21 +83,33 @@ func (i *Identification) TaxTypeName() string {
 // PeriodName is the Chinese name of the period.
 func (i *Identification) PeriodName() string { return auth.NameOf(Periods, i.Period) }
 
-// InForce reports whether the identification applies on day (YYYY-MM-DD).
-func (i *Identification) InForce(day string) bool {
-	return i.StartDate <= day && (i.EndDate == "" || day <= i.EndDate)
-}
-
 // identifyRoles may record tax-type identification.
 var identifyRoles = []string{auth.RoleWindowClerk, auth.RoleReviewer}
 
 // Identifications lists a taxpayer's identifications, for staff who may see
 // the taxpayer or for the taxpayer's own users.
 func (s *Service) Identifications(ctx context.Context, taxpayerID int64) ([]*Identification, error) {
-	if _, err := s.Get(ctx, taxpayerID); err != nil {
-		return nil, err
+	_, list, err := s.Record(ctx, taxpayerID)
+	return list, err
+}
+
+// Record returns a taxpayer with its identifications, checking access once.
+func (s *Service) Record(ctx context.Context, taxpayerID int64) (*Taxpayer, []*Identification, error) {
+	t, err := s.Get(ctx, taxpayerID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return listIdentifications(ctx, s.DB, taxpayerID)
+	list, err := listIdentifications(ctx, s.DB, taxpayerID)
+	return t, list, err
+}
+
+// MyRecord is Record for the taxpayer the current taxpayer user acts for.
+func (s *Service) MyRecord(ctx context.Context) (*Taxpayer, []*Identification, error) {
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.Record(ctx, a.TaxpayerID)
 }
 
 func listIdentifications(ctx context.Context, q db.Querier, taxpayerID int64) ([]*Identification, error) {
@@ -171,7 +182,7 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 	}
 	in.StartDate = start.Format(db.DateLayout)
 	now := s.Now()
-	var id int64
+	ident := &Identification{TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate, CreatedBy: a.Name, CreatedAt: now}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		existing, err := listIdentifications(ctx, tx, taxpayerID)
 		if err != nil {
@@ -184,7 +195,7 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 			}
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO tax_identifications (taxpayer_id, tax_type, period, start_date, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID, db.TS(now)).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID, db.TS(now)).Scan(&ident.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE taxpayers SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
@@ -197,16 +208,7 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 	if err != nil {
 		return nil, err
 	}
-	list, err := listIdentifications(ctx, s.DB, taxpayerID)
-	if err != nil {
-		return nil, err
-	}
-	for _, i := range list {
-		if i.ID == id {
-			return i, nil
-		}
-	}
-	return nil, errors.New("identification vanished")
+	return ident, nil
 }
 
 // EndIdentification ends an identification in force on endDate (inclusive),

@@ -93,6 +93,13 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// RequireUserAdmin is nil when the current user administers an enterprise's
+// users; pages ask it before offering the forms.
+func RequireUserAdmin(ctx context.Context) error {
+	_, err := requireAdmin(ctx)
+	return err
+}
+
 // requireAdmin returns the current user when they administer an
 // enterprise's users.
 func requireAdmin(ctx context.Context) (*auth.Actor, error) {

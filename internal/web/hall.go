@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"taxhall/internal/apperr"
@@ -18,11 +19,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.Taxpayers.Mine(r.Context())
-	if err != nil {
-		return err
-	}
-	idents, err := s.Taxpayers.Identifications(r.Context(), t.ID)
+	t, idents, err := s.Taxpayers.MyRecord(r.Context())
 	if err != nil {
 		return err
 	}
@@ -41,11 +38,24 @@ func (s *Server) userFormData() map[string]any {
 	return map[string]any{"Roles": labelOptions(auth.TaxpayerRoles)}
 }
 
+// userEditPage shows a user's current values; formError replaces them with
+// what was typed when a save fails.
+func (s *Server) userEditPage(u *taxpayer.User, errs map[string]string) *Page {
+	form := url.Values{"name": {u.Name}, "phone": {u.Phone}, "role": {u.Role}}
+	if u.Admin {
+		form.Set("admin", "1")
+	}
+	if u.Active {
+		form.Set("active", "1")
+	}
+	data := s.userFormData()
+	data["User"] = u
+	return &Page{Title: "办税人员：" + u.Name, Form: form, Errors: errs, Data: data}
+}
+
 func (s *Server) hallUserNew(w http.ResponseWriter, r *http.Request) error {
-	if a := auth.ActorFrom(r.Context()); a == nil {
-		return apperr.New(apperr.Unauthenticated, "请先登录")
-	} else if !a.Admin || a.TaxpayerKind != taxpayer.Enterprise {
-		return apperr.New(apperr.Forbidden, "只有本单位的管理员可以添加办税人员")
+	if err := taxpayer.RequireUserAdmin(r.Context()); err != nil {
+		return err
 	}
 	p := &Page{Title: "添加办税人员", Data: s.userFormData()}
 	p.Form = map[string][]string{"role": {auth.TPClerk}}
@@ -73,16 +83,7 @@ func (s *Server) hallUserEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	form := map[string][]string{"name": {u.Name}, "phone": {u.Phone}, "role": {u.Role}}
-	if u.Admin {
-		form["admin"] = []string{"1"}
-	}
-	if u.Active {
-		form["active"] = []string{"1"}
-	}
-	data := s.userFormData()
-	data["User"] = u
-	return s.ok(w, r, "hall_user_edit.html", &Page{Title: "办税人员：" + u.Name, Form: form, Data: data})
+	return s.ok(w, r, "hall_user_edit.html", s.userEditPage(u, nil))
 }
 
 func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -99,9 +100,7 @@ func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		if gerr != nil {
 			return gerr
 		}
-		data := s.userFormData()
-		data["User"] = old
-		return s.formError(w, r, err, "hall_user_edit.html", &Page{Title: "办税人员：" + old.Name, Data: data})
+		return s.formError(w, r, err, "hall_user_edit.html", s.userEditPage(old, nil))
 	}
 	return s.redirect(w, r, "/hall/users", "已保存 "+u.Name+" 的信息")
 }
@@ -117,20 +116,11 @@ func (s *Server) hallUserPassword(w http.ResponseWriter, r *http.Request) error 
 		if gerr != nil {
 			return gerr
 		}
-		form := map[string][]string{"name": {u.Name}, "phone": {u.Phone}, "role": {u.Role}}
-		if u.Admin {
-			form["admin"] = []string{"1"}
-		}
-		if u.Active {
-			form["active"] = []string{"1"}
-		}
 		fields, ok := invalid(err)
 		if !ok {
 			return err
 		}
-		data := s.userFormData()
-		data["User"] = u
-		s.render(w, r, http.StatusUnprocessableEntity, "hall_user_edit.html", &Page{Title: "办税人员：" + u.Name, Form: form, Errors: fields, Data: data})
+		s.render(w, r, http.StatusUnprocessableEntity, "hall_user_edit.html", s.userEditPage(u, fields))
 		return nil
 	}
 	return s.redirect(w, r, "/hall/users", "密码已重置，该用户需使用新密码重新登录")

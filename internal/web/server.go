@@ -4,7 +4,6 @@
 package web
 
 import (
-	"context"
 	"embed"
 	"errors"
 	"io/fs"
@@ -206,5 +205,3 @@ func invalid(err error) (map[string]string, bool) {
 	}
 	return nil, false
 }
-
-func ctxActor(ctx context.Context) *auth.Actor { return auth.ActorFrom(ctx) }

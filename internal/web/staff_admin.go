@@ -9,8 +9,6 @@ import (
 	"taxhall/internal/org"
 )
 
-func (s *Server) orgOptions(r *http.Request) ([]*org.Org, error) { return s.Orgs.List(r.Context()) }
-
 func (s *Server) staffOrgs(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.RequireStaff(r.Context(), auth.RoleAdmin); err != nil {
 		return err
@@ -142,12 +140,18 @@ func (s *Server) staffStaffEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.ok(w, r, "staff_staff_edit.html", staffEditPage(st, data, nil))
+}
+
+// staffEditPage shows a member's current values; formError replaces them
+// with what was typed when a save fails.
+func staffEditPage(st *org.Staff, data map[string]any, errs map[string]string) *Page {
 	data["Member"] = st
 	form := url.Values{"org_id": {strconv.FormatInt(st.OrgID, 10)}, "name": {st.Name}, "phone": {st.Phone}, "roles": st.Roles}
 	if st.Active {
 		form.Set("active", "1")
 	}
-	return s.ok(w, r, "staff_staff_edit.html", &Page{Title: "工作人员：" + st.Name, Form: form, Data: data})
+	return &Page{Title: "工作人员：" + st.Name, Form: form, Errors: errs, Data: data}
 }
 
 func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -166,8 +170,7 @@ func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error 
 		if derr != nil {
 			return derr
 		}
-		data["Member"] = old
-		return s.formError(w, r, err, "staff_staff_edit.html", &Page{Title: "工作人员：" + old.Name, Data: data})
+		return s.formError(w, r, err, "staff_staff_edit.html", staffEditPage(old, data, nil))
 	}
 	return s.redirect(w, r, "/staff/staff", "已保存 "+st.Name+" 的信息")
 }
@@ -191,12 +194,7 @@ func (s *Server) staffStaffPassword(w http.ResponseWriter, r *http.Request) erro
 		if derr != nil {
 			return derr
 		}
-		data["Member"] = st
-		form := url.Values{"org_id": {strconv.FormatInt(st.OrgID, 10)}, "name": {st.Name}, "phone": {st.Phone}, "roles": st.Roles}
-		if st.Active {
-			form.Set("active", "1")
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "staff_staff_edit.html", &Page{Title: "工作人员：" + st.Name, Form: form, Errors: fields, Data: data})
+		s.render(w, r, http.StatusUnprocessableEntity, "staff_staff_edit.html", staffEditPage(st, data, fields))
 		return nil
 	}
 	return s.redirect(w, r, "/staff/staff", "密码已重置")

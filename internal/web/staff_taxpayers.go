@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -56,11 +55,7 @@ func (s *Server) staffTaxpayers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) taxpayerData(r *http.Request, id int64) (map[string]any, error) {
-	t, err := s.Taxpayers.Get(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	idents, err := s.Taxpayers.Identifications(r.Context(), id)
+	t, idents, err := s.Taxpayers.Record(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +69,7 @@ func (s *Server) taxpayerData(r *http.Request, id int64) (map[string]any, error)
 	return map[string]any{
 		"T": t, "Idents": idents, "TaxTypes": types, "Periods": labelOptions(taxpayer.Periods),
 		"CanIdentify": a.HasRole(auth.RoleWindowClerk) || a.HasRole(auth.RoleReviewer),
-		"Today":       time.Now().In(cst).Format("2006-01-02"),
+		"Today":       s.Taxpayers.Now().In(cst).Format("2006-01-02"),
 	}, nil
 }
 
