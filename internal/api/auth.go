@@ -102,3 +102,20 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 	}
 	return reply(w, r, viewActor(actor))
 }
+
+type changePasswordRequest struct {
+	CurrentPassword string `json:"current_password" doc:"当前密码"`
+	Password        string `json:"password" doc:"新密码"`
+	PasswordConfirm string `json:"password_confirm" doc:"再次输入新密码"`
+}
+
+func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
+	var in changePasswordRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.Auth.ChangePassword(r.Context(), in.CurrentPassword, in.Password, in.PasswordConfirm); err != nil {
+		return err
+	}
+	return reply(w, r, nil)
+}

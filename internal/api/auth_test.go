@@ -70,6 +70,15 @@ func TestTokens(t *testing.T) {
 		}
 		tok := e.staff(simingClerk)
 		e.run([]scenario{
+			{name: "change password, wrong current", method: "POST", url: "/api/v1/me/password", token: tok, status: 422,
+				body: map[string]string{"current_password": "nope", "password": "Siming#Clerk2026", "password_confirm": "Siming#Clerk2026"},
+				want: []string{`"current_password":"当前密码不正确"`}},
+			{name: "change password", method: "POST", url: "/api/v1/me/password", token: tok, status: 204,
+				body: map[string]string{"current_password": demo.Password, "password": "Siming#Clerk2026", "password_confirm": "Siming#Clerk2026"}},
+			{name: "old password refused", method: "POST", url: "/api/v1/auth/token", status: 401,
+				body: map[string]string{"kind": "staff", "staff_no": simingClerk, "password": demo.Password}},
+			{name: "new password works", method: "POST", url: "/api/v1/auth/token", status: 201,
+				body: map[string]string{"kind": "staff", "staff_no": simingClerk, "password": "Siming#Clerk2026"}},
 			{name: "me", method: "GET", url: "/api/v1/me", token: tok, status: 200,
 				want: []string{`"kind":"staff"`, `"staff_no":"35020301"`, `"role_names":["窗口受理人员"]`}, notWant: []string{"is_admin"}},
 			// The API reads no cookie: a token in any cookie does not log in.

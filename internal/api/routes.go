@@ -44,6 +44,10 @@ func (a *API) routes() []route {
 			Summary: "退出登录，使当前令牌失效", handle: a.deleteToken},
 		{Method: GET, Path: Prefix + "/me", Tag: tagAuth, Access: anyUser, Status: ok, Resp: actorView{},
 			Summary: "查询当前登录身份", handle: a.me},
+		{Method: POST, Path: Prefix + "/me/password", Tag: tagAuth, Access: anyUser, Body: changePasswordRequest{}, Status: none,
+			Summary: "修改本人密码",
+			Doc:     "须提供当前密码。修改后本人其他令牌和网页登录均失效，当前令牌继续有效。",
+			handle:  a.changePassword},
 
 		// Reference lists.
 		{Method: GET, Path: Prefix + "/reference/divisions", Tag: tagReference, Access: public, Status: ok, Resp: list[divisionView]{},

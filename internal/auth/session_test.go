@@ -146,3 +146,48 @@ func TestPasswordStrengthAndHashing(t *testing.T) {
 		t.Fatal("hash not salted")
 	}
 }
+
+func TestChangeOwnPassword(t *testing.T) {
+	db.ForEach(t, func(t *testing.T, d *db.DB) {
+		s, _, code := seeded(t, d)
+		bg := context.Background()
+		here, _ := s.LoginTaxpayer(bg, code, "caiwu", demo.Password, auth.Web, "here")
+		there, _ := s.LoginTaxpayer(bg, code, "caiwu", demo.Password, auth.Web, "there")
+		actor, err := s.Authenticate(bg, here.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := auth.WithActor(bg, actor)
+		for _, c := range []struct{ current, pw, confirm, field string }{
+			{"wrong", "New#Secret2026", "New#Secret2026", "current_password"},
+			{demo.Password, "weak", "weak", "password"},
+			{demo.Password, demo.Password, demo.Password, "password"},
+			{demo.Password, "New#Secret2026", "New#Secret2027", "password_confirm"},
+			{demo.Password, "Caiwu#Secret2026", "Caiwu#Secret2026", "password"}, // contains the username
+		} {
+			if e := apperr.As(s.ChangePassword(ctx, c.current, c.pw, c.confirm)); e == nil || e.Fields[c.field] == "" {
+				t.Errorf("%+v: %v", c, e)
+			}
+		}
+		if err := s.ChangePassword(ctx, demo.Password, "New#Secret2026", "New#Secret2026"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(bg, here.Token); err != nil {
+			t.Errorf("the session in use ended: %v", err)
+		}
+		if _, err := s.Authenticate(bg, there.Token); err == nil {
+			t.Error("another session survived the change")
+		}
+		if _, err := s.LoginTaxpayer(bg, code, "caiwu", "New#Secret2026", auth.Web, ""); err != nil {
+			t.Errorf("new password: %v", err)
+		}
+		// Staff too.
+		st, _ := s.LoginStaff(bg, "35020301", demo.Password, auth.Web, "")
+		if err := s.ChangePassword(auth.WithActor(bg, st.Actor), demo.Password, "Clerk#Changed2026", "Clerk#Changed2026"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.LoginStaff(bg, "35020301", "Clerk#Changed2026", auth.Web, ""); err != nil {
+			t.Errorf("staff new password: %v", err)
+		}
+	})
+}

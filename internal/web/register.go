@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"taxhall/internal/auth"
 	"taxhall/internal/taxpayer"
@@ -87,7 +88,7 @@ func (s *Server) registerIndividualSubmit(w http.ResponseWriter, r *http.Request
 // must not receive them back in the HTML.
 func clearPasswords(v url.Values) {
 	for k := range v {
-		if k == "password" || k == "password_confirm" || k == "user_password" || k == "user_password_confirm" {
+		if strings.Contains(k, "password") {
 			delete(v, k)
 		}
 	}

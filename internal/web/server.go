@@ -64,6 +64,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /staff/login", s.h(s.staffLoginForm))
 	mux.Handle("POST /staff/login", s.h(s.staffLoginSubmit))
 	mux.Handle("POST /logout", s.h(s.logout))
+	mux.Handle("GET /account/password", s.h(s.passwordForm))
+	mux.Handle("POST /account/password", s.h(s.passwordSubmit))
 
 	mux.Handle("GET /register", s.h(s.registerChoice))
 	mux.Handle("GET /register/enterprise", s.h(s.registerEnterpriseForm))
@@ -178,6 +180,8 @@ var titleOf = map[int]string{
 	http.StatusTooManyRequests:     "操作过于频繁",
 	http.StatusInternalServerError: "系统繁忙",
 }
+
+var errLogin = apperr.New(apperr.Unauthenticated, "请先登录")
 
 // NotFound renders the 404 page for paths no route matches.
 func (s *Server) NotFound() http.Handler {

@@ -296,3 +296,22 @@ func TestIndividualRegistersAndLogsInWithoutUsername(t *testing.T) {
 		t.Error("individual offered user management")
 	}
 }
+
+func TestChangeOwnPasswordPage(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	s, body := b.get("/account/password")
+	b.expect(s, body, 200, "纳税人登录")
+	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
+	b.expect(s, body, 200, `href="/account/password"`)
+	s, body = b.post("/account/password", url.Values{"current_password": {"nope"}, "password": {"Huli#Clerk2026"}, "password_confirm": {"Huli#Clerk2026"}})
+	b.expect(s, body, 422, "当前密码不正确", `id="e-current_password"`)
+	if strings.Contains(body, "Huli#Clerk2026") {
+		t.Error("password echoed back")
+	}
+	s, body = b.post("/account/password", url.Values{"current_password": {demo.Password}, "password": {"Huli#Clerk2026"}, "password_confirm": {"Huli#Clerk2026"}})
+	b.expect(s, body, 200, "密码已修改", "工作台")
+	b.post("/logout", nil)
+	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {"Huli#Clerk2026"}})
+	b.expect(s, body, 200, "工作台")
+}
