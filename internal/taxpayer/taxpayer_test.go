@@ -229,6 +229,14 @@ func TestTaxTypeIdentification(t *testing.T) {
 		if err := identify(e.staff(t, "35020303"), "cit", "quarter", "2026-12-01"); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Errorf("hall supervisor: %v", err)
 		}
+		// The record's history names who did what.
+		hist, err := e.tp.History(clerk, id)
+		if err != nil || len(hist) != 4 || hist[0].ActionName != "税（费）种认定" || hist[0].ActorName == "" || hist[len(hist)-1].ActionName != "在线登记" {
+			t.Errorf("history: %+v %v", hist, err)
+		}
+		if _, err := e.tp.History(e.staff(t, "35020601"), id); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("other district read history: %v", err)
+		}
 		// The taxpayer sees its own identifications, not another's.
 		s, _ := e.auth.LoginTaxpayer(context.Background(), reg.Taxpayer.Code, "boss", "Strong#Pass1", auth.API, "")
 		tctx := auth.WithActor(context.Background(), s.Actor)

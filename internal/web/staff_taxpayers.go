@@ -59,6 +59,10 @@ func (s *Server) taxpayerData(r *http.Request, id int64) (map[string]any, error)
 	if err != nil {
 		return nil, err
 	}
+	history, err := s.Taxpayers.History(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
 	a := auth.ActorFrom(r.Context())
 	var types []Option
 	for _, tt := range taxpayer.TaxTypes {
@@ -67,7 +71,7 @@ func (s *Server) taxpayerData(r *http.Request, id int64) (map[string]any, error)
 		}
 	}
 	return map[string]any{
-		"T": t, "Idents": idents, "TaxTypes": types, "Periods": labelOptions(taxpayer.Periods),
+		"T": t, "Idents": idents, "History": history, "TaxTypes": types, "Periods": labelOptions(taxpayer.Periods),
 		"CanIdentify": a.HasRole(auth.RoleWindowClerk) || a.HasRole(auth.RoleReviewer),
 		"Today":       s.Taxpayers.Now().In(cst).Format("2006-01-02"),
 	}, nil

@@ -187,7 +187,7 @@ func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
 		s, body = clerk.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"vat_small"}, "period": {"year"}, "start_date": {"2026-11-23"}})
 		b.expect(s, body, 422, "申报期限只能是按月或按季")
 		s, body = clerk.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"vat_small"}, "period": {"quarter"}, "start_date": {"2026-11-23"}})
-		b.expect(s, body, 200, "已认定：增值税（小规模纳税人）", "按季")
+		b.expect(s, body, 200, "已认定：增值税（小规模纳税人）", "按季", "办理记录", "在线登记", "（税务人员）")
 		s, body = clerk.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"vat_general"}, "period": {"month"}, "start_date": {"2026-12-01"}})
 		b.expect(s, body, 422, "请先终止原认定")
 
