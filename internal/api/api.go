@@ -98,9 +98,8 @@ func (a *API) adapt(rt route) http.Handler {
 		setHeaders(w)
 		ctx := auth.WithIP(r.Context(), clientIP(r))
 		ctx = context.WithValue(ctx, routeKey, &rt)
-		// Mutate r in place: the outer middleware reads r.Pattern afterwards.
-		*r = *r.WithContext(ctx)
-		err := a.authenticate(r, rt)
+		ctx, err := a.authenticate(ctx, r, rt)
+		r = r.WithContext(ctx)
 		if err == nil {
 			err = rt.handle(w, r)
 		}
@@ -116,28 +115,27 @@ func setHeaders(w http.ResponseWriter) {
 	h.Set("Cache-Control", "no-store")
 }
 
-// authenticate puts the actor of the request's bearer token into its
-// context. A token that does not work is refused even on public routes, so
-// that a client learns at once that it must log in again.
-func (a *API) authenticate(r *http.Request, rt route) error {
+// authenticate returns ctx with the actor of the request's bearer token. A
+// token that does not work is refused even on public routes, so that a
+// client learns at once that it must log in again.
+func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (context.Context, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		if rt.Access != public {
-			return apperr.New(apperr.Unauthenticated, "请先登录：在 Authorization 请求头中携带 Bearer 访问令牌")
+			return ctx, apperr.New(apperr.Unauthenticated, "请先登录：在 Authorization 请求头中携带 Bearer 访问令牌")
 		}
-		return nil
+		return ctx, nil
 	}
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return apperr.New(apperr.Unauthenticated, "Authorization 请求头格式应为：Bearer <访问令牌>")
+		return ctx, apperr.New(apperr.Unauthenticated, "Authorization 请求头格式应为：Bearer <访问令牌>")
 	}
-	actor, err := a.Auth.Authenticate(r.Context(), token)
+	actor, err := a.Auth.Authenticate(ctx, token)
 	if err != nil {
-		return err
+		return ctx, err
 	}
-	*r = *r.WithContext(auth.WithActor(r.Context(), actor))
-	return nil
+	return auth.WithActor(ctx, actor), nil
 }
 
 // clientIP is the peer address; a proxy in front must be trusted to pass

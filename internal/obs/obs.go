@@ -95,7 +95,9 @@ var validID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // Middleware gives every request an ID (kept from a sane X-Request-ID
 // header), logs it, counts it by the mux's route pattern, and turns panics
 // into 500s. next must be the ServeMux itself (or something that passes the
-// same *http.Request on), so the matched pattern is visible afterwards.
+// same *http.Request on): the mux records the matched pattern on the request
+// it is given before calling the handler, so it is visible here afterwards
+// whatever the handler does with its own copy.
 func Middleware(next http.Handler, log *slog.Logger, m *Metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

@@ -126,8 +126,7 @@ func (s *Server) h(fn handler) http.Handler {
 				return
 			}
 		}
-		// Mutate r in place: the outer middleware reads r.Pattern afterwards.
-		*r = *r.WithContext(ctx)
+		r = r.WithContext(ctx)
 		if err := fn(w, r); err != nil {
 			s.fail(w, r, err)
 		}
