@@ -75,30 +75,21 @@ func (s *Service) LoginTaxpayer(ctx context.Context, code, username, password st
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	account := "tp:" + code + ":" + strings.ToLower(username)
+	account := "tp:" + code + ":" + username
 	if err := s.checkThrottle(ctx, account); err != nil {
 		return nil, err
 	}
 	var id int64
-	var hash, kind string
-	q := `SELECT u.id, u.password_hash, t.kind FROM taxpayer_users u JOIN taxpayers t ON t.id = u.taxpayer_id
+	var hash string
+	q := `SELECT u.id, u.password_hash FROM taxpayer_users u JOIN taxpayers t ON t.id = u.taxpayer_id
 		WHERE t.code = $1 AND u.active = 1 AND t.status <> 'deregistered' AND `
 	var err error
 	if username == "" {
-		err = s.DB.QueryRowContext(ctx, q+`t.kind = 'individual' AND u.is_admin = 1`, code).Scan(&id, &hash, &kind)
+		err = s.DB.QueryRowContext(ctx, q+`t.kind = 'individual' AND u.is_admin = 1`, code).Scan(&id, &hash)
 	} else {
-		err = s.DB.QueryRowContext(ctx, q+`u.username = $2`, code, username).Scan(&id, &hash, &kind)
+		err = s.DB.QueryRowContext(ctx, q+`u.username = $2`, code, username).Scan(&id, &hash)
 	}
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	if err != nil || !VerifyPassword(hash, password) {
-		if err != nil {
-			VerifyPassword(dummyHash, password)
-		}
-		return nil, s.failed(ctx, account)
-	}
-	return s.start(ctx, Taxpayer, id, account, via, userAgent)
+	return s.finish(ctx, err, Taxpayer, id, hash, password, account, via, userAgent)
 }
 
 // LoginStaff checks a staff member's credentials.
@@ -122,16 +113,24 @@ func (s *Service) LoginStaff(ctx context.Context, staffNo, password string, via 
 	var hash string
 	err := s.DB.QueryRowContext(ctx, `SELECT s.id, s.password_hash FROM staff s JOIN orgs o ON o.id = s.org_id
 		WHERE s.staff_no = $1 AND s.active = 1 AND o.active = 1`, staffNo).Scan(&id, &hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
+	return s.finish(ctx, err, Staff, id, hash, password, account, via, userAgent)
+}
+
+// finish checks the password of the user that the lookup found (lookupErr
+// is its Scan error) and starts a session, or counts a failure. An unknown
+// user still costs one hash, so timing does not tell which accounts exist.
+func (s *Service) finish(ctx context.Context, lookupErr error, kind Kind, id int64, hash, password, account string, via Via, userAgent string) (*Session, error) {
+	if lookupErr != nil && !errors.Is(lookupErr, sql.ErrNoRows) {
+		return nil, lookupErr
 	}
-	if err != nil || !VerifyPassword(hash, password) {
-		if err != nil {
-			VerifyPassword(dummyHash, password)
-		}
+	if lookupErr != nil {
+		VerifyPassword(dummyHash, password)
 		return nil, s.failed(ctx, account)
 	}
-	return s.start(ctx, Staff, id, account, via, userAgent)
+	if !VerifyPassword(hash, password) {
+		return nil, s.failed(ctx, account)
+	}
+	return s.start(ctx, kind, id, account, via, userAgent)
 }
 
 func (s *Service) checkThrottle(ctx context.Context, account string) error {
