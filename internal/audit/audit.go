@@ -35,24 +35,17 @@ type Entry struct {
 // ForObject lists the entries about one object, newest first. Callers check
 // that the actor may see the object.
 func ForObject(ctx context.Context, q db.Querier, objectType string, objectID int64, limit int) ([]Entry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.at, a.actor_kind, a.actor_id, COALESCE(s.name, u.name, ''), a.action, a.detail
+	return db.Query(ctx, q, scanEntry, `SELECT a.at, a.actor_kind, a.actor_id, COALESCE(s.name, u.name, ''), a.action, a.detail
 		FROM audit_log a
 		LEFT JOIN staff s ON a.actor_kind = 'staff' AND s.id = a.actor_id
 		LEFT JOIN taxpayer_users u ON a.actor_kind = 'taxpayer' AND u.id = a.actor_id
 		WHERE a.object_type = $1 AND a.object_id = $2 ORDER BY a.id DESC LIMIT $3`, objectType, objectID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		var at string
-		if err := rows.Scan(&at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Action, &e.Detail); err != nil {
-			return nil, err
-		}
-		e.At = db.ParseTS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+}
+
+func scanEntry(sc db.Scanner) (Entry, error) {
+	var e Entry
+	var at string
+	err := sc.Scan(&at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Action, &e.Detail)
+	e.At = db.ParseTS(at)
+	return e, err
 }

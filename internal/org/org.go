@@ -62,7 +62,7 @@ type Service struct {
 
 const orgCols = `id, code, name, level, COALESCE(parent_id, 0), division_code, path, address, phone, active`
 
-func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
+func scanOrg(sc db.Scanner) (*Org, error) {
 	var o Org
 	var active int
 	if err := sc.Scan(&o.ID, &o.Code, &o.Name, &o.Level, &o.ParentID, &o.DivisionCode, &o.Path, &o.Address, &o.Phone, &active); err != nil {
@@ -79,20 +79,8 @@ func (s *Service) List(ctx context.Context) ([]*Org, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+orgCols+` FROM orgs WHERE path LIKE $1 ORDER BY path`, a.OrgPath+"%")
+	out, err := db.Query(ctx, s.DB, scanOrg, `SELECT `+orgCols+` FROM orgs WHERE path LIKE $1 ORDER BY path`, a.OrgPath+"%")
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Org
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	// Paths sort as text ("/1/10/" before "/1/2/"); order siblings by code
@@ -277,20 +265,8 @@ func CompetentBureau(ctx context.Context, q db.Querier, division6 string) (*Org,
 // ServedProvinces lists the province codes that have an active bureau: the
 // hall accepts registrations for addresses there.
 func ServedProvinces(ctx context.Context, q db.Querier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT division_code FROM orgs WHERE level = 'province' AND active = 1 ORDER BY division_code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Query(ctx, q, func(sc db.Scanner) (c string, err error) { return c, sc.Scan(&c) },
+		`SELECT division_code FROM orgs WHERE level = 'province' AND active = 1 ORDER BY division_code`)
 }
 
 // RootName returns the name of the first provincial bureau, for page titles.

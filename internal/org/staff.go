@@ -31,7 +31,7 @@ type Staff struct {
 
 const staffCols = `s.id, s.org_id, o.name, o.path, s.staff_no, s.name, s.phone, s.roles, s.active`
 
-func scanStaff(sc interface{ Scan(...any) error }) (*Staff, error) {
+func scanStaff(sc db.Scanner) (*Staff, error) {
 	var st Staff
 	var roles string
 	var active int
@@ -68,20 +68,7 @@ func (s *Service) ListStaff(ctx context.Context, f StaffFilter) ([]*Staff, error
 		n := fmt.Sprintf("$%d", len(args))
 		q += ` AND (s.staff_no LIKE ` + n + ` ESCAPE '\' OR s.name LIKE ` + n + ` ESCAPE '\')`
 	}
-	rows, err := s.DB.QueryContext(ctx, q+` ORDER BY o.path, s.staff_no LIMIT 500`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Staff
-	for rows.Next() {
-		st, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+	return db.Query(ctx, s.DB, scanStaff, q+` ORDER BY o.path, s.staff_no LIMIT 500`, args...)
 }
 
 // GetStaff returns one staff member in the administrator's subtree.

@@ -70,17 +70,6 @@ func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
 	}
 	q := `SELECT ` + taxpayerCols + taxpayerFrom + where +
 		fmt.Sprintf(` ORDER BY t.registered_at DESC, t.id DESC LIMIT %d OFFSET %d`, f.PageSize, (f.Page-1)*f.PageSize)
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		t, err := scanTaxpayer(rows)
-		if err != nil {
-			return nil, err
-		}
-		p.Items = append(p.Items, t)
-	}
-	return p, rows.Err()
+	p.Items, err = db.Query(ctx, s.DB, scanTaxpayer, q, args...)
+	return p, err
 }

@@ -105,7 +105,7 @@ const taxpayerCols = `t.id, t.kind, t.code, t.name, t.legal_rep_name, t.legal_re
 
 const taxpayerFrom = ` FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id`
 
-func scanTaxpayer(sc interface{ Scan(...any) error }) (*Taxpayer, error) {
+func scanTaxpayer(sc db.Scanner) (*Taxpayer, error) {
 	var t Taxpayer
 	var reg string
 	err := sc.Scan(&t.ID, &t.Kind, &t.Code, &t.Name, &t.LegalRepName, &t.LegalRepID, &t.DivisionCode, &t.Address,

@@ -113,23 +113,18 @@ func (s *Service) MyRecord(ctx context.Context) (*Taxpayer, []*Identification, e
 }
 
 func listIdentifications(ctx context.Context, q db.Querier, taxpayerID int64) ([]*Identification, error) {
-	rows, err := q.QueryContext(ctx, `SELECT i.id, i.tax_type, i.period, i.start_date, i.end_date, s.name, i.created_at
+	return db.Query(ctx, q, scanIdentification, `SELECT i.id, i.tax_type, i.period, i.start_date, i.end_date, s.name, i.created_at
 		FROM tax_identifications i JOIN staff s ON s.id = i.created_by WHERE i.taxpayer_id = $1 ORDER BY i.start_date, i.id`, taxpayerID)
-	if err != nil {
+}
+
+func scanIdentification(sc db.Scanner) (*Identification, error) {
+	var i Identification
+	var created string
+	if err := sc.Scan(&i.ID, &i.TaxType, &i.Period, &i.StartDate, &i.EndDate, &i.CreatedBy, &created); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Identification
-	for rows.Next() {
-		var i Identification
-		var created string
-		if err := rows.Scan(&i.ID, &i.TaxType, &i.Period, &i.StartDate, &i.EndDate, &i.CreatedBy, &created); err != nil {
-			return nil, err
-		}
-		i.CreatedAt = db.ParseTS(created)
-		out = append(out, &i)
-	}
-	return out, rows.Err()
+	i.CreatedAt = db.ParseTS(created)
+	return &i, nil
 }
 
 // IdentifyInput is one line of tax-type identification.

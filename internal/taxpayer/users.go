@@ -118,7 +118,7 @@ func requireAdmin(ctx context.Context) (*auth.Actor, error) {
 
 const userCols = `id, username, name, phone, role, is_admin, active, created_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
+func scanUser(sc db.Scanner) (*User, error) {
 	var u User
 	var admin, active int
 	var created string
@@ -135,20 +135,7 @@ func (s *Service) Users(ctx context.Context) ([]*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+userCols+` FROM taxpayer_users WHERE taxpayer_id = $1 ORDER BY id`, a.TaxpayerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return db.Query(ctx, s.DB, scanUser, `SELECT `+userCols+` FROM taxpayer_users WHERE taxpayer_id = $1 ORDER BY id`, a.TaxpayerID)
 }
 
 // User returns one user of the current user's taxpayer.
