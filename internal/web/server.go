@@ -137,12 +137,24 @@ func (s *Server) h(fn handler) http.Handler {
 // page with the status of its code.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := apperr.CodeOf(err)
-	if code == apperr.Unauthenticated && r.Method == http.MethodGet {
-		target := "/login"
+	if code == apperr.Unauthenticated {
+		// A page asks for a login and comes back afterwards. A form posted
+		// after the session expired shows the login form with the reason and
+		// returns to the form's page (what was typed cannot be kept).
+		page, title, target := "login.html", "纳税人登录", "/login"
 		if strings.HasPrefix(r.URL.Path, "/staff") {
-			target = "/staff/login"
+			page, title, target = "staff_login.html", "税务人员登录", "/staff/login"
 		}
-		http.Redirect(w, r, target+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, target+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		next := ""
+		if ref, perr := url.Parse(r.Referer()); perr == nil && ref.Host == r.Host {
+			next = ref.RequestURI()
+		}
+		s.render(w, r, http.StatusUnauthorized, page, &Page{Title: title, Next: next,
+			Errors: map[string]string{"_": "登录已超时或尚未登录，请重新登录后再办理。"}})
 		return
 	}
 	status := statusOf[code]

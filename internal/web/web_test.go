@@ -315,3 +315,13 @@ func TestChangeOwnPasswordPage(t *testing.T) {
 	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {"Huli#Clerk2026"}})
 	b.expect(s, body, 200, "工作台")
 }
+
+func TestPostAfterSessionEndsShowsLogin(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	req, _ := http.NewRequest("POST", ts.URL+"/staff/taxpayers/1/identifications", strings.NewReader("tax_type=cit"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", ts.URL+"/staff/taxpayers/1")
+	s, body := b.do(req)
+	b.expect(s, body, 401, "登录已超时或尚未登录", `action="/staff/login"`, `name="next" value="/staff/taxpayers/1"`)
+}
