@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"taxhall/internal/httpx"
 	"taxhall/internal/org"
 )
 
@@ -48,7 +49,7 @@ func (a *API) createOrg(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ type orgPatch struct {
 }
 
 func (a *API) updateOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (a *API) createStaff(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getStaff(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ type staffPatch struct {
 }
 
 func (a *API) updateStaff(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -179,7 +180,7 @@ type staffPasswordRequest struct {
 }
 
 func (a *API) resetStaffPassword(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,12 @@ package api
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/httpx"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -96,7 +95,7 @@ func (a *API) log() *slog.Logger {
 func (a *API) adapt(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setHeaders(w)
-		ctx := auth.WithIP(r.Context(), clientIP(r))
+		ctx := auth.WithIP(r.Context(), httpx.ClientIP(r))
 		ctx = context.WithValue(ctx, routeKey, &rt)
 		ctx, err := a.authenticate(ctx, r, rt)
 		r = r.WithContext(ctx)
@@ -138,25 +137,6 @@ func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (cont
 	return auth.WithActor(ctx, actor), nil
 }
 
-// clientIP is the peer address; a proxy in front must be trusted to pass
-// the real one, which is the server's business, not the API's.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// pathID parses a numeric path value; anything else names no resource.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.New(apperr.NotFound, "请求的资源不存在")
-	}
-	return id, nil
-}
-
 // fallback answers requests under the prefix that match no route: 405 with
 // an Allow header when the path exists for other methods, else 404.
 func (a *API) fallback(mux *http.ServeMux) http.Handler {
@@ -172,7 +152,7 @@ func (a *API) fallback(mux *http.ServeMux) http.Handler {
 		}
 		if len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
-			a.fail(w, r, apperr.New(codeMethodNotAllowed, "该接口不支持 "+r.Method+" 方法"))
+			a.fail(w, r, apperr.New(apperr.MethodNotAllowed, "该接口不支持 "+r.Method+" 方法"))
 			return
 		}
 		a.fail(w, r, apperr.New(apperr.NotFound, "接口不存在，请查阅 "+Prefix+"/openapi.json"))

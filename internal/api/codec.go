@@ -21,7 +21,7 @@ const maxBody = 1 << 20
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return apperr.New(codeUnsupportedType, "请求体须为 JSON，并设置 Content-Type: application/json")
+		return apperr.New(apperr.UnsupportedType, "请求体须为 JSON，并设置 Content-Type: application/json")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -29,7 +29,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.New(codeBadRequest, "请求体只能包含一个 JSON 对象")
+		return apperr.New(apperr.BadRequest, "请求体只能包含一个 JSON 对象")
 	}
 	return nil
 }
@@ -41,23 +41,23 @@ func decodeError(err error) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &maxErr):
-		return apperr.New(codeTooLarge, "请求体不能超过 1 MiB")
+		return apperr.New(apperr.TooLarge, "请求体不能超过 1 MiB")
 	case errors.Is(err, io.EOF):
-		return apperr.New(codeBadRequest, "请求体不能为空，请提交 JSON 对象")
+		return apperr.New(apperr.BadRequest, "请求体不能为空，请提交 JSON 对象")
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return apperr.New(codeBadRequest, "请求体应为 JSON 对象")
+			return apperr.New(apperr.BadRequest, "请求体应为 JSON 对象")
 		}
 		msg := "字段类型不正确，应为" + jsonKind(typeErr.Type.Kind().String())
-		return &apperr.Error{Code: codeBadRequest, Message: "字段 " + field + " 的类型不正确", Fields: map[string]string{field: msg}, Err: err}
+		return &apperr.Error{Code: apperr.BadRequest, Message: "字段 " + field + " 的类型不正确", Fields: map[string]string{field: msg}, Err: err}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return &apperr.Error{Code: codeBadRequest, Message: "请求体包含未知字段 " + field, Fields: map[string]string{field: "未知字段"}, Err: err}
+		return &apperr.Error{Code: apperr.BadRequest, Message: "请求体包含未知字段 " + field, Fields: map[string]string{field: "未知字段"}, Err: err}
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return &apperr.Error{Code: codeBadRequest, Message: "请求体不是有效的 JSON", Err: err}
+		return &apperr.Error{Code: apperr.BadRequest, Message: "请求体不是有效的 JSON", Err: err}
 	}
-	return &apperr.Error{Code: codeBadRequest, Message: "无法解析请求体", Err: err}
+	return &apperr.Error{Code: apperr.BadRequest, Message: "无法解析请求体", Err: err}
 }
 
 func jsonKind(goKind string) string {
@@ -118,7 +118,7 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, &apperr.Error{Code: codeBadRequest, Message: "查询参数 " + name + " 应为整数", Fields: map[string]string{name: "应为整数"}}
+		return 0, &apperr.Error{Code: apperr.BadRequest, Message: "查询参数 " + name + " 应为整数", Fields: map[string]string{name: "应为整数"}}
 	}
 	return n, nil
 }

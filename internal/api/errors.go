@@ -8,29 +8,6 @@ import (
 	"taxhall/internal/obs"
 )
 
-// Codes the API adds to the services' codes for malformed requests.
-const (
-	codeBadRequest       apperr.Code = "bad_request"
-	codeUnsupportedType  apperr.Code = "unsupported_media_type"
-	codeTooLarge         apperr.Code = "too_large"
-	codeMethodNotAllowed apperr.Code = "method_not_allowed"
-)
-
-// statusOf is the one table from error code to HTTP status; any code not in
-// it (apperr.Internal, or a plain Go error) is a 500.
-var statusOf = map[apperr.Code]int{
-	apperr.Invalid:         http.StatusUnprocessableEntity,
-	apperr.NotFound:        http.StatusNotFound,
-	apperr.Forbidden:       http.StatusForbidden,
-	apperr.Conflict:        http.StatusConflict,
-	apperr.Unauthenticated: http.StatusUnauthorized,
-	apperr.TooMany:         http.StatusTooManyRequests,
-	codeBadRequest:         http.StatusBadRequest,
-	codeUnsupportedType:    http.StatusUnsupportedMediaType,
-	codeTooLarge:           http.StatusRequestEntityTooLarge,
-	codeMethodNotAllowed:   http.StatusMethodNotAllowed,
-}
-
 // internalMessage is all a client learns about a 500.
 const internalMessage = "系统繁忙，请稍后再试；如问题持续，请联系12366纳税服务热线"
 
@@ -47,8 +24,8 @@ type errorDetail struct {
 
 // errorCodes lists the codes a client can see, for the OpenAPI document.
 func errorCodes() []string {
-	out := []string{string(apperr.Internal)}
-	for c := range statusOf {
+	var out []string
+	for _, c := range apperr.Codes() {
 		out = append(out, string(c))
 	}
 	slices.Sort(out)
@@ -59,9 +36,9 @@ func errorCodes() []string {
 // logged with their cause and answered with a generic message.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.As(err)
-	status, ok := statusOf[e.Code]
+	status := apperr.Status(e.Code)
 	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: e.Message, Fields: e.Fields}}
-	if !ok {
+	if status >= http.StatusInternalServerError {
 		status = http.StatusInternalServerError
 		body.Error = errorDetail{Code: string(apperr.Internal), Message: internalMessage}
 		obs.Logger(r.Context(), a.log()).Error("api: internal error",

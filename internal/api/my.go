@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
 )
 
@@ -47,7 +48,7 @@ func (a *API) addMyUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) myUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ type userPatch struct {
 }
 
 func (a *API) updateMyUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ type passwordRequest struct {
 }
 
 func (a *API) resetMyUserPassword(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
 )
 
@@ -87,7 +88,7 @@ func clampInt(n int64) int {
 }
 
 func (a *API) getTaxpayer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func (a *API) getTaxpayer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) identifications(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ type identifyRequest struct {
 }
 
 func (a *API) identify(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -137,11 +138,11 @@ type endRequest struct {
 }
 
 func (a *API) endIdentification(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	iid, err := pathID(r, "iid")
+	iid, err := httpx.PathID(r, "iid")
 	if err != nil {
 		return err
 	}

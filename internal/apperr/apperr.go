@@ -1,10 +1,11 @@
-// Package apperr defines the coded errors that services return and that the
-// web and API layers map to HTTP statuses in one table each.
+// Package apperr defines the coded errors that services return and the one
+// table (Status) by which the web and API layers map them to HTTP statuses.
 package apperr
 
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Code classifies an error for callers; it decides the HTTP status.
@@ -18,7 +19,45 @@ const (
 	Unauthenticated Code = "unauthenticated" // no or bad credentials
 	TooMany         Code = "too_many"        // rate limited
 	Internal        Code = "internal"        // a bug or an outage
+
+	// Codes of malformed requests, produced by the web and API adapters.
+	BadRequest       Code = "bad_request"            // unparsable request or bad bytes
+	UnsupportedType  Code = "unsupported_media_type" // wrong Content-Type
+	TooLarge         Code = "too_large"              // body over the limit
+	MethodNotAllowed Code = "method_not_allowed"     // path exists for other methods
 )
+
+// statuses is the one table from error code to HTTP status.
+var statuses = map[Code]int{
+	Invalid:          http.StatusUnprocessableEntity,
+	NotFound:         http.StatusNotFound,
+	Forbidden:        http.StatusForbidden,
+	Conflict:         http.StatusConflict,
+	Unauthenticated:  http.StatusUnauthorized,
+	TooMany:          http.StatusTooManyRequests,
+	Internal:         http.StatusInternalServerError,
+	BadRequest:       http.StatusBadRequest,
+	UnsupportedType:  http.StatusUnsupportedMediaType,
+	TooLarge:         http.StatusRequestEntityTooLarge,
+	MethodNotAllowed: http.StatusMethodNotAllowed,
+}
+
+// Status is the HTTP status for code; unknown codes are 500.
+func Status(code Code) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Codes lists every code a client can see, for API documentation.
+func Codes() []Code {
+	out := make([]Code, 0, len(statuses))
+	for c := range statuses {
+		out = append(out, c)
+	}
+	return out
+}
 
 // Error is the one error type services return to their callers.
 type Error struct {

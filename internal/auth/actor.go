@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"taxhall/internal/apperr"
@@ -114,4 +115,16 @@ func RequireTaxpayer(ctx context.Context) (*Actor, error) {
 		return nil, apperr.New(apperr.Forbidden, "此功能仅限纳税人使用")
 	}
 	return a, nil
+}
+
+// SubtreeSQL returns the condition that limits column (an org path, such as
+// "o.path") to a staff actor's bureau subtree, with its argument to bind as
+// $n. Every store that scopes rows by bureau uses it, so the rule is typed
+// once. A non-staff actor matches nothing.
+func (a *Actor) SubtreeSQL(column string, n int) (cond string, arg any) {
+	prefix := "\x00" // matches no path
+	if a != nil && a.Kind == Staff && a.OrgPath != "" {
+		prefix = a.OrgPath
+	}
+	return column + " LIKE $" + strconv.Itoa(n), prefix + "%"
 }

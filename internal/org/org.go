@@ -79,7 +79,8 @@ func (s *Service) List(ctx context.Context) ([]*Org, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := db.Query(ctx, s.DB, scanOrg, `SELECT `+orgCols+` FROM orgs WHERE path LIKE $1 ORDER BY path`, a.OrgPath+"%")
+	cond, scope := a.SubtreeSQL("path", 1)
+	out, err := db.Query(ctx, s.DB, scanOrg, `SELECT `+orgCols+` FROM orgs WHERE `+cond+` ORDER BY path`, scope)
 	if err != nil {
 		return nil, err
 	}

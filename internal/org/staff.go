@@ -57,8 +57,9 @@ func (s *Service) ListStaff(ctx context.Context, f StaffFilter) ([]*Staff, error
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + staffCols + ` FROM staff s JOIN orgs o ON o.id = s.org_id WHERE o.path LIKE $1`
-	args := []any{a.OrgPath + "%"}
+	cond, scope := a.SubtreeSQL("o.path", 1)
+	q := `SELECT ` + staffCols + ` FROM staff s JOIN orgs o ON o.id = s.org_id WHERE ` + cond
+	args := []any{scope}
 	if f.OrgID != 0 {
 		args = append(args, f.OrgID)
 		q += ` AND s.org_id = $2`

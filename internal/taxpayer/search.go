@@ -47,8 +47,9 @@ func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	where := ` WHERE o.path LIKE $1`
-	args := []any{a.OrgPath + "%"}
+	cond, scope := a.SubtreeSQL("o.path", 1)
+	where := ` WHERE ` + cond
+	args := []any{scope}
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))

@@ -128,9 +128,6 @@ func getTaxpayer(ctx context.Context, q db.Querier, id int64) (*Taxpayer, error)
 
 var errNotFound = apperr.New(apperr.NotFound, "纳税人不存在或不在您的管辖范围内")
 
-// staffViewRoles may look at the taxpayer register of their bureau.
-var staffViewRoles = []string{auth.RoleWindowClerk, auth.RoleReviewer, auth.RoleHallSupervisor, auth.Role12366Agent, auth.RoleRiskAnalyst, auth.RoleAdmin}
-
 // Get returns a taxpayer for a staff member whose bureau subtree holds its
 // competent bureau, or for one of the taxpayer's own users. Anyone else gets
 // NotFound, so that existence does not leak.

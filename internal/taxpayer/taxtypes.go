@@ -83,9 +83,6 @@ func (i *Identification) TaxTypeName() string {
 // PeriodName is the Chinese name of the period.
 func (i *Identification) PeriodName() string { return auth.NameOf(Periods, i.Period) }
 
-// identifyRoles may record tax-type identification.
-var identifyRoles = []string{auth.RoleWindowClerk, auth.RoleReviewer}
-
 // Identifications lists a taxpayer's identifications, for staff who may see
 // the taxpayer or for the taxpayer's own users.
 func (s *Service) Identifications(ctx context.Context, taxpayerID int64) ([]*Identification, error) {

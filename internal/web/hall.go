@@ -3,20 +3,11 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
-	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
 )
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.New(apperr.NotFound, "页面不存在")
-	}
-	return id, nil
-}
 
 func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
 	t, idents, err := s.Taxpayers.MyRecord(r.Context())
@@ -75,7 +66,7 @@ func (s *Server) hallUserCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) hallUserEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -87,7 +78,7 @@ func (s *Server) hallUserEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -106,7 +97,7 @@ func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) hallUserPassword(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/httpx"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
@@ -115,7 +116,7 @@ func (s *Server) h(fn handler) http.Handler {
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Referrer-Policy", "same-origin")
 		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-		ctx := auth.WithIP(r.Context(), clientIP(r))
+		ctx := auth.WithIP(r.Context(), httpx.ClientIP(r))
 		if c, err := r.Cookie(cookieName(s.secure(r))); err == nil && c.Value != "" {
 			if a, err := s.Auth.Authenticate(ctx, c.Value); err == nil {
 				ctx = auth.WithActor(ctx, a)
@@ -157,10 +158,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			Errors: map[string]string{"_": "登录已超时或尚未登录，请重新登录后再办理。"}})
 		return
 	}
-	status := statusOf[code]
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
+	status := apperr.Status(code)
 	msg := "系统繁忙，请稍后再试。如问题持续，请拨打12366纳税服务热线。"
 	if e := apperr.As(err); e != nil && code != apperr.Internal {
 		msg = e.Message
@@ -169,17 +167,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		obs.Logger(r.Context(), s.Log).Error("request failed", "err", err, "path", r.URL.Path)
 	}
 	s.render(w, r, status, "error.html", &Page{Title: titleOf[status], Data: map[string]any{"Status": status, "Message": msg}})
-}
-
-// The one table from error codes to HTTP statuses for pages.
-var statusOf = map[apperr.Code]int{
-	apperr.Invalid:         http.StatusUnprocessableEntity,
-	apperr.NotFound:        http.StatusNotFound,
-	apperr.Forbidden:       http.StatusForbidden,
-	apperr.Conflict:        http.StatusConflict,
-	apperr.Unauthenticated: http.StatusUnauthorized,
-	apperr.TooMany:         http.StatusTooManyRequests,
-	apperr.Internal:        http.StatusInternalServerError,
 }
 
 var titleOf = map[int]string{
@@ -199,14 +186,6 @@ func (s *Server) NotFound() http.Handler {
 	return s.h(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "您访问的页面不存在，请从首页重新进入。")
 	})
-}
-
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
 }
 
 // invalid reports whether err carries per-field messages to show on a form.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"taxhall/internal/auth"
+	"taxhall/internal/httpx"
 	"taxhall/internal/org"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) staffOrgEdit(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.RequireStaff(r.Context(), auth.RoleAdmin); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (s *Server) staffOrgEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) staffOrgUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func (s *Server) staffStaffCreate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) staffStaffEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func staffEditPage(st *org.Staff, data map[string]any, errs map[string]string) *
 }
 
 func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) staffStaffPassword(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

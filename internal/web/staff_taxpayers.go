@@ -7,6 +7,8 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/httpx"
+	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
 
@@ -21,7 +23,7 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 	} else if apperr.CodeOf(err) != apperr.Forbidden {
 		return err
 	}
-	data["Admin"] = a.HasRole(auth.RoleAdmin)
+	data["Admin"] = org.CanAdminister(a)
 	return s.ok(w, r, "staff_home.html", &Page{Title: "工作台", Data: data})
 }
 
@@ -72,13 +74,13 @@ func (s *Server) taxpayerData(r *http.Request, id int64) (map[string]any, error)
 	}
 	return map[string]any{
 		"T": t, "Idents": idents, "History": history, "TaxTypes": types, "Periods": labelOptions(taxpayer.Periods),
-		"CanIdentify": a.HasRole(auth.RoleWindowClerk) || a.HasRole(auth.RoleReviewer),
+		"CanIdentify": taxpayer.CanIdentify(a),
 		"Today":       s.Taxpayers.Now().In(cst).Format("2006-01-02"),
 	}, nil
 }
 
 func (s *Server) staffTaxpayer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -92,7 +94,7 @@ func (s *Server) staffTaxpayer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) staffIdentify(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -113,11 +115,11 @@ func (s *Server) staffIdentify(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) staffIdentificationEnd(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	iid, err := pathID(r, "iid")
+	iid, err := httpx.PathID(r, "iid")
 	if err != nil {
 		return err
 	}
