@@ -1,20 +1,64 @@
 // Progressive enhancement only: every page works without this file.
+// The markup it relies on is described in docs/design.md.
 (function () {
   "use strict";
-  // Move focus to the first field with an error, so keyboard and screen
-  // reader users land where the fix is needed.
-  document.addEventListener("DOMContentLoaded", function () {
-    var bad = document.querySelector("[aria-invalid=true]");
-    if (bad) { bad.focus(); }
+
+  function ready(fn) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
+  }
+
+  // The element to scroll into view for a field: the legend of a checkbox or
+  // radio group, else the field's label, so the question is seen with the box.
+  function questionFor(field) {
+    if (field.type === "checkbox" || field.type === "radio") {
+      var fs = field.closest("fieldset");
+      var legend = fs && fs.querySelector("legend");
+      if (legend) { return legend; }
+    }
+    if (field.labels && field.labels.length) { return field.labels[0]; }
+    return field;
+  }
+
+  function focusField(field) {
+    var q = questionFor(field);
+    q.scrollIntoView({ block: "start" });
+    try { field.focus({ preventScroll: true }); } catch (e) { field.focus(); }
+  }
+
+  ready(function () {
+    // The error summary (role=alert, tabindex=-1) takes focus on load, so the
+    // list of problems is read first; without one, the first invalid field.
+    var summary = document.querySelector(".error-summary");
+    if (summary) {
+      summary.focus();
+      // A summary link focuses its field and shows the field's label.
+      summary.addEventListener("click", function (e) {
+        var a = e.target.closest ? e.target.closest("a[href^='#']") : null;
+        if (!a) { return; }
+        var field = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+        if (!field) { return; }
+        e.preventDefault();
+        focusField(field);
+      });
+    } else {
+      var bad = document.querySelector("[aria-invalid=true]");
+      if (bad) { bad.focus(); }
+    }
+
     // Upper-case codes as they are typed (USCC and resident IDs use capitals).
     ["f-code", "f-legal_rep_id", "f-resident_id"].forEach(function (id) {
       var el = document.getElementById(id);
       if (el) { el.addEventListener("blur", function () { el.value = el.value.trim().toUpperCase(); }); }
     });
-    // Ask before ending a tax identification.
-    document.querySelectorAll("form[action$='/end']").forEach(function (f) {
+
+    // Ask before a destructive action that is still a one-step form
+    // (data-confirm="question"). A confirmation page (.confirm) is already the
+    // question, so its forms are never asked twice.
+    document.querySelectorAll("form[data-confirm], form[action$='/end']").forEach(function (f) {
+      if (f.closest(".confirm")) { return; }
+      var question = f.getAttribute("data-confirm") || "确认终止该税（费）种认定？";
       f.addEventListener("submit", function (e) {
-        if (!window.confirm("确认终止该税（费）种认定？")) { e.preventDefault(); }
+        if (!window.confirm(question)) { e.preventDefault(); }
       });
     });
   });
