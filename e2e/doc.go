@@ -11,6 +11,9 @@
 //	                          a relative path is relative to this package's directory)
 //	TAXHALL_SCREENSHOTS_ALL=1 also save a screenshot after each main step, for review
 //
-// On a failure each open tab of the test saves a full-page PNG, its URL and
-// its HTML into the screenshot folder.
+// A journey is a test whose steps are subtests, one behaviour each, run in
+// order (see journey): when a step fails, the steps after it are skipped
+// with the name of the failed step. On a failure each tab used so far saves
+// a full-page PNG, its URL and its HTML into the screenshot folder, named
+// after the test or step that failed.
 package e2e

@@ -88,12 +88,14 @@ func newSite(t *testing.T) *site {
 // page is one browser tab in a browser context of its own, so that each
 // page has its own cookies: two pages of a test are two different people.
 type page struct {
-	t    *testing.T
-	s    *site
-	name string          // the person, in file names: "taxpayer", "clerk"
-	tab  context.Context // the tab, without deadline (for artifacts)
-	ctx  context.Context // the tab, with the test's deadline
-	step string          // the step running or last done, in file names
+	owner *testing.T // the test that opened the tab
+	t     *testing.T // the test acting now: owner, or a journey step
+	s     *site
+	name  string          // the person, in file names: "taxpayer", "clerk"
+	tab   context.Context // the tab, without deadline (for artifacts)
+	ctx   context.Context // the tab, with the test's deadline
+	step  string          // the step running or last done, in file names
+	saved bool            // failure artifacts already written
 }
 
 // newPage opens a tab on the shared browser. On a failure of the test the
@@ -118,14 +120,72 @@ func newPage(t *testing.T, s *site, name string) *page {
 	}
 	ctx, cancel := context.WithDeadline(tab, s.deadline)
 	t.Cleanup(cancel)
-	p := &page{t: t, s: s, name: name, tab: tab, ctx: ctx, step: "start"}
+	p := &page{owner: t, t: t, s: s, name: name, tab: tab, ctx: ctx, step: "start"}
 	// Cleanups run last-in first-out: this one runs while the tab is open.
+	// A failed journey step has saved the artifacts already, named after it.
 	t.Cleanup(func() {
-		if t.Failed() {
-			p.saveFailure()
+		if t.Failed() && !p.saved {
+			p.saveFailure(t)
 		}
 	})
 	return p
+}
+
+// journey runs the steps of one journey in order, each a subtest that
+// checks one behaviour. The steps share the site, the pages and what earlier
+// steps made (a taxpayer's code, a record's address), so each step needs
+// every step before it: after a step fails (or is left out by -run), the
+// steps that follow are skipped with a message naming it, instead of failing
+// for a reason that is not theirs.
+type journey struct {
+	t       *testing.T
+	pages   []*page
+	blocked string // why the next steps cannot run; "" while all passed
+}
+
+// newJourney starts a journey of t over pages opened with newPage(t, …)
+// beforehand: a page opened inside a step would close when the step ends.
+func newJourney(t *testing.T, pages ...*page) *journey {
+	return &journey{t: t, pages: pages}
+}
+
+// step runs f as the subtest name. The pages act for the subtest, so that
+// their fatalf fails the step; when the step fails, each page that has been
+// used saves its screenshot, URL and HTML named after the step.
+func (j *journey) step(name string, f func(t *testing.T)) {
+	j.t.Helper()
+	if j.blocked != "" {
+		j.t.Run(name, func(t *testing.T) { t.Skipf("skipped: %s", j.blocked) })
+		return
+	}
+	ran := false
+	ok := j.t.Run(name, func(t *testing.T) {
+		ran = true
+		for _, p := range j.pages {
+			p.t = t
+		}
+		t.Cleanup(func() {
+			if !t.Failed() {
+				return
+			}
+			for _, p := range j.pages {
+				if p.step != "start" { // an unused tab shows nothing
+					p.saveFailure(t)
+				}
+				p.saved = true
+			}
+		})
+		f(t)
+	})
+	for _, p := range j.pages {
+		p.t = p.owner
+	}
+	switch {
+	case !ok:
+		j.blocked = fmt.Sprintf("needs step %q, which failed", name)
+	case !ran:
+		j.blocked = fmt.Sprintf("needs step %q, which did not run (-run)", name)
+	}
 }
 
 // fatalf fails the test with the page and step in the message.
@@ -160,16 +220,18 @@ func (p *page) done() {
 	}
 }
 
-// saveFailure writes a full-page PNG, the URL and the HTML of the tab.
-func (p *page) saveFailure() {
-	base := fmt.Sprintf("%s-%s-%s-FAILED", fileSafe(p.t.Name()), p.name, fileSafe(p.step))
+// saveFailure writes a full-page PNG, the URL and the HTML of the tab,
+// named after t, the failed test or journey step, and reports them in t.
+func (p *page) saveFailure(t *testing.T) {
+	p.saved = true
+	base := fmt.Sprintf("%s-%s-%s-FAILED", fileSafe(t.Name()), p.name, fileSafe(p.step))
 	ctx, cancel := context.WithTimeout(p.tab, artifactTimeout)
 	defer cancel()
 	var saved []string
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
-		p.t.Logf("[%s] no failure screenshot: %v", p.name, err)
+		t.Logf("[%s] no failure screenshot: %v", p.name, err)
 	} else if err := writeArtifact(base+".png", png); err != nil {
-		p.t.Logf("[%s] %v", p.name, err)
+		t.Logf("[%s] %v", p.name, err)
 	} else {
 		saved = append(saved, base+".png")
 	}
@@ -181,11 +243,11 @@ func (p *page) saveFailure() {
 		saved = append(saved, base+".url.txt")
 	}
 	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err != nil {
-		p.t.Logf("[%s] no failure HTML: %v", p.name, err)
+		t.Logf("[%s] no failure HTML: %v", p.name, err)
 	} else if err := writeArtifact(base+".html", []byte("<!-- "+loc+" -->\n"+html)); err == nil {
 		saved = append(saved, base+".html")
 	}
-	p.t.Logf("[%s] failed at step %q on %s; saved in %s: %s", p.name, p.step, loc, shotDir(), strings.Join(saved, ", "))
+	t.Logf("[%s] failed at step %q on %s; saved in %s: %s", p.name, p.step, loc, shotDir(), strings.Join(saved, ", "))
 }
 
 // Open loads the path of the site and returns the HTTP status.
