@@ -26,9 +26,14 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 	return staffHomeView.ok(s, w, r, p)
 }
 
+const maxPage = 1_000_000
+
 func (s *Server) staffTaxpayers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	pageNo, _ := strconv.Atoi(q.Get("page"))
+	// A page number beyond any register is just an empty page; bounding it
+	// keeps the offset from overflowing into a negative OFFSET.
+	pageNo = min(pageNo, maxPage)
 	f := taxpayer.Filter{Query: q.Get("q"), Status: q.Get("status"), Kind: q.Get("kind"), Page: pageNo}
 	page, err := s.Taxpayers.Search(r.Context(), f)
 	if err != nil {
