@@ -2,18 +2,22 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"taxhall/internal/api"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
+	"taxhall/internal/httpx"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
@@ -33,6 +37,8 @@ type App struct {
 	Log     *slog.Logger
 	DB      *db.DB
 	Handler http.Handler
+	// Metrics serves /metrics on Config.MetricsAddr when that is set.
+	Metrics http.Handler
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -97,7 +103,16 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	mux := http.NewServeMux()
 	site.Register(mux)
 	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Log: log}).Register(mux)
-	mux.Handle("GET /metrics", metrics.Handler())
+	// /metrics names every route, the request rates and the database pool:
+	// not for anyone on the internet. With --metrics-addr it lives only on
+	// that separate listener (bind it to loopback or a private network);
+	// otherwise the main listener serves it to holders of --metrics-token
+	// and, without a token, only to loopback peers that no proxy forwarded.
+	metricsMux := http.NewServeMux()
+	metricsMux.Handle("GET /metrics", metrics.Handler())
+	if c.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metricsGuard(c.MetricsToken, metrics.Handler(), site.NotFound()))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -115,7 +130,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking
@@ -129,17 +144,39 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("taxhall listening", "addr", "http://"+ln.Addr().String(), "database", string(a.DB.Dialect))
+	var msrv *http.Server
+	if a.Config.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.Config.MetricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		msrv = &http.Server{Handler: a.Metrics, ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
+		go func() {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics listener: %w", err)
+			}
+		}()
+		a.Log.Info("metrics listening", "addr", "http://"+mln.Addr().String()+"/metrics")
+	}
 	select {
 	case err := <-errc:
+		srv.Close()
+		if msrv != nil {
+			msrv.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down", "grace", a.Config.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
+	if msrv != nil {
+		msrv.Shutdown(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return err
 	}
@@ -148,4 +185,33 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	a.Log.Info("stopped")
 	return nil
+}
+
+// metricsGuard serves metrics to a request bearing the token, or, when no
+// token is configured, to a loopback peer whose request no proxy forwarded
+// (a reverse proxy on the same host connects from loopback too, but adds
+// forwarding headers). Anyone else gets the site's 404 page: the endpoint
+// is not advertised.
+func metricsGuard(token string, metrics, notFound http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if metricsAllowed(token, r) {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		notFound.ServeHTTP(w, r)
+	})
+}
+
+func metricsAllowed(token string, r *http.Request) bool {
+	if token != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	}
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-Ip"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	ip, err := netip.ParseAddr(httpx.ClientIP(r))
+	return err == nil && ip.IsLoopback()
 }

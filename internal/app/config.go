@@ -22,6 +22,8 @@ type Config struct {
 	Individuals     int
 	Taxpayers       int
 	SecureCookies   bool
+	MetricsAddr     string // separate listener for /metrics; "" serves it on the main one, guarded
+	MetricsToken    string // bearer token that opens /metrics on the main listener
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
@@ -40,6 +42,8 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.IntVar(&c.Individuals, "individuals", envInt("TAXHALL_DEMO_INDIVIDUALS", 50), "demo individuals to create (TAXHALL_DEMO_INDIVIDUALS)")
 	fs.IntVar(&c.Taxpayers, "taxpayers", envInt("TAXHALL_DEMO_TAXPAYERS", 0), "demo taxpayers in all, half enterprises and half individuals; overrides --enterprises and --individuals (TAXHALL_DEMO_TAXPAYERS)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("TAXHALL_SECURE_COOKIES", false), "mark cookies Secure (set behind a TLS proxy) (TAXHALL_SECURE_COOKIES)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("TAXHALL_METRICS_ADDR", ""), "serve /metrics only on this separate address, e.g. 127.0.0.1:9090 (TAXHALL_METRICS_ADDR); unset: on the main address, for loopback peers or --metrics-token holders")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("TAXHALL_METRICS_TOKEN", ""), "bearer token that opens /metrics on the main address from anywhere (TAXHALL_METRICS_TOKEN)")
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")

@@ -9,12 +9,15 @@ import (
 	"taxhall/internal/taxpayer"
 )
 
+// The hall is for taxpayer users (Audience Taxpayers); the services scope
+// every query to the user's own taxpayer.
+
 func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
 	t, idents, err := s.Taxpayers.MyRecord(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "hall.html", &Page{Title: "我的办税", Data: map[string]any{"T": t, "Idents": idents}})
+	return hallView.ok(s, w, r, &hallPage{basePage: basePage{Title: "我的办税"}, Taxpayer: t, Idents: idents})
 }
 
 func (s *Server) hallUsers(w http.ResponseWriter, r *http.Request) error {
@@ -22,16 +25,12 @@ func (s *Server) hallUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "hall_users.html", &Page{Title: "办税人员管理", Data: users})
-}
-
-func (s *Server) userFormData() map[string]any {
-	return map[string]any{"Roles": labelOptions(auth.TaxpayerRoles)}
+	return usersView.ok(s, w, r, &usersPage{basePage: basePage{Title: "办税人员管理"}, Users: users})
 }
 
 // userEditPage shows a user's current values; formError replaces them with
 // what was typed when a save fails.
-func (s *Server) userEditPage(u *taxpayer.User, errs map[string]string) *Page {
+func userEditPage(u *taxpayer.User, errs map[string]string) *userPage {
 	form := url.Values{"name": {u.Name}, "phone": {u.Phone}, "role": {u.Role}}
 	if u.Admin {
 		form.Set("admin", "1")
@@ -39,28 +38,30 @@ func (s *Server) userEditPage(u *taxpayer.User, errs map[string]string) *Page {
 	if u.Active {
 		form.Set("active", "1")
 	}
-	data := s.userFormData()
-	data["User"] = u
-	return &Page{Title: "办税人员：" + u.Name, Form: form, Errors: errs, Data: data}
+	return &userPage{basePage: basePage{Title: "办税人员：" + u.Name, Form: form, Errors: errs},
+		Roles: labelOptions(auth.TaxpayerRoles), User: u}
+}
+
+func newUserPage() *userPage {
+	return &userPage{basePage: basePage{Title: "添加办税人员"}, Roles: labelOptions(auth.TaxpayerRoles)}
 }
 
 func (s *Server) hallUserNew(w http.ResponseWriter, r *http.Request) error {
 	if err := taxpayer.RequireUserAdmin(r.Context()); err != nil {
 		return err
 	}
-	p := &Page{Title: "添加办税人员", Data: s.userFormData()}
-	p.Form = map[string][]string{"role": {auth.TPClerk}}
-	return s.ok(w, r, "hall_user_new.html", p)
+	p := newUserPage()
+	p.Form = url.Values{"role": {auth.TPClerk}}
+	return userNewView.ok(s, w, r, p)
 }
 
 func (s *Server) hallUserCreate(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	f := r.PostForm
 	u, err := s.Taxpayers.AddUser(r.Context(), taxpayer.UserInput{Username: f.Get("username"), Name: f.Get("name"), Phone: f.Get("phone"),
 		Role: f.Get("role"), Admin: f.Get("admin") == "1", Password: f.Get("password"), PasswordConfirm: f.Get("password_confirm")})
 	if err != nil {
 		clearPasswords(r.PostForm)
-		return s.formError(w, r, err, "hall_user_new.html", &Page{Title: "添加办税人员", Data: s.userFormData()})
+		return userNewView.formError(s, w, r, err, newUserPage())
 	}
 	return s.redirect(w, r, "/hall/users", "已添加办税人员 "+u.Name+"（用户名 "+u.Username+"）")
 }
@@ -74,7 +75,7 @@ func (s *Server) hallUserEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "hall_user_edit.html", s.userEditPage(u, nil))
+	return userEditView.ok(s, w, r, userEditPage(u, nil))
 }
 
 func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +83,6 @@ func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.ParseForm()
 	f := r.PostForm
 	u, err := s.Taxpayers.UpdateUser(r.Context(), id, taxpayer.UserInput{Name: f.Get("name"), Phone: f.Get("phone"), Role: f.Get("role"),
 		Admin: f.Get("admin") == "1"}, f.Get("active") == "1")
@@ -91,7 +91,7 @@ func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		if gerr != nil {
 			return gerr
 		}
-		return s.formError(w, r, err, "hall_user_edit.html", s.userEditPage(old, nil))
+		return userEditView.formError(s, w, r, err, userEditPage(old, nil))
 	}
 	return s.redirect(w, r, "/hall/users", "已保存 "+u.Name+" 的信息")
 }
@@ -101,7 +101,6 @@ func (s *Server) hallUserPassword(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	r.ParseForm()
 	if err := s.Taxpayers.ResetUserPassword(r.Context(), id, r.PostForm.Get("password"), r.PostForm.Get("password_confirm")); err != nil {
 		u, gerr := s.Taxpayers.User(r.Context(), id)
 		if gerr != nil {
@@ -111,7 +110,7 @@ func (s *Server) hallUserPassword(w http.ResponseWriter, r *http.Request) error 
 		if !ok {
 			return err
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "hall_user_edit.html", s.userEditPage(u, fields))
+		userEditView.render(s, w, r, http.StatusUnprocessableEntity, userEditPage(u, fields))
 		return nil
 	}
 	return s.redirect(w, r, "/hall/users", "密码已重置，该用户需使用新密码重新登录")

@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-
-	"taxhall/internal/org"
 )
 
 // Service is one entry of the hall's function catalogue, used by the home
@@ -31,11 +29,9 @@ var catalogue = []Service{
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	root, err := org.RootName(r.Context(), s.DB)
-	if err != nil {
-		return err
-	}
-	return s.ok(w, r, "home.html", &Page{Title: "首页", Data: map[string]any{"Root": root, "Catalogue": catalogue}})
+	// The bureau's name comes with every page (basePage.Bureau, cached): the
+	// home page itself queries nothing.
+	return homeView.ok(s, w, r, &homePage{basePage: basePage{Title: "首页"}, Catalogue: catalogue})
 }
 
 // search finds catalogue entries whose title, description or keywords
@@ -59,5 +55,5 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	return s.ok(w, r, "search.html", &Page{Title: "搜索", Data: map[string]any{"Q": q, "Hits": hits}})
+	return searchView.ok(s, w, r, &searchPage{basePage: basePage{Title: "搜索"}, Q: q, Hits: hits})
 }

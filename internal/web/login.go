@@ -13,14 +13,13 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return s.redirect(w, r, "/hall", "")
 	}
 	form := url.Values{"code": {r.URL.Query().Get("code")}}
-	return s.ok(w, r, "login.html", &Page{Title: "纳税人登录", Form: form, Next: r.URL.Query().Get("next")})
+	return loginView.ok(s, w, r, &basePage{Title: "纳税人登录", Form: form, Next: safeNext(r.URL.Query().Get("next"), "")})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	sess, err := s.Auth.LoginTaxpayer(r.Context(), r.PostForm.Get("code"), r.PostForm.Get("username"), r.PostForm.Get("password"), auth.Web, r.UserAgent())
 	if err != nil {
-		return s.loginFailed(w, r, err, "login.html", "纳税人登录")
+		return s.loginFailed(w, r, err, loginView, "纳税人登录")
 	}
 	s.setSession(w, r, sess.Token)
 	return s.redirect(w, r, safeNext(r.PostForm.Get("next"), "/hall"), "登录成功，欢迎您，"+sess.Actor.Name)
@@ -30,14 +29,13 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if a := auth.ActorFrom(r.Context()); a != nil && a.Kind == auth.Staff {
 		return s.redirect(w, r, "/staff", "")
 	}
-	return s.ok(w, r, "staff_login.html", &Page{Title: "税务人员登录", Next: r.URL.Query().Get("next")})
+	return staffLoginView.ok(s, w, r, &basePage{Title: "税务人员登录", Next: safeNext(r.URL.Query().Get("next"), "")})
 }
 
 func (s *Server) staffLoginSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	sess, err := s.Auth.LoginStaff(r.Context(), r.PostForm.Get("staff_no"), r.PostForm.Get("password"), auth.Web, r.UserAgent())
 	if err != nil {
-		return s.loginFailed(w, r, err, "staff_login.html", "税务人员登录")
+		return s.loginFailed(w, r, err, staffLoginView, "税务人员登录")
 	}
 	s.setSession(w, r, sess.Token)
 	return s.redirect(w, r, safeNext(r.PostForm.Get("next"), "/staff"), "登录成功，欢迎您，"+sess.Actor.Name)
@@ -45,14 +43,14 @@ func (s *Server) staffLoginSubmit(w http.ResponseWriter, r *http.Request) error 
 
 // loginFailed shows the login form again with the reason; the password is
 // never echoed back.
-func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, page, title string) error {
+func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, v view[basePage, *basePage], title string) error {
 	form := url.Values{}
 	for k, v := range r.PostForm {
 		if k != "password" {
 			form[k] = v
 		}
 	}
-	p := &Page{Title: title, Form: form, Next: r.PostForm.Get("next")}
+	p := &basePage{Title: title, Form: form, Next: safeNext(r.PostForm.Get("next"), "")}
 	status := http.StatusUnauthorized
 	switch apperr.CodeOf(err) {
 	case apperr.Invalid:
@@ -66,7 +64,7 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, 
 	default:
 		return err
 	}
-	s.render(w, r, status, page, p)
+	v.render(s, w, r, status, p)
 	return nil
 }
 

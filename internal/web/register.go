@@ -10,33 +10,34 @@ import (
 )
 
 func (s *Server) registerChoice(w http.ResponseWriter, r *http.Request) error {
-	return s.ok(w, r, "register.html", &Page{Title: "新办纳税人"})
+	return registerView.ok(s, w, r, &basePage{Title: "新办纳税人"})
 }
 
-func (s *Server) registerData(r *http.Request) (map[string]any, error) {
+// registerForm is a registration page with the choices of its selects.
+func (s *Server) registerForm(r *http.Request, title string) (*registerPage, error) {
 	groups, err := s.districtGroups(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"Districts":  groups,
-		"Industries": industryGroups(),
-		"Standards":  labelOptions(taxpayer.AccountingStandards),
-		"Roles":      labelOptions(auth.TaxpayerRoles),
+	return &registerPage{
+		basePage:   basePage{Title: title},
+		Districts:  groups,
+		Industries: industryGroups(),
+		Standards:  labelOptions(taxpayer.AccountingStandards),
+		Roles:      labelOptions(auth.TaxpayerRoles),
 	}, nil
 }
 
 func (s *Server) registerEnterpriseForm(w http.ResponseWriter, r *http.Request) error {
-	data, err := s.registerData(r)
+	p, err := s.registerForm(r, "新办企业登记")
 	if err != nil {
 		return err
 	}
-	form := url.Values{"user_role": {auth.TPClerk}, "accounting_standard": {"sbas"}}
-	return s.ok(w, r, "register_enterprise.html", &Page{Title: "新办企业登记", Form: form, Data: data})
+	p.Form = url.Values{"user_role": {auth.TPClerk}, "accounting_standard": {"sbas"}}
+	return registerEnterpriseView.ok(s, w, r, p)
 }
 
 func (s *Server) registerEnterpriseSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	f := r.PostForm
 	in := taxpayer.EnterpriseInput{
 		Code: f.Get("code"), Name: f.Get("name"), LegalRepName: f.Get("legal_rep_name"), LegalRepID: f.Get("legal_rep_id"),
@@ -48,40 +49,39 @@ func (s *Server) registerEnterpriseSubmit(w http.ResponseWriter, r *http.Request
 	}
 	reg, err := s.Taxpayers.RegisterEnterprise(r.Context(), in)
 	if err != nil {
-		data, derr := s.registerData(r)
+		p, derr := s.registerForm(r, "新办企业登记")
 		if derr != nil {
 			return derr
 		}
 		clearPasswords(r.PostForm)
-		return s.formError(w, r, err, "register_enterprise.html", &Page{Title: "新办企业登记", Data: data})
+		return registerEnterpriseView.formError(s, w, r, err, p)
 	}
-	return s.ok(w, r, "registered.html", &Page{Title: "登记成功", Data: reg})
+	return registeredView.ok(s, w, r, &registeredPage{basePage: basePage{Title: "登记成功"}, Taxpayer: reg.Taxpayer, Username: reg.Username})
 }
 
 func (s *Server) registerIndividualForm(w http.ResponseWriter, r *http.Request) error {
-	data, err := s.registerData(r)
+	p, err := s.registerForm(r, "自然人注册")
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "register_individual.html", &Page{Title: "自然人注册", Data: data})
+	return registerIndividualView.ok(s, w, r, p)
 }
 
 func (s *Server) registerIndividualSubmit(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	f := r.PostForm
 	reg, err := s.Taxpayers.RegisterIndividual(r.Context(), taxpayer.IndividualInput{
 		ResidentID: f.Get("resident_id"), Name: f.Get("name"), Phone: f.Get("phone"), DivisionCode: f.Get("division_code"),
 		Password: f.Get("password"), PasswordConfirm: f.Get("password_confirm"),
 	})
 	if err != nil {
-		data, derr := s.registerData(r)
+		p, derr := s.registerForm(r, "自然人注册")
 		if derr != nil {
 			return derr
 		}
 		clearPasswords(r.PostForm)
-		return s.formError(w, r, err, "register_individual.html", &Page{Title: "自然人注册", Data: data})
+		return registerIndividualView.formError(s, w, r, err, p)
 	}
-	return s.ok(w, r, "registered.html", &Page{Title: "注册成功", Data: reg})
+	return registeredView.ok(s, w, r, &registeredPage{basePage: basePage{Title: "注册成功"}, Taxpayer: reg.Taxpayer, Username: reg.Username})
 }
 
 // clearPasswords keeps passwords out of re-rendered forms: the browser

@@ -7,34 +7,45 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"taxhall/internal/auth"
+	"taxhall/internal/ids"
 	"taxhall/internal/money"
 )
 
-// Page is what every template receives.
-type Page struct {
+// basePage is what the layout needs. Every page type embeds it (pkgsite's
+// basePage), so a template can only ask for fields its page type has: a
+// typo fails TestEveryTemplateRendersItsPageType, not a request.
+type basePage struct {
 	Title  string
 	Actor  *auth.Actor
+	Can    Can        // what the actor may do, from the capabilities' predicates
+	Menu   []MenuItem // the main menu for the actor, current page marked
+	Bureau string     // the provincial bureau's name, from the org tree
 	Flash  string
 	Form   url.Values        // values typed, echoed back after an error
 	Errors map[string]string // per-field messages
-	Data   any
 	Path   string
-	Next   string
+	Next   string // where a login form returns to
 }
 
+func (p *basePage) base() *basePage { return p }
+
+// page is any page type: a struct embedding basePage.
+type page interface{ base() *basePage }
+
 // Err returns the message for a field.
-func (p *Page) Err(field string) string { return p.Errors[field] }
+func (p *basePage) Err(field string) string { return p.Errors[field] }
 
 // Val returns the typed value of a field.
-func (p *Page) Val(field string) string { return p.Form.Get(field) }
+func (p *basePage) Val(field string) string { return p.Form.Get(field) }
 
 // Has reports whether a multi-valued field (checkboxes) holds v.
-func (p *Page) Has(field, v string) bool {
+func (p *basePage) Has(field, v string) bool {
 	for _, x := range p.Form[field] {
 		if x == v {
 			return true
@@ -44,15 +55,57 @@ func (p *Page) Has(field, v string) bool {
 }
 
 // IsStaff and IsTaxpayer guide the navigation.
-func (p *Page) IsStaff() bool    { return p.Actor != nil && p.Actor.Kind == auth.Staff }
-func (p *Page) IsTaxpayer() bool { return p.Actor != nil && p.Actor.Kind == auth.Taxpayer }
+func (p *basePage) IsStaff() bool    { return p.Actor != nil && p.Actor.Kind == auth.Staff }
+func (p *basePage) IsTaxpayer() bool { return p.Actor != nil && p.Actor.Kind == auth.Taxpayer }
 
-// Field is one form control with its label, value, hint and error.
-type Field struct {
-	Name, Label, Type, Value, Error, Hint, Auto string
-	Required                                    bool
-	Options                                     []Option
-	Groups                                      []Group
+// A view ties a template to the one page type it renders: a handler cannot
+// give home.html a search page, and the template test knows which type to
+// render each template with.
+type view[P any, PP interface {
+	*P
+	page
+}] struct{ name string }
+
+// viewInfo records a view for the template test.
+type viewInfo struct {
+	name string
+	typ  reflect.Type
+}
+
+// views lists every view declared with newView.
+var views []viewInfo
+
+func newView[P any, PP interface {
+	*P
+	page
+}](name string) view[P, PP] {
+	views = append(views, viewInfo{name, reflect.TypeFor[P]()})
+	return view[P, PP]{name}
+}
+
+// render writes the page with a status.
+func (v view[P, PP]) render(s *Server, w http.ResponseWriter, r *http.Request, status int, p PP) {
+	s.render(w, r, status, v.name, p)
+}
+
+// ok renders the page with status 200.
+func (v view[P, PP]) ok(s *Server, w http.ResponseWriter, r *http.Request, p PP) error {
+	s.render(w, r, http.StatusOK, v.name, p)
+	return nil
+}
+
+// formError re-renders a form with the messages of an Invalid error and the
+// values typed; any other error is returned for the error page.
+func (v view[P, PP]) formError(s *Server, w http.ResponseWriter, r *http.Request, err error, p PP) error {
+	fields, ok := invalid(err)
+	if !ok {
+		return err
+	}
+	b := p.base()
+	b.Errors = fields
+	b.Form = r.PostForm
+	s.render(w, r, http.StatusUnprocessableEntity, v.name, p)
+	return nil
 }
 
 type pageTemplate struct{ t *template.Template }
@@ -78,28 +131,39 @@ var funcs = template.FuncMap{
 	"add":          func(a, b int) int { return a + b },
 	"itoa":         func(i int64) string { return strconv.FormatInt(i, 10) },
 	"join":         strings.Join,
-	"field": func(p *Page, name, label, typ string, opts ...string) Field {
-		f := Field{Name: name, Label: label, Type: typ, Value: p.Val(name), Error: p.Err(name), Required: true}
-		if len(opts) > 0 {
-			f.Hint = opts[0]
-		}
-		if len(opts) > 1 {
-			f.Auto = opts[1]
-		}
-		if len(opts) > 2 && opts[2] == "optional" {
-			f.Required = false
-		}
-		return f
-	},
-	"choice": func(p *Page, name, label string, options []Option, groups []Group, hint string) Field {
-		return Field{Name: name, Label: label, Value: p.Val(name), Error: p.Err(name), Options: options, Groups: groups, Hint: hint, Required: true}
-	},
-	"mask": func(id string) string { // resident IDs are shown masked in lists
-		if len(id) < 10 {
-			return id
-		}
-		return id[:6] + strings.Repeat("*", len(id)-10) + id[len(id)-4:]
-	},
+	// The one masking rule (package ids) for pages and API alike.
+	"maskID":   ids.MaskResidentID,
+	"maskCode": ids.MaskTaxpayerCode,
+	"static":   staticURL,
+	// Form controls: {{template "input" (field . "code" "识别号" | hint "…" | auto "off" | optional)}}.
+	"field":    newField,
+	"as":       func(typ string, f Field) Field { f.Type = typ; return f },
+	"hint":     func(h string, f Field) Field { f.Hint = h; return f },
+	"auto":     func(a string, f Field) Field { f.Auto = a; return f },
+	"optional": func(f Field) Field { f.Required = false; return f },
+	"options":  func(o []Option, f Field) Field { f.Options = o; return f },
+	"groups":   func(g []Group, f Field) Field { f.Groups = g; return f },
+}
+
+// Field is one form control with its label, value, hint and error, built
+// in a template by field and the modifiers as, hint, auto, optional,
+// options and groups.
+type Field struct {
+	Name, Label, Type, Value, Error, Hint, Auto string
+	Required                                    bool
+	Options                                     []Option
+	Groups                                      []Group
+}
+
+// formState is what a field reads from its page.
+type formState interface {
+	Val(string) string
+	Err(string) string
+}
+
+// newField is a required text field showing the value typed and its error.
+func newField(p formState, name, label string) Field {
+	return Field{Name: name, Label: label, Type: "text", Value: p.Val(name), Error: p.Err(name), Required: true}
 }
 
 // parseTemplates builds one template set per page: the layout, the shared
@@ -128,49 +192,47 @@ func parseTemplates() (map[string]*pageTemplate, error) {
 	return out, nil
 }
 
+// fill completes the base page from the request: actor, permissions, menu,
+// bureau name and flash.
+func (s *Server) fill(w http.ResponseWriter, r *http.Request, b *basePage) {
+	if b.Actor == nil {
+		b.Actor = auth.ActorFrom(r.Context())
+	}
+	b.Can = canOf(b.Actor)
+	b.Path = r.URL.Path
+	b.Menu = menuFor(b.Actor, b.Path)
+	b.Bureau = s.bureauName(r.Context())
+	if b.Form == nil {
+		b.Form = url.Values{}
+	}
+	if b.Flash == "" && w != nil {
+		b.Flash = s.takeFlash(w, r)
+	}
+}
+
 // render writes a page inside the layout. It renders into a buffer first so
 // that a template error becomes a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
-	if p.Actor == nil {
-		p.Actor = auth.ActorFrom(r.Context())
-	}
-	p.Path = r.URL.Path
-	if p.Form == nil {
-		p.Form = url.Values{}
-	}
-	if p.Flash == "" {
-		p.Flash = s.takeFlash(w, r)
-	}
-	pt, ok := s.pages[name]
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	s.fill(w, r, p.base())
 	var buf bytes.Buffer
-	if ok {
-		err := pt.t.ExecuteTemplate(&buf, "layout", p)
-		if err == nil {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(status)
-			buf.WriteTo(w)
-			return
-		}
+	if err := s.execute(&buf, name, p); err != nil {
 		s.Log.Error("template", "page", name, "err", err)
+		http.Error(w, "页面生成失败，请稍后再试", http.StatusInternalServerError)
+		return
 	}
-	http.Error(w, "页面生成失败，请稍后再试", http.StatusInternalServerError)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
 }
 
-// ok renders a page with status 200.
-func (s *Server) ok(w http.ResponseWriter, r *http.Request, name string, p *Page) error {
-	s.render(w, r, http.StatusOK, name, p)
-	return nil
-}
-
-// formError re-renders a form with the messages of an Invalid error and the
-// values typed; any other error is returned for the error page.
-func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, name string, p *Page) error {
-	fields, ok := invalid(err)
+func (s *Server) execute(buf *bytes.Buffer, name string, p page) error {
+	pt, ok := s.pages[name]
 	if !ok {
-		return err
+		return &missingTemplate{name}
 	}
-	p.Errors = fields
-	p.Form = r.PostForm
-	s.render(w, r, http.StatusUnprocessableEntity, name, p)
-	return nil
+	return pt.t.ExecuteTemplate(buf, "layout", p)
 }
+
+type missingTemplate struct{ name string }
+
+func (e *missingTemplate) Error() string { return "no template " + e.name }

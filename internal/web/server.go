@@ -6,7 +6,6 @@ package web
 import (
 	"embed"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -33,7 +32,8 @@ type Server struct {
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
-	pages map[string]*pageTemplate
+	pages  map[string]*pageTemplate
+	bureau *bureauCache
 }
 
 // New parses the templates once.
@@ -47,75 +47,47 @@ func New(s Server) (*Server, error) {
 		return nil, err
 	}
 	srv.pages = pages
+	srv.bureau = &bureauCache{}
 	return srv, nil
 }
 
 // handler is a page handler; a returned error is rendered by one adapter.
 type handler func(w http.ResponseWriter, r *http.Request) error
 
-// Register adds the site's routes to mux.
+// Register adds the site's routes (the table in routes.go) to mux.
 func (s *Server) Register(mux *http.ServeMux) {
-	static, _ := fs.Sub(assets, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
-	mux.Handle("GET /{$}", s.h(s.home))
-	mux.Handle("GET /search", s.h(s.search))
-
-	mux.Handle("GET /login", s.h(s.loginForm))
-	mux.Handle("POST /login", s.h(s.loginSubmit))
-	mux.Handle("GET /staff/login", s.h(s.staffLoginForm))
-	mux.Handle("POST /staff/login", s.h(s.staffLoginSubmit))
-	mux.Handle("POST /logout", s.h(s.logout))
-	mux.Handle("GET /account/password", s.h(s.passwordForm))
-	mux.Handle("POST /account/password", s.h(s.passwordSubmit))
-
-	mux.Handle("GET /register", s.h(s.registerChoice))
-	mux.Handle("GET /register/enterprise", s.h(s.registerEnterpriseForm))
-	mux.Handle("POST /register/enterprise", s.h(s.registerEnterpriseSubmit))
-	mux.Handle("GET /register/individual", s.h(s.registerIndividualForm))
-	mux.Handle("POST /register/individual", s.h(s.registerIndividualSubmit))
-
-	mux.Handle("GET /hall", s.h(s.hallHome))
-	mux.Handle("GET /hall/users", s.h(s.hallUsers))
-	mux.Handle("GET /hall/users/new", s.h(s.hallUserNew))
-	mux.Handle("POST /hall/users", s.h(s.hallUserCreate))
-	mux.Handle("GET /hall/users/{id}", s.h(s.hallUserEdit))
-	mux.Handle("POST /hall/users/{id}", s.h(s.hallUserUpdate))
-	mux.Handle("POST /hall/users/{id}/password", s.h(s.hallUserPassword))
-
-	mux.Handle("GET /staff", s.h(s.staffHome))
-	mux.Handle("GET /staff/taxpayers", s.h(s.staffTaxpayers))
-	mux.Handle("GET /staff/taxpayers/{id}", s.h(s.staffTaxpayer))
-	mux.Handle("POST /staff/taxpayers/{id}/identifications", s.h(s.staffIdentify))
-	mux.Handle("POST /staff/taxpayers/{id}/identifications/{iid}/end", s.h(s.staffIdentificationEnd))
-
-	mux.Handle("GET /staff/orgs", s.h(s.staffOrgs))
-	mux.Handle("POST /staff/orgs", s.h(s.staffOrgCreate))
-	mux.Handle("GET /staff/orgs/{id}", s.h(s.staffOrgEdit))
-	mux.Handle("POST /staff/orgs/{id}", s.h(s.staffOrgUpdate))
-	mux.Handle("GET /staff/staff", s.h(s.staffStaffList))
-	mux.Handle("GET /staff/staff/new", s.h(s.staffStaffNew))
-	mux.Handle("POST /staff/staff", s.h(s.staffStaffCreate))
-	mux.Handle("GET /staff/staff/{id}", s.h(s.staffStaffEdit))
-	mux.Handle("POST /staff/staff/{id}", s.h(s.staffStaffUpdate))
-	mux.Handle("POST /staff/staff/{id}/password", s.h(s.staffStaffPassword))
+	for _, rt := range s.routes() {
+		if rt.raw != nil {
+			mux.Handle(rt.Method+" "+rt.Pattern, rt.raw)
+			continue
+		}
+		mux.Handle(rt.Method+" "+rt.Pattern, s.h(rt.For, rt.h))
+	}
 }
 
-func cacheStatic(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
-	})
+// securityHeaders are sent with every response of the site.
+func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("Referrer-Policy", "same-origin")
+	hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	if s.secure(r) {
+		// Served over TLS (or behind a TLS proxy, --secure-cookies): the
+		// browser must not try plain HTTP for two years.
+		hdr.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
 }
 
-// h loads the session's actor, sets security headers, runs the handler and
-// renders its error.
-func (s *Server) h(fn handler) http.Handler {
+// h loads the session's actor, sets security headers, reads and checks the
+// form, keeps the route to its audience, runs the handler and renders its
+// error.
+func (s *Server) h(who Audience, fn handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hdr := w.Header()
-		hdr.Set("X-Content-Type-Options", "nosniff")
-		hdr.Set("X-Frame-Options", "DENY")
-		hdr.Set("Referrer-Policy", "same-origin")
-		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		s.securityHeaders(w, r)
+		// Pages carry personal data, and every page has a form (search,
+		// logout): no shared or browser cache may keep them.
+		w.Header().Set("Cache-Control", "no-store")
 		ctx := auth.WithIP(r.Context(), httpx.ClientIP(r))
 		if c, err := r.Cookie(cookieName(s.secure(r))); err == nil && c.Value != "" {
 			if a, err := s.Auth.Authenticate(ctx, c.Value); err == nil {
@@ -128,7 +100,14 @@ func (s *Server) h(fn handler) http.Handler {
 			}
 		}
 		r = r.WithContext(ctx)
-		if err := fn(w, r); err != nil {
+		err := readForm(w, r)
+		if err == nil {
+			err = who.allows(auth.ActorFrom(ctx))
+		}
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
 			s.fail(w, r, err)
 		}
 	})
@@ -142,9 +121,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// A page asks for a login and comes back afterwards. A form posted
 		// after the session expired shows the login form with the reason and
 		// returns to the form's page (what was typed cannot be kept).
-		page, title, target := "login.html", "纳税人登录", "/login"
+		view, title, target := loginView, "纳税人登录", "/login"
 		if strings.HasPrefix(r.URL.Path, "/staff") {
-			page, title, target = "staff_login.html", "税务人员登录", "/staff/login"
+			view, title, target = staffLoginView, "税务人员登录", "/staff/login"
 		}
 		if r.Method == http.MethodGet {
 			http.Redirect(w, r, target+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -152,9 +131,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		next := ""
 		if ref, perr := url.Parse(r.Referer()); perr == nil && ref.Host == r.Host {
-			next = ref.RequestURI()
+			next = safeNext(ref.RequestURI(), "")
 		}
-		s.render(w, r, http.StatusUnauthorized, page, &Page{Title: title, Next: next,
+		view.render(s, w, r, http.StatusUnauthorized, &basePage{Title: title, Next: next,
 			Errors: map[string]string{"_": "登录已超时或尚未登录，请重新登录后再办理。"}})
 		return
 	}
@@ -166,27 +145,43 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		obs.Logger(r.Context(), s.Log).Error("request failed", "err", err, "path", r.URL.Path)
 	}
-	s.render(w, r, status, "error.html", &Page{Title: titleOf[status], Data: map[string]any{"Status": status, "Message": msg}})
+	errorView.render(s, w, r, status, &errorPage{basePage: basePage{Title: titleOf[status]}, Status: status, Message: msg})
 }
 
 var titleOf = map[int]string{
-	http.StatusUnprocessableEntity: "填写有误",
-	http.StatusNotFound:            "页面不存在",
-	http.StatusForbidden:           "无权访问",
-	http.StatusConflict:            "操作冲突",
-	http.StatusUnauthorized:        "请先登录",
-	http.StatusTooManyRequests:     "操作过于频繁",
-	http.StatusInternalServerError: "系统繁忙",
+	http.StatusBadRequest:            "请求有误",
+	http.StatusUnprocessableEntity:   "填写有误",
+	http.StatusNotFound:              "页面不存在",
+	http.StatusForbidden:             "无权访问",
+	http.StatusConflict:              "操作冲突",
+	http.StatusUnauthorized:          "请先登录",
+	http.StatusTooManyRequests:       "操作过于频繁",
+	http.StatusRequestEntityTooLarge: "提交内容过大",
+	http.StatusMethodNotAllowed:      "请求方式有误",
+	http.StatusInternalServerError:   "系统繁忙",
 }
 
 var errLogin = apperr.New(apperr.Unauthenticated, "请先登录")
 
+// errRole is a staff member whose roles do not allow the page.
+var errRole = apperr.New(apperr.Forbidden, "您的岗位没有此项权限")
+
+// allow returns errRole unless the predicate held.
+func allow(ok bool) error {
+	if !ok {
+		return errRole
+	}
+	return nil
+}
+
 // NotFound renders the 404 page for paths no route matches.
 func (s *Server) NotFound() http.Handler {
-	return s.h(func(w http.ResponseWriter, r *http.Request) error {
-		return apperr.New(apperr.NotFound, "您访问的页面不存在，请从首页重新进入。")
+	return s.h(Public, func(w http.ResponseWriter, r *http.Request) error {
+		return errNotFound
 	})
 }
+
+var errNotFound = apperr.New(apperr.NotFound, "您访问的页面不存在，请从首页重新进入。")
 
 // invalid reports whether err carries per-field messages to show on a form.
 func invalid(err error) (map[string]string, bool) {

@@ -58,10 +58,28 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string
 	return nil
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only an absolute path
+// of this origin is followed, anything else gives fallback. Browsers strip
+// tabs and line breaks from URLs and read "\\" as "/", so "/\t/evil.example"
+// and "/\\evil.example" would leave the site: such bytes are refused before
+// parsing, and the parsed URL must have no scheme, host or user.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2000 || next[0] != '/' || strings.HasPrefix(next, "//") {
 		return fallback
 	}
-	return next
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	// The decoded path too: "/%0d%0aLocation:" or "/%5Cevil" carry the same
+	// bytes in escaped form.
+	if strings.HasPrefix(u.Path, "//") || strings.ContainsFunc(u.Path, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return fallback
+	}
+	return u.String()
 }

@@ -10,35 +10,49 @@ import (
 	"taxhall/internal/org"
 )
 
+// requireAdmin refuses the administration forms to staff whom
+// org.CanAdminister refuses (the service refuses the saves too).
+func requireAdmin(r *http.Request) error {
+	return allow(org.CanAdminister(auth.ActorFrom(r.Context())))
+}
+
+func (s *Server) orgsPage(r *http.Request) (*orgsPage, error) {
+	orgs, err := s.Orgs.List(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &orgsPage{basePage: basePage{Title: "税务机关设置"}, Orgs: orgs}, nil
+}
+
 func (s *Server) staffOrgs(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.RequireStaff(r.Context(), auth.RoleAdmin); err != nil {
+	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	orgs, err := s.Orgs.List(r.Context())
+	p, err := s.orgsPage(r)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "staff_orgs.html", &Page{Title: "税务机关设置", Data: map[string]any{"Orgs": orgs}})
+	return orgsView.ok(s, w, r, p)
 }
 
 func (s *Server) staffOrgCreate(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	f := r.PostForm
 	parent, _ := strconv.ParseInt(f.Get("parent_id"), 10, 64)
 	o, err := s.Orgs.Create(r.Context(), org.Input{ParentID: parent, DivisionCode: f.Get("division_code"), Name: f.Get("name"),
 		Address: f.Get("address"), Phone: f.Get("phone"), Active: true})
 	if err != nil {
-		orgs, lerr := s.Orgs.List(r.Context())
+		p, lerr := s.orgsPage(r)
 		if lerr != nil {
 			return lerr
 		}
-		return s.formError(w, r, err, "staff_orgs.html", &Page{Title: "税务机关设置", Data: map[string]any{"Orgs": orgs}})
+		return orgsView.formError(s, w, r, err, p)
 	}
+	s.forgetBureau()
 	return s.redirect(w, r, "/staff/orgs", "已新增 "+o.Name)
 }
 
 func (s *Server) staffOrgEdit(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.RequireStaff(r.Context(), auth.RoleAdmin); err != nil {
+	if err := requireAdmin(r); err != nil {
 		return err
 	}
 	id, err := httpx.PathID(r, "id")
@@ -53,7 +67,7 @@ func (s *Server) staffOrgEdit(w http.ResponseWriter, r *http.Request) error {
 	if o.Active {
 		form.Set("active", "1")
 	}
-	return s.ok(w, r, "staff_org_edit.html", &Page{Title: o.Name, Form: form, Data: o})
+	return orgEditView.ok(s, w, r, &orgPage{basePage: basePage{Title: o.Name, Form: form}, Org: o})
 }
 
 func (s *Server) staffOrgUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -61,7 +75,6 @@ func (s *Server) staffOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.ParseForm()
 	f := r.PostForm
 	o, err := s.Orgs.Update(r.Context(), id, org.Input{Name: f.Get("name"), Address: f.Get("address"), Phone: f.Get("phone"), Active: f.Get("active") == "1"})
 	if err != nil {
@@ -69,17 +82,19 @@ func (s *Server) staffOrgUpdate(w http.ResponseWriter, r *http.Request) error {
 		if gerr != nil {
 			return gerr
 		}
-		return s.formError(w, r, err, "staff_org_edit.html", &Page{Title: old.Name, Data: old})
+		return orgEditView.formError(s, w, r, err, &orgPage{basePage: basePage{Title: old.Name}, Org: old})
 	}
+	s.forgetBureau() // the provincial bureau may have been renamed
 	return s.redirect(w, r, "/staff/orgs", "已保存 "+o.Name)
 }
 
-func (s *Server) staffFormData(r *http.Request) (map[string]any, error) {
+// staffPage is the new and edit form of a staff member, with its choices.
+func (s *Server) staffPage(r *http.Request, title string) (*staffPage, error) {
 	orgs, err := s.Orgs.List(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Orgs": orgs, "Roles": labelOptions(auth.StaffRoles)}, nil
+	return &staffPage{basePage: basePage{Title: title}, Orgs: orgs, Roles: labelOptions(auth.StaffRoles)}, nil
 }
 
 func (s *Server) staffStaffList(w http.ResponseWriter, r *http.Request) error {
@@ -89,23 +104,23 @@ func (s *Server) staffStaffList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.staffFormData(r)
+	orgs, err := s.Orgs.List(r.Context())
 	if err != nil {
 		return err
 	}
-	data["Staff"] = list
-	return s.ok(w, r, "staff_staff.html", &Page{Title: "人员与岗位", Form: q, Data: data})
+	return staffListView.ok(s, w, r, &staffListPage{basePage: basePage{Title: "人员与岗位", Form: q}, Orgs: orgs, Staff: list})
 }
 
 func (s *Server) staffStaffNew(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.RequireStaff(r.Context(), auth.RoleAdmin); err != nil {
+	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	data, err := s.staffFormData(r)
+	p, err := s.staffPage(r, "新增工作人员")
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "staff_staff_new.html", &Page{Title: "新增工作人员", Form: url.Values{"org_id": {r.URL.Query().Get("org_id")}}, Data: data})
+	p.Form = url.Values{"org_id": {r.URL.Query().Get("org_id")}}
+	return staffNewView.ok(s, w, r, p)
 }
 
 func staffInput(f url.Values) org.StaffInput {
@@ -115,17 +130,32 @@ func staffInput(f url.Values) org.StaffInput {
 }
 
 func (s *Server) staffStaffCreate(w http.ResponseWriter, r *http.Request) error {
-	r.ParseForm()
 	st, err := s.Orgs.CreateStaff(r.Context(), staffInput(r.PostForm))
 	if err != nil {
-		data, derr := s.staffFormData(r)
+		p, derr := s.staffPage(r, "新增工作人员")
 		if derr != nil {
 			return derr
 		}
 		clearPasswords(r.PostForm)
-		return s.formError(w, r, err, "staff_staff_new.html", &Page{Title: "新增工作人员", Data: data})
+		return staffNewView.formError(s, w, r, err, p)
 	}
 	return s.redirect(w, r, "/staff/staff", "已新增工作人员 "+st.Name+"（工号 "+st.StaffNo+"）")
+}
+
+// staffEditPage shows a member's current values; formError replaces them
+// with what was typed when a save fails.
+func (s *Server) staffEditPage(r *http.Request, st *org.Staff, errs map[string]string) (*staffPage, error) {
+	p, err := s.staffPage(r, "工作人员："+st.Name)
+	if err != nil {
+		return nil, err
+	}
+	p.Member = st
+	p.Form = url.Values{"org_id": {strconv.FormatInt(st.OrgID, 10)}, "name": {st.Name}, "phone": {st.Phone}, "roles": st.Roles}
+	if st.Active {
+		p.Form.Set("active", "1")
+	}
+	p.Errors = errs
+	return p, nil
 }
 
 func (s *Server) staffStaffEdit(w http.ResponseWriter, r *http.Request) error {
@@ -137,22 +167,11 @@ func (s *Server) staffStaffEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.staffFormData(r)
+	p, err := s.staffEditPage(r, st, nil)
 	if err != nil {
 		return err
 	}
-	return s.ok(w, r, "staff_staff_edit.html", staffEditPage(st, data, nil))
-}
-
-// staffEditPage shows a member's current values; formError replaces them
-// with what was typed when a save fails.
-func staffEditPage(st *org.Staff, data map[string]any, errs map[string]string) *Page {
-	data["Member"] = st
-	form := url.Values{"org_id": {strconv.FormatInt(st.OrgID, 10)}, "name": {st.Name}, "phone": {st.Phone}, "roles": st.Roles}
-	if st.Active {
-		form.Set("active", "1")
-	}
-	return &Page{Title: "工作人员：" + st.Name, Form: form, Errors: errs, Data: data}
+	return staffEditView.ok(s, w, r, p)
 }
 
 func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -160,18 +179,17 @@ func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	r.ParseForm()
 	st, err := s.Orgs.UpdateStaff(r.Context(), id, staffInput(r.PostForm))
 	if err != nil {
 		old, gerr := s.Orgs.GetStaff(r.Context(), id)
 		if gerr != nil {
 			return gerr
 		}
-		data, derr := s.staffFormData(r)
+		p, derr := s.staffEditPage(r, old, nil)
 		if derr != nil {
 			return derr
 		}
-		return s.formError(w, r, err, "staff_staff_edit.html", staffEditPage(old, data, nil))
+		return staffEditView.formError(s, w, r, err, p)
 	}
 	return s.redirect(w, r, "/staff/staff", "已保存 "+st.Name+" 的信息")
 }
@@ -181,7 +199,6 @@ func (s *Server) staffStaffPassword(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	r.ParseForm()
 	if err := s.Orgs.ResetStaffPassword(r.Context(), id, r.PostForm.Get("password")); err != nil {
 		fields, ok := invalid(err)
 		if !ok {
@@ -191,11 +208,11 @@ func (s *Server) staffStaffPassword(w http.ResponseWriter, r *http.Request) erro
 		if gerr != nil {
 			return gerr
 		}
-		data, derr := s.staffFormData(r)
+		p, derr := s.staffEditPage(r, st, fields)
 		if derr != nil {
 			return derr
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "staff_staff_edit.html", staffEditPage(st, data, fields))
+		staffEditView.render(s, w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	return s.redirect(w, r, "/staff/staff", "密码已重置")

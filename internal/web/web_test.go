@@ -29,6 +29,15 @@ var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 // site starts the web routes over a seeded database.
 func site(t *testing.T, d *db.DB) *httptest.Server {
 	t.Helper()
+	h, _ := siteHandler(t, d)
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// siteHandler seeds d and returns the web routes as the app mounts them.
+func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, d, demo.Options{Enterprises: 12, Individuals: 6, Now: now.Add(-time.Hour), PasswordHash: demoHash()}); err != nil {
 		t.Fatal(err)
@@ -42,9 +51,7 @@ func site(t *testing.T, d *db.DB) *httptest.Server {
 	mux := http.NewServeMux()
 	srv.Register(mux)
 	mux.Handle("/", srv.NotFound())
-	ts := httptest.NewServer(http.NewCrossOriginProtection().Handler(mux))
-	t.Cleanup(ts.Close)
-	return ts
+	return http.NewCrossOriginProtection().Handler(mux), srv
 }
 
 type browser struct {

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"strings"
+
+	"taxhall/internal/auth"
+	"taxhall/internal/org"
+	"taxhall/internal/taxpayer"
+)
+
+// Can is what the actor may do, as the capabilities' predicates say. The
+// layout and the pages ask it instead of checking role strings, so a page
+// never offers what the service would refuse.
+type Can struct {
+	ViewRegister bool // taxpayer.CanViewRegister
+	Identify     bool // taxpayer.CanIdentify
+	ManageUsers  bool // taxpayer.CanManageUsers
+	Administer   bool // org.CanAdminister
+}
+
+func canOf(a *auth.Actor) Can {
+	return Can{
+		ViewRegister: taxpayer.CanViewRegister(a),
+		Identify:     taxpayer.CanIdentify(a),
+		ManageUsers:  taxpayer.CanManageUsers(a),
+		Administer:   org.CanAdminister(a),
+	}
+}
+
+// MenuItem is one entry of the main menu. Current is "page" on the page
+// itself, "true" below it (aria-current), "" elsewhere.
+type MenuItem struct {
+	Label, URL string
+	Current    string
+}
+
+// menuEntry is one row of the menu table: shown to the actors show accepts.
+type menuEntry struct {
+	Label, URL string
+	show       func(*auth.Actor) bool
+}
+
+func isStaff(a *auth.Actor) bool    { return a != nil && a.Kind == auth.Staff }
+func isTaxpayer(a *auth.Actor) bool { return a != nil && a.Kind == auth.Taxpayer }
+
+// enterpriseUser may see the users of their enterprise (only admins change
+// them); natural persons have none.
+func enterpriseUser(a *auth.Actor) bool {
+	return isTaxpayer(a) && a.TaxpayerKind == taxpayer.Enterprise
+}
+
+// menu is the main menu: staff entries, then taxpayer entries. A new
+// capability adds its rows here with its predicate.
+var menu = []menuEntry{
+	{"工作台", "/staff", isStaff},
+	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister},
+	{"税务机关设置", "/staff/orgs", org.CanAdminister},
+	{"人员与岗位", "/staff/staff", org.CanAdminister},
+	{"修改密码", "/account/password", isStaff},
+
+	{"我的办税", "/hall", isTaxpayer},
+	{"办税人员管理", "/hall/users", enterpriseUser},
+	{"修改密码", "/account/password", isTaxpayer},
+	{"服务厅首页", "/", isTaxpayer},
+}
+
+// menuFor lists the entries for a, marking the one whose URL is the longest
+// prefix of the current path.
+func menuFor(a *auth.Actor, path string) []MenuItem {
+	var out []MenuItem
+	best, bestLen := -1, 0
+	for _, e := range menu {
+		if !e.show(a) {
+			continue
+		}
+		out = append(out, MenuItem{Label: e.Label, URL: e.URL})
+		if (path == e.URL || (e.URL != "/" && strings.HasPrefix(path, e.URL+"/"))) && len(e.URL) > bestLen {
+			best, bestLen = len(out)-1, len(e.URL)
+		}
+	}
+	if best >= 0 {
+		out[best].Current = "true"
+		if out[best].URL == path {
+			out[best].Current = "page"
+		}
+	}
+	return out
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"taxhall/internal/org"
+	"taxhall/internal/taxpayer"
+)
+
+// One type per page, each embedding basePage, and the view that ties it to
+// its template. TestEveryTemplateRendersItsPageType renders each of them.
+
+var (
+	errorView = newView[errorPage]("error.html")
+
+	homeView   = newView[homePage]("home.html")
+	searchView = newView[searchPage]("search.html")
+
+	loginView      = newView[basePage]("login.html")
+	staffLoginView = newView[basePage]("staff_login.html")
+	passwordView   = newView[basePage]("account_password.html")
+
+	registerView           = newView[basePage]("register.html")
+	registerEnterpriseView = newView[registerPage]("register_enterprise.html")
+	registerIndividualView = newView[registerPage]("register_individual.html")
+	registeredView         = newView[registeredPage]("registered.html")
+
+	hallView     = newView[hallPage]("hall.html")
+	usersView    = newView[usersPage]("hall_users.html")
+	userNewView  = newView[userPage]("hall_user_new.html")
+	userEditView = newView[userPage]("hall_user_edit.html")
+
+	staffHomeView = newView[staffHomePage]("staff_home.html")
+	taxpayersView = newView[taxpayersPage]("staff_taxpayers.html")
+	taxpayerView  = newView[taxpayerPage]("staff_taxpayer.html")
+	orgsView      = newView[orgsPage]("staff_orgs.html")
+	orgEditView   = newView[orgPage]("staff_org_edit.html")
+	staffListView = newView[staffListPage]("staff_staff.html")
+	staffNewView  = newView[staffPage]("staff_staff_new.html")
+	staffEditView = newView[staffPage]("staff_staff_edit.html")
+)
+
+type errorPage struct {
+	basePage
+	Status  int
+	Message string
+}
+
+type homePage struct {
+	basePage
+	Catalogue []Service
+}
+
+type searchPage struct {
+	basePage
+	Q    string
+	Hits []Service
+}
+
+// registerPage is the enterprise and the individual registration form.
+type registerPage struct {
+	basePage
+	Districts, Industries []Group
+	Standards, Roles      []Option
+}
+
+type registeredPage struct {
+	basePage
+	Taxpayer *taxpayer.Taxpayer
+	Username string
+}
+
+type hallPage struct {
+	basePage
+	Taxpayer *taxpayer.Taxpayer
+	Idents   []*taxpayer.Identification
+}
+
+type usersPage struct {
+	basePage
+	Users []*taxpayer.User
+}
+
+// userPage adds (User nil) or edits a taxpayer user.
+type userPage struct {
+	basePage
+	Roles []Option
+	User  *taxpayer.User
+}
+
+type staffHomePage struct {
+	basePage
+	Pending *taxpayer.Page // nil when the actor may not view the register
+}
+
+type taxpayersPage struct {
+	basePage
+	Results          *taxpayer.Page
+	Statuses         []Option
+	PrevURL, NextURL string
+}
+
+type taxpayerPage struct {
+	basePage
+	Taxpayer          *taxpayer.Taxpayer
+	Idents            []*taxpayer.Identification
+	History           []taxpayer.Event
+	TaxTypes, Periods []Option
+	Today             string
+	EndID             int64 // the identification whose end date was refused
+}
+
+type orgsPage struct {
+	basePage
+	Orgs []*org.Org
+}
+
+type orgPage struct {
+	basePage
+	Org *org.Org
+}
+
+type staffListPage struct {
+	basePage
+	Orgs  []*org.Org
+	Staff []*org.Staff
+}
+
+// staffPage adds (Member nil) or edits a staff member.
+type staffPage struct {
+	basePage
+	Orgs   []*org.Org
+	Roles  []Option
+	Member *org.Staff
+}

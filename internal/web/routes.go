@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/auth"
+)
+
+// Audience says who a route is for. The adapter (Server.h) enforces it
+// before the handler runs, so no /staff page can forget to.
+type Audience string
+
+const (
+	Public    Audience = "public"    // anyone, logged in or not
+	LoggedIn  Audience = "logged_in" // any logged-in actor
+	Taxpayers Audience = "taxpayer"  // taxpayer users only
+	Staff     Audience = "staff"     // tax bureau staff only
+)
+
+// allows returns the error for an actor outside the audience: a login for
+// nobody, Forbidden for the other side of the hall.
+func (who Audience) allows(a *auth.Actor) error {
+	if who == Public {
+		return nil
+	}
+	if a == nil {
+		return errLogin
+	}
+	switch {
+	case who == Taxpayers && a.Kind != auth.Taxpayer:
+		return apperr.New(apperr.Forbidden, "此功能仅限纳税人使用")
+	case who == Staff && a.Kind != auth.Staff:
+		return apperr.New(apperr.Forbidden, "此功能仅限税务工作人员使用")
+	}
+	return nil
+}
+
+// Route is one web route: what Register adds to the mux and what tests
+// iterate (Routes).
+type Route struct {
+	Method  string   // GET or POST
+	Pattern string   // the ServeMux path pattern, e.g. "/staff/taxpayers/{id}"
+	For     Audience // who may use it
+	// Object names what the first path id ({id}) designates: "taxpayer",
+	// "taxpayer_user", "org" or "staff"; "" when the route takes no id.
+	// A nested {iid} is an identification of that taxpayer.
+	Object string
+	// IDs are the names of the pattern's path values, in order.
+	IDs []string
+
+	h   handler
+	raw http.Handler // a route outside the page adapter (static files)
+}
+
+// TakesID reports whether the route names an object by id.
+func (rt Route) TakesID() bool { return len(rt.IDs) > 0 }
+
+// Path fills the pattern's path values with ids, in order.
+func (rt Route) Path(ids ...int64) string {
+	i := 0
+	return pathParam.ReplaceAllStringFunc(rt.Pattern, func(m string) string {
+		if i >= len(ids) {
+			return m
+		}
+		i++
+		return strconv.FormatInt(ids[i-1], 10)
+	})
+}
+
+var pathParam = regexp.MustCompile(`\{[a-z]+\}`)
+
+// Routes lists the web routes, for tests built on the table (the
+// authorisation matrix: every route that takes an object id refuses
+// another taxpayer and another bureau).
+func Routes() []Route { return (&Server{}).routes() }
+
+// routes is the table of the site's routes. A new page is a row here; the
+// audience check, form limits and error page come with it.
+func (s *Server) routes() []Route {
+	rts := []Route{
+		{Method: "GET", Pattern: "/static/", For: Public, raw: s.static()},
+		{Method: "GET", Pattern: "/{$}", For: Public, h: s.home},
+		{Method: "GET", Pattern: "/search", For: Public, h: s.search},
+
+		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
+		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
+		{Method: "GET", Pattern: "/staff/login", For: Public, h: s.staffLoginForm},
+		{Method: "POST", Pattern: "/staff/login", For: Public, h: s.staffLoginSubmit},
+		{Method: "POST", Pattern: "/logout", For: Public, h: s.logout},
+		{Method: "GET", Pattern: "/account/password", For: LoggedIn, h: s.passwordForm},
+		{Method: "POST", Pattern: "/account/password", For: LoggedIn, h: s.passwordSubmit},
+
+		{Method: "GET", Pattern: "/register", For: Public, h: s.registerChoice},
+		{Method: "GET", Pattern: "/register/enterprise", For: Public, h: s.registerEnterpriseForm},
+		{Method: "POST", Pattern: "/register/enterprise", For: Public, h: s.registerEnterpriseSubmit},
+		{Method: "GET", Pattern: "/register/individual", For: Public, h: s.registerIndividualForm},
+		{Method: "POST", Pattern: "/register/individual", For: Public, h: s.registerIndividualSubmit},
+
+		{Method: "GET", Pattern: "/hall", For: Taxpayers, h: s.hallHome},
+		{Method: "GET", Pattern: "/hall/users", For: Taxpayers, h: s.hallUsers},
+		{Method: "GET", Pattern: "/hall/users/new", For: Taxpayers, h: s.hallUserNew},
+		{Method: "POST", Pattern: "/hall/users", For: Taxpayers, h: s.hallUserCreate},
+		{Method: "GET", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserEdit},
+		{Method: "POST", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserUpdate},
+		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword},
+
+		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
+		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}", For: Staff, Object: "taxpayer", h: s.staffTaxpayer},
+		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications", For: Staff, Object: "taxpayer", h: s.staffIdentify},
+		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
+
+		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},
+		{Method: "POST", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgCreate},
+		{Method: "GET", Pattern: "/staff/orgs/{id}", For: Staff, Object: "org", h: s.staffOrgEdit},
+		{Method: "POST", Pattern: "/staff/orgs/{id}", For: Staff, Object: "org", h: s.staffOrgUpdate},
+		{Method: "GET", Pattern: "/staff/staff", For: Staff, h: s.staffStaffList},
+		{Method: "GET", Pattern: "/staff/staff/new", For: Staff, h: s.staffStaffNew},
+		{Method: "POST", Pattern: "/staff/staff", For: Staff, h: s.staffStaffCreate},
+		{Method: "GET", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffEdit},
+		{Method: "POST", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffUpdate},
+		{Method: "POST", Pattern: "/staff/staff/{id}/password", For: Staff, Object: "staff", h: s.staffStaffPassword},
+	}
+	for i := range rts {
+		for _, m := range pathParam.FindAllString(rts[i].Pattern, -1) {
+			rts[i].IDs = append(rts[i].IDs, strings.Trim(m, "{}"))
+		}
+	}
+	return rts
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"path"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"taxhall/internal/auth"
+	"taxhall/internal/org"
+	"taxhall/internal/taxpayer"
+)
+
+// Actors the pages are rendered for.
+var (
+	anonymous    *auth.Actor
+	enterprise   = &auth.Actor{Kind: auth.Taxpayer, UserID: 1, Name: "王五", TaxpayerID: 1, TaxpayerCode: "91350206MA2XXXXX0X", TaxpayerName: "厦门测试贸易有限公司", TaxpayerKind: taxpayer.Enterprise, Role: auth.TPLegalRep, Admin: true}
+	clerkUser    = &auth.Actor{Kind: auth.Taxpayer, UserID: 2, Name: "李会计", TaxpayerID: 1, TaxpayerKind: taxpayer.Enterprise, Role: auth.TPClerk}
+	person       = &auth.Actor{Kind: auth.Taxpayer, UserID: 3, Name: "林小美", TaxpayerID: 2, TaxpayerKind: taxpayer.Individual}
+	staffAdmin   = &auth.Actor{Kind: auth.Staff, UserID: 4, Name: "陈管理", StaffNo: "35020001", OrgID: 2, OrgName: "国家税务总局厦门市税务局", OrgPath: "/1/2/", Roles: []string{auth.RoleAdmin}}
+	staffClerk   = &auth.Actor{Kind: auth.Staff, UserID: 5, Name: "张窗口", StaffNo: "35020601", OrgID: 9, OrgName: "国家税务总局厦门市湖里区税务局", OrgPath: "/1/2/9/", Roles: []string{auth.RoleWindowClerk}}
+	staffEditor  = &auth.Actor{Kind: auth.Staff, UserID: 6, Name: "内容编辑", StaffNo: "35020602", OrgID: 9, OrgPath: "/1/2/9/", Roles: []string{auth.RoleContentEditor}}
+	everyone     = []*auth.Actor{anonymous, enterprise, clerkUser, person, staffAdmin, staffClerk, staffEditor}
+	taxpayerSide = []*auth.Actor{enterprise, clerkUser, person}
+	staffSide    = []*auth.Actor{staffAdmin, staffClerk, staffEditor}
+)
+
+var when = time.Date(2026, 11, 23, 10, 0, 0, 0, cst)
+
+func exampleTaxpayer(kind string) *taxpayer.Taxpayer {
+	t := &taxpayer.Taxpayer{ID: 7, Kind: kind, Code: "91350206MA2XXXXX0X", Name: "厦门测试贸易有限公司", LegalRepName: "王五",
+		LegalRepID: "350206198005060011", DivisionCode: "350206", Address: "湖里大道88号", IndustryCode: "51",
+		RegisteredCapitalFen: 100000050, AccountingStandard: "sbas", Phone: "0592-5551234", Email: "boss@example.com",
+		BureauID: 9, BureauName: "国家税务总局厦门市湖里区税务局", Status: taxpayer.StatusPending, RegisteredAt: when}
+	if kind == taxpayer.Individual {
+		t.Code, t.Name = "350211198808080022", "林小美"
+	}
+	return t
+}
+
+var exampleIdents = []*taxpayer.Identification{
+	{ID: 1, TaxType: "vat_small", Period: "quarter", StartDate: "2026-11-23", CreatedBy: "张窗口", CreatedAt: when},
+	{ID: 2, TaxType: "cit", Period: "quarter", StartDate: "2025-01-01", EndDate: "2026-06-30", CreatedBy: "张窗口", CreatedAt: when},
+}
+
+func exampleHistory() []taxpayer.Event {
+	e := taxpayer.Event{ActionName: "税（费）种认定"}
+	e.At, e.ActorKind, e.ActorName, e.Detail = when, "staff", "张窗口", "增值税（小规模纳税人），按季"
+	reg := taxpayer.Event{ActionName: "在线登记"}
+	reg.At = when
+	return []taxpayer.Event{e, reg}
+}
+
+var exampleOrgs = []*org.Org{
+	{ID: 1, Code: "13500000000", Name: "国家税务总局福建省税务局", Level: "province", DivisionCode: "350000", Active: true},
+	{ID: 9, Code: "13502060000", Name: "国家税务总局厦门市湖里区税务局", Level: "district", ParentID: 2, DivisionCode: "350206", Active: false, Depth: 2},
+}
+
+var exampleStaff = &org.Staff{ID: 5, OrgID: 9, OrgName: "国家税务总局厦门市湖里区税务局", StaffNo: "35020601", Name: "张窗口", Roles: []string{auth.RoleWindowClerk, auth.RoleReviewer}, Active: true}
+
+var exampleUser = &taxpayer.User{ID: 2, Username: "caiwu", Name: "李会计", Phone: "13900002222", Role: auth.TPFinance, Active: true, CreatedAt: when}
+
+var roles = []Option{{"a", "甲"}, {"b", "乙"}}
+var groups = []Group{{Label: "厦门市", Options: []Option{{"350206", "湖里区"}}}}
+
+// example is a realistic value of a page type and the actors it is shown to.
+type example struct {
+	page   func() page
+	actors []*auth.Actor
+}
+
+// examples has one entry per view (TestEveryViewHasAnExample keeps it so).
+var examples = map[string]example{
+	"error.html":  {func() page { return &errorPage{Status: 404, Message: "您访问的页面不存在"} }, everyone},
+	"home.html":   {func() page { return &homePage{Catalogue: catalogue} }, everyone},
+	"search.html": {func() page { return &searchPage{Q: "登记", Hits: catalogue[:2]} }, everyone},
+	"login.html": {func() page {
+		return &basePage{Next: "/hall", Errors: map[string]string{"_": "账号或密码不正确", "code": "请填写"}, Form: url.Values{"code": {"x"}}}
+	}, everyone},
+	"staff_login.html": {func() page {
+		return &basePage{Next: "/staff", Errors: map[string]string{"staff_no": "请填写工号"}}
+	}, everyone},
+	"account_password.html": {func() page { return &basePage{Errors: map[string]string{"current_password": "当前密码不正确"}} }, append(taxpayerSide, staffSide...)},
+	"register.html":         {func() page { return &basePage{} }, everyone},
+	"register_enterprise.html": {func() page {
+		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles, basePage: basePage{Form: url.Values{"user_role": {"a"}, "division_code": {"350206"}}}}
+	}, everyone},
+	"register_individual.html": {func() page {
+		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles}
+	}, everyone},
+	"registered.html": {func() page {
+		return &registeredPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Username: "wangwu"}
+	}, everyone},
+	"hall.html": {func() page {
+		return &hallPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Idents: exampleIdents}
+	}, taxpayerSide},
+	"hall_users.html":     {func() page { return &usersPage{Users: []*taxpayer.User{exampleUser, {ID: 3, Admin: true}}} }, taxpayerSide},
+	"hall_user_new.html":  {func() page { return &userPage{Roles: roles} }, taxpayerSide},
+	"hall_user_edit.html": {func() page { return &userPage{Roles: roles, User: exampleUser} }, taxpayerSide},
+	"staff_home.html": {func() page {
+		return &staffHomePage{Pending: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise)}, Total: 1, Page: 1, PageSize: 5}}
+	}, staffSide},
+	"staff_taxpayers.html": {func() page {
+		return &taxpayersPage{Results: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise), exampleTaxpayer(taxpayer.Individual)}, Total: 45, Page: 2, PageSize: 20},
+			Statuses: roles, PrevURL: "/staff/taxpayers?page=1", NextURL: "/staff/taxpayers?page=3"}
+	}, staffSide},
+	"staff_taxpayer.html": {func() page {
+		return &taxpayerPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Idents: exampleIdents, History: exampleHistory(),
+			TaxTypes: roles, Periods: roles, Today: "2026-11-23", EndID: 1, basePage: basePage{Errors: map[string]string{"end_date": "不能早于起始日期"}}}
+	}, staffSide},
+	"staff_orgs.html":     {func() page { return &orgsPage{Orgs: exampleOrgs} }, staffSide},
+	"staff_org_edit.html": {func() page { return &orgPage{Org: exampleOrgs[1]} }, staffSide},
+	"staff_staff.html":    {func() page { return &staffListPage{Orgs: exampleOrgs, Staff: []*org.Staff{exampleStaff}} }, staffSide},
+	"staff_staff_new.html": {func() page {
+		return &staffPage{Orgs: exampleOrgs, Roles: roles, basePage: basePage{Errors: map[string]string{"roles": "请至少选择一个岗位角色"}}}
+	}, staffSide},
+	"staff_staff_edit.html": {func() page { return &staffPage{Orgs: exampleOrgs, Roles: roles, Member: exampleStaff} }, staffSide},
+}
+
+func templateServer(t *testing.T) *Server {
+	t.Helper()
+	s, err := New(Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// renderFor renders p as the actor would see it, with the base page filled
+// as Server.fill does.
+func renderFor(s *Server, name string, p page, a *auth.Actor) (string, error) {
+	b := p.base()
+	b.Title, b.Actor, b.Can, b.Menu, b.Bureau, b.Path = "标题", a, canOf(a), menuFor(a, "/staff"), "国家税务总局福建省税务局", "/staff"
+	if b.Form == nil {
+		b.Form = url.Values{}
+	}
+	var buf bytes.Buffer
+	err := s.execute(&buf, name, p)
+	return buf.String(), err
+}
+
+// TestEveryTemplateHasAView: each page template is rendered by exactly one
+// page type, and each view names a template that exists.
+func TestEveryTemplateHasAView(t *testing.T) {
+	files, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	typeOf := map[string]reflect.Type{}
+	for _, v := range views {
+		if old, ok := typeOf[v.name]; ok && old != v.typ {
+			t.Errorf("%s is rendered by %v and %v", v.name, old, v.typ)
+		}
+		typeOf[v.name] = v.typ
+	}
+	for _, f := range files {
+		name := path.Base(f)
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		if _, ok := typeOf[name]; !ok {
+			t.Errorf("template %s has no view (newView in pages.go)", name)
+		}
+		delete(typeOf, name)
+	}
+	for name := range typeOf {
+		t.Errorf("view %s has no template", name)
+	}
+}
+
+// TestEveryTemplateRendersItsPageType renders every template with its page
+// type: the zero value (only nil pointers may stop it) and a realistic value
+// for each actor who sees the page (nothing may fail). A template asking
+// for a field its page lacks fails here, not in production.
+func TestEveryTemplateRendersItsPageType(t *testing.T) {
+	s := templateServer(t)
+	for _, v := range views {
+		t.Run(v.name, func(t *testing.T) {
+			ex, ok := examples[v.name]
+			if !ok {
+				t.Fatalf("no example for %s in templates_test.go", v.name)
+			}
+			if got := reflect.TypeOf(ex.page()).Elem(); got != v.typ {
+				t.Fatalf("example is %v, view renders %v", got, v.typ)
+			}
+			for _, a := range everyone {
+				zero := reflect.New(v.typ).Interface().(page)
+				if _, err := renderFor(s, v.name, zero, a); err != nil && !strings.Contains(err.Error(), "nil pointer evaluating") {
+					t.Errorf("zero %v for %v: %v", v.typ, a, err)
+				}
+			}
+			for _, a := range ex.actors {
+				html, err := renderFor(s, v.name, ex.page(), a)
+				if err != nil {
+					t.Errorf("as %v: %v", a, err)
+					continue
+				}
+				if !strings.Contains(html, "</html>") {
+					t.Errorf("as %v: page incomplete", a)
+				}
+			}
+		})
+	}
+}
+
+// TestMissingFieldFailsTheTemplateTest shows the mechanism the test above
+// relies on: a field the page type lacks is an execution error.
+func TestMissingFieldFailsTheTemplateTest(t *testing.T) {
+	tpl := template.Must(template.New("x").Parse(`{{.Catalogue}}{{.NoSuchField}}`))
+	err := tpl.Execute(io.Discard, &homePage{})
+	if err == nil || !strings.Contains(err.Error(), "can't evaluate field NoSuchField") {
+		t.Fatalf("missing field: %v", err)
+	}
+}
+
+func TestEveryViewHasAnExample(t *testing.T) {
+	names := map[string]bool{}
+	for _, v := range views {
+		names[v.name] = true
+	}
+	for name := range examples {
+		if !names[name] {
+			t.Errorf("example %s names no view", name)
+		}
+	}
+}
