@@ -118,7 +118,7 @@ func (s *Server) h(fn handler) http.Handler {
 		hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		ctx := auth.WithIP(r.Context(), httpx.ClientIP(r))
 		if c, err := r.Cookie(cookieName(s.secure(r))); err == nil && c.Value != "" {
-			if a, err := s.Auth.Authenticate(ctx, c.Value); err == nil {
+			if a, err := s.Auth.AuthenticateWeb(ctx, c.Value); err == nil {
 				ctx = auth.WithActor(ctx, a)
 			} else if apperr.CodeOf(err) == apperr.Unauthenticated {
 				s.clearSession(w, r)
