@@ -271,12 +271,13 @@ func (s *Service) authenticate(ctx context.Context, token string, want Via) (_ *
 }
 
 // Logout ends the session of the actor in ctx.
-func (s *Service) Logout(ctx context.Context) error {
+func (s *Service) Logout(ctx context.Context) (err error) {
+	defer db.Wrap(&err, "auth.Logout")
 	a := ActorFrom(ctx)
 	if a == nil || a.sessionHash == "" {
 		return nil
 	}
-	_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, a.sessionHash)
+	_, err = s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, a.sessionHash)
 	return err
 }
 

@@ -74,7 +74,8 @@ func scanOrg(sc db.Scanner) (*Org, error) {
 }
 
 // List returns the orgs the staff actor may see, in tree order.
-func (s *Service) List(ctx context.Context) ([]*Org, error) {
+func (s *Service) List(ctx context.Context) (_ []*Org, err error) {
+	defer db.Wrap(&err, "org.List")
 	a, err := auth.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +92,8 @@ func (s *Service) List(ctx context.Context) ([]*Org, error) {
 }
 
 // Get returns one org the staff actor may see.
-func (s *Service) Get(ctx context.Context, id int64) (*Org, error) {
+func (s *Service) Get(ctx context.Context, id int64) (_ *Org, err error) {
+	defer db.Wrap(&err, "org.Get(%d)", id)
 	a, err := auth.RequireStaff(ctx)
 	if err != nil {
 		return nil, err

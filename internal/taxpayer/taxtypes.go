@@ -111,7 +111,8 @@ func (s *Service) Identifications(ctx context.Context, taxpayerID int64) ([]*Ide
 }
 
 // Record returns a taxpayer with its identifications, checking access once.
-func (s *Service) Record(ctx context.Context, taxpayerID int64) (*Taxpayer, []*Identification, error) {
+func (s *Service) Record(ctx context.Context, taxpayerID int64) (_ *Taxpayer, _ []*Identification, err error) {
+	defer db.Wrap(&err, "taxpayer.Record(%d)", taxpayerID)
 	t, err := s.Get(ctx, taxpayerID)
 	if err != nil {
 		return nil, nil, err

@@ -142,7 +142,8 @@ func scanUser(sc db.Scanner) (*User, error) {
 }
 
 // Users lists the users of the current user's taxpayer.
-func (s *Service) Users(ctx context.Context) ([]*User, error) {
+func (s *Service) Users(ctx context.Context) (_ []*User, err error) {
+	defer db.Wrap(&err, "taxpayer.Users")
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
@@ -151,7 +152,8 @@ func (s *Service) Users(ctx context.Context) ([]*User, error) {
 }
 
 // User returns one user of the current user's taxpayer.
-func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+func (s *Service) User(ctx context.Context, id int64) (_ *User, err error) {
+	defer db.Wrap(&err, "taxpayer.User(%d)", id)
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
