@@ -130,7 +130,7 @@ func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (cont
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return ctx, apperr.New(apperr.Unauthenticated, "Authorization 请求头格式应为：Bearer <访问令牌>")
 	}
-	actor, err := a.Auth.Authenticate(ctx, token)
+	actor, err := a.Auth.AuthenticateAPI(ctx, token)
 	if err != nil {
 		return ctx, err
 	}

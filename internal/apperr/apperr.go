@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"taxhall/internal/input"
 )
 
 // Code classifies an error for callers; it decides the HTTP status.
@@ -96,6 +98,19 @@ func (f Fields) Check(field string, err error) {
 	if err != nil {
 		f.Add(field, err.Error())
 	}
+}
+
+// Text adds a message for field when s is not acceptable text of at most
+// max characters (valid UTF-8, no control characters: see input.Check),
+// and reports whether it was acceptable. Services check every text they
+// store or query with it, so bad bytes are a field error and never reach
+// PostgreSQL (which answers them with SQLSTATE 22021, a 500).
+func (f Fields) Text(field, s string, max int) bool {
+	if msg := input.Check(s, max); msg != "" {
+		f.Add(field, msg)
+		return false
+	}
+	return true
 }
 
 // Err returns an Invalid error carrying the fields, or nil.

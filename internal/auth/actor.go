@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/audit"
 )
 
 // Kind says which side of the hall an actor belongs to.
@@ -127,4 +128,14 @@ func (a *Actor) SubtreeSQL(column string, n int) (cond string, arg any) {
 		prefix = a.OrgPath
 	}
 	return column + " LIKE $" + strconv.Itoa(n), prefix + "%"
+}
+
+// Who is the actor in ctx as the audit log records it: plain values, kind
+// "public" when nobody is logged in.
+func Who(ctx context.Context) audit.Actor {
+	w := audit.Actor{Kind: "public", IP: IPFrom(ctx)}
+	if a := ActorFrom(ctx); a != nil {
+		w.Kind, w.ID = string(a.Kind), a.UserID
+	}
+	return w
 }

@@ -54,12 +54,17 @@ func VerifyPassword(encoded, pw string) bool {
 // the answer takes as long as for a real user.
 var dummyHash = HashPassword("taxhall-dummy-password")
 
-// commonPasswords are refused whatever their character classes.
+// commonPasswords are refused wherever they appear in a password, whatever
+// its character classes; the embedded list (common.go) is compared whole.
 var commonPasswords = []string{"password", "passw0rd", "qwerty", "123456", "12345678", "abc123", "admin", "iloveyou", "taxhall", "woaini", "a1b2c3"}
+
+var errCommon = errors.New("密码过于常见，请换一个不易猜到的密码")
 
 // CheckPasswordStrength returns a Chinese message when pw is too weak:
 // at least 10 characters, three of four character classes, not containing
-// the username or the taxpayer code, not a common password.
+// the username or the taxpayer code, not a common password: neither
+// containing one of a few words nor, once normalised (P@ssw0rd2026 →
+// password), one of the embedded list of the most common passwords.
 func CheckPasswordStrength(pw string, personal ...string) error {
 	if len([]rune(pw)) < 10 {
 		return errors.New("密码至少需要10位")
@@ -99,8 +104,11 @@ func CheckPasswordStrength(pw string, personal ...string) error {
 	}
 	for _, c := range commonPasswords {
 		if strings.Contains(low, c) {
-			return errors.New("密码过于常见，请换一个不易猜到的密码")
+			return errCommon
 		}
+	}
+	if isCommon(pw) {
+		return errCommon
 	}
 	return nil
 }

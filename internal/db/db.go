@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ const (
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	dsn     string // what Open was given, so that tests can open a second pool
 }
 
 // IsPostgres reports whether dsn selects PostgreSQL.
@@ -51,7 +53,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.SetMaxOpenConns(20)
 		sdb.SetMaxIdleConns(10)
 		sdb.SetConnMaxIdleTime(5 * time.Minute)
-		d = &DB{DB: sdb, Dialect: Postgres}
+		d = &DB{DB: sdb, Dialect: Postgres, dsn: dsn}
 	} else {
 		q := url.Values{}
 		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
@@ -63,7 +65,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		sdb.SetMaxOpenConns(8)
-		d = &DB{DB: sdb, Dialect: SQLite}
+		d = &DB{DB: sdb, Dialect: SQLite, dsn: dsn}
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -75,8 +77,55 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // Tx runs fn in a transaction, committing when fn returns nil.
-func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := d.BeginTx(ctx, nil)
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.TxWith(ctx, TxOpts{}, fn)
+}
+
+// TxOpts chooses how a transaction runs.
+type TxOpts struct {
+	// Serializable runs the transaction at SERIALIZABLE isolation on
+	// PostgreSQL, for code that reads rows and decides a write on what it
+	// read (no two admins may disable each other, one open identification
+	// per tax). SQLite transactions here are already serial: they begin
+	// IMMEDIATE and so hold the write lock from the first statement.
+	Serializable bool
+}
+
+// Serializable is the option for a read-decide-write transaction.
+var Serializable = TxOpts{Serializable: true}
+
+// maxAttempts bounds how often TxWith runs fn when PostgreSQL reports a
+// serialization failure or a deadlock.
+const maxAttempts = 8
+
+// TxWith runs fn in a transaction with options, committing when fn returns
+// nil. When PostgreSQL aborts the transaction with a serialization failure
+// (40001) or a deadlock (40P01), fn runs again in a new transaction, at
+// most maxAttempts times, after a short random pause that grows with each
+// attempt; fn must therefore set its results afresh on each run.
+func (d *DB) TxWith(ctx context.Context, opts TxOpts, fn func(tx *sql.Tx) error) error {
+	var txo *sql.TxOptions
+	if opts.Serializable && d.Dialect == Postgres {
+		txo = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	for attempt := 1; ; attempt++ {
+		err := d.tx(ctx, txo, fn)
+		if err == nil || !IsRetryable(err) || attempt == maxAttempts {
+			return err
+		}
+		// Full jitter: a random pause up to 2^attempt ms, so that the
+		// transactions that collided do not collide again in lockstep.
+		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << attempt))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (d *DB) tx(ctx context.Context, txo *sql.TxOptions, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := d.BeginTx(ctx, txo)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -96,6 +145,26 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// IsRetryable reports whether err is a PostgreSQL serialization failure
+// or deadlock: the transaction did nothing and may simply run again.
+func IsRetryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// Wrap prefixes *errp, when it is not nil, with what was being done, so
+// that a 500 in the log names its operation (pkgsite's derrors.Wrap):
+//
+//	defer db.Wrap(&err, "taxpayer.Identify(%d)", id)
+//
+// The cause stays in the chain: errors.As still finds an *apperr.Error
+// and its code, and errors.Is still finds sql.ErrNoRows.
+func Wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
 }
 
 // Querier is what *sql.DB and *sql.Tx share, so store helpers take either.

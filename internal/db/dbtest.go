@@ -89,3 +89,19 @@ func NewTestPostgres(t testing.TB) *DB {
 	}
 	return d
 }
+
+// SecondPool opens another connection pool on the database d uses (the same
+// SQLite file, the same PostgreSQL schema), as a second node of the hall
+// would, closed when the test ends. Concurrency tests use two pools so that
+// nothing inside one *sql.DB serialises what the database must.
+func SecondPool(t testing.TB, d *DB) *DB {
+	t.Helper()
+	// For PostgreSQL the DSN carries the test schema as its search_path.
+	d2, err := Open(context.Background(), d.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2.SetMaxOpenConns(4)
+	t.Cleanup(func() { d2.Close() })
+	return d2
+}

@@ -96,8 +96,7 @@ func (s *seeder) enterprise(i int) error {
 		lines[3][1] = taxpayer.Quarterly
 	}
 	for _, l := range lines {
-		if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO tax_identifications (taxpayer_id, tax_type, period, start_date, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, t.ID, l[0], l[1], start, s.clerks[bureau.ID], db.TS(reg.Add(48*time.Hour))); err != nil {
+		if _, err := taxpayer.InsertIdentification(s.ctx, s.tx, reg.Add(48*time.Hour), t.ID, l[0], l[1], start, s.clerks[bureau.ID]); err != nil {
 			return err
 		}
 	}

@@ -74,7 +74,8 @@ func scanOrg(sc db.Scanner) (*Org, error) {
 }
 
 // List returns the orgs the staff actor may see, in tree order.
-func (s *Service) List(ctx context.Context) ([]*Org, error) {
+func (s *Service) List(ctx context.Context) (_ []*Org, err error) {
+	defer db.Wrap(&err, "org.List")
 	a, err := auth.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +92,8 @@ func (s *Service) List(ctx context.Context) ([]*Org, error) {
 }
 
 // Get returns one org the staff actor may see.
-func (s *Service) Get(ctx context.Context, id int64) (*Org, error) {
+func (s *Service) Get(ctx context.Context, id int64) (_ *Org, err error) {
+	defer db.Wrap(&err, "org.Get(%d)", id)
 	a, err := auth.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
@@ -127,15 +129,18 @@ type Input struct {
 // Create adds an org under a parent in the administrator's subtree. The
 // level follows the parent, the division must lie inside the parent's, and
 // the 11-digit authority code is derived from the division.
-func (s *Service) Create(ctx context.Context, in Input) (*Org, error) {
+func (s *Service) Create(ctx context.Context, in Input) (_ *Org, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "org.Create(parent %d, %q)", in.ParentID, in.DivisionCode)
 	a, err := auth.RequireStaff(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
 	f := apperr.Fields{}
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" {
-		f.Add("name", "请填写税务机关名称")
+	in.Name, in.Address, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.Phone)
+	checkText(f, in)
+	if !f.Text("division_code", in.DivisionCode, 12) {
+		return nil, f.Err()
 	}
 	parent, err := getOrg(ctx, s.DB, in.ParentID)
 	if err != nil || !a.Covers(parent.Path) {
@@ -156,16 +161,28 @@ func (s *Service) Create(ctx context.Context, in Input) (*Org, error) {
 	var o *Org
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		o, err = insertOrg(ctx, tx, s.Now(), level, parent, in)
+		o, err = insertOrg(ctx, tx, now, level, parent, in)
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, s.Now(), "org.create", "org", o.ID, o.Name)
+		return audit.Record(ctx, tx, auth.Who(ctx), now, audit.OrgCreate, "org", o.ID, o.Name)
 	})
 	if db.IsUniqueViolation(err) {
 		return nil, apperr.InvalidField("division_code", "该行政区划已设有税务机关")
 	}
 	return o, err
+}
+
+// checkText checks the text an administrator types for an org (already
+// trimmed): a name is required; every value must be storable text of its
+// length.
+func checkText(f apperr.Fields, in Input) {
+	if in.Name == "" {
+		f.Add("name", "请填写税务机关名称")
+	}
+	f.Text("name", in.Name, 100)
+	f.Text("address", in.Address, 200)
+	f.Text("phone", in.Phone, 30)
 }
 
 // Code derives the 11-digit tax authority code from a division code:
@@ -210,43 +227,77 @@ func CreateChild(ctx context.Context, q db.Querier, now time.Time, parent *Org, 
 	return insertOrg(ctx, q, now, level, parent, Input{DivisionCode: division, Name: name, Address: address, Phone: phone})
 }
 
-// Update changes an org's name, address, phone and whether it is active.
-// An administrator cannot deactivate their own org.
+// Patch changes an org; nil fields keep their value.
+type Patch struct {
+	Name, Address, Phone *string
+	Active               *bool
+}
+
+// Update changes an org's name, address, phone and whether it is active:
+// the full form, as a patch of every field.
 func (s *Service) Update(ctx context.Context, id int64, in Input) (*Org, error) {
+	return s.Patch(ctx, id, Patch{Name: &in.Name, Address: &in.Address, Phone: &in.Phone, Active: &in.Active})
+}
+
+// Patch reads the org, applies the fields given, validates the result and
+// writes it, in one transaction: two administrators changing different
+// fields at once both keep their change. An administrator cannot
+// deactivate their own org.
+func (s *Service) Patch(ctx context.Context, id int64, p Patch) (_ *Org, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "org.Patch(%d)", id)
 	a, err := auth.RequireStaff(ctx, auth.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	f := apperr.Fields{}
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" {
-		f.Add("name", "请填写税务机关名称")
-	}
-	if !in.Active && o.ID == a.OrgID {
-		f.Add("active", "不能停用您本人所在的税务机关")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	active := 0
-	if in.Active {
-		active = 1
-	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, address = $2, phone = $3, active = $4 WHERE id = $5`,
-			in.Name, strings.TrimSpace(in.Address), strings.TrimSpace(in.Phone), active, id); err != nil {
+	var o *Org
+	err = s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
+		old, err := getOrg(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, s.Now(), "org.update", "org", id, in.Name)
+		if !a.Covers(old.Path) {
+			return apperr.New(apperr.NotFound, "税务机关不存在")
+		}
+		in := Input{Name: old.Name, Address: old.Address, Phone: old.Phone, Active: old.Active}
+		setIf(&in.Name, p.Name)
+		setIf(&in.Address, p.Address)
+		setIf(&in.Phone, p.Phone)
+		setIf(&in.Active, p.Active)
+		in.Name, in.Address, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.Phone)
+		f := apperr.Fields{}
+		checkText(f, in)
+		if !in.Active && old.ID == a.OrgID {
+			f.Add("active", "不能停用您本人所在的税务机关")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1, address = $2, phone = $3, active = $4 WHERE id = $5`,
+			in.Name, in.Address, in.Phone, boolInt(in.Active), id); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, auth.Who(ctx), now, audit.OrgUpdate, "org", id, in.Name); err != nil {
+			return err
+		}
+		o, err = getOrg(ctx, tx, id)
+		return err
 	})
-	if err != nil {
-		return nil, err
+	return o, err
+}
+
+// setIf sets *dst to *p when p is not nil: a patch field that was sent.
+func setIf[T any](dst *T, p *T) {
+	if p != nil {
+		*dst = *p
 	}
-	return getOrg(ctx, s.DB, id)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // CompetentBureau finds the active org responsible for an address in the

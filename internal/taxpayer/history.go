@@ -4,29 +4,25 @@ import (
 	"context"
 
 	"taxhall/internal/audit"
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
 )
-
-// actionNames are the Chinese names of the audit actions about a taxpayer.
-var actionNames = map[string]string{
-	"taxpayer.register":            "在线登记",
-	"tax_identification.create":    "税（费）种认定",
-	"tax_identification.end":       "终止认定",
-	"taxpayer_user.create":         "添加办税人员",
-	"taxpayer_user.update":         "修改办税人员",
-	"taxpayer_user.disable":        "停用办税人员",
-	"taxpayer_user.enable":         "启用办税人员",
-	"taxpayer_user.reset_password": "重置办税人员密码",
-}
 
 // Event is one line of a taxpayer's history.
 type Event struct {
 	audit.Entry
-	ActionName string
+	ActionName string // the Chinese name of the action
 }
 
-// History lists what was done on a taxpayer's record, newest first, for
-// whoever may see the taxpayer.
-func (s *Service) History(ctx context.Context, taxpayerID int64) ([]Event, error) {
+// History lists what was done on a taxpayer's record, newest first, with
+// the names of the staff who did it. It is for staff who may see the
+// taxpayer: a taxpayer user gets Forbidden, even for their own record
+// (staff names and internal steps are not theirs to read).
+func (s *Service) History(ctx context.Context, taxpayerID int64) (_ []Event, err error) {
+	defer db.Wrap(&err, "taxpayer.History(%d)", taxpayerID)
+	if _, err := auth.RequireStaff(ctx, staffViewRoles...); err != nil {
+		return nil, err
+	}
 	if _, err := s.Get(ctx, taxpayerID); err != nil {
 		return nil, err
 	}
@@ -36,11 +32,7 @@ func (s *Service) History(ctx context.Context, taxpayerID int64) ([]Event, error
 	}
 	out := make([]Event, len(entries))
 	for i, e := range entries {
-		name := actionNames[e.Action]
-		if name == "" {
-			name = e.Action
-		}
-		out[i] = Event{e, name}
+		out[i] = Event{e, e.Action.Name()}
 	}
 	return out, nil
 }

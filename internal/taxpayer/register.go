@@ -53,8 +53,25 @@ type Registered struct {
 
 // RegisterEnterprise records a new enterprise in the competent bureau of its
 // address's district and creates its administrator user.
-func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*Registered, error) {
+func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_ *Registered, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.RegisterEnterprise(%q)", in.Code)
 	f := apperr.Fields{}
+	// Bad bytes first: each field with them gets one clear message, and no
+	// later check (nor the database) sees them.
+	for _, t := range []struct {
+		field, value string
+		max          int
+	}{{"code", in.Code, 30}, {"name", in.Name, 100}, {"legal_rep_name", in.LegalRepName, 50}, {"legal_rep_id", in.LegalRepID, 30},
+		{"division_code", in.DivisionCode, 12}, {"address", in.Address, 200}, {"industry_code", in.IndustryCode, 10},
+		{"registered_capital", in.RegisteredCapital, 30}, {"accounting_standard", in.AccountingStandard, 20},
+		{"phone", in.Phone, 30}, {"email", in.Email, 100}} {
+		f.Text(t.field, t.value, t.max)
+	}
+	checkUserText(&in.User, f, "user_")
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
 	in.Code = ids.NormalizeUSCC(in.Code)
 	in.Name = strings.TrimSpace(in.Name)
 	in.LegalRepName = strings.TrimSpace(in.LegalRepName)
@@ -62,7 +79,6 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*
 	in.Address = strings.TrimSpace(in.Address)
 	in.Phone = strings.TrimSpace(in.Phone)
 	in.Email = strings.TrimSpace(in.Email)
-	now := s.Now()
 
 	if in.Code == "" {
 		f.Add("code", "请填写统一社会信用代码")
@@ -115,20 +131,29 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (*
 		AccountingStandard: in.AccountingStandard, Phone: in.Phone, Email: in.Email, Status: StatusPending}
 	u := in.User
 	u.Admin = true
-	return s.register(ctx, t, bureau, u, "code", "该统一社会信用代码已经登记，请直接登录；如忘记密码请联系主管税务机关")
+	return s.register(ctx, now, t, bureau, u, "code", "该统一社会信用代码已经登记，请直接登录；如忘记密码请联系主管税务机关")
 }
 
 // RegisterIndividual records a natural person; their single user logs in
 // with the resident ID and password alone.
-func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*Registered, error) {
+func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (_ *Registered, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.RegisterIndividual(%q)", in.ResidentID)
 	f := apperr.Fields{}
+	f.Text("resident_id", in.ResidentID, 30)
+	f.Text("name", in.Name, 50)
+	f.Text("phone", in.Phone, 30)
+	f.Text("division_code", in.DivisionCode, 12)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
 	in.ResidentID = ids.NormalizeResidentID(in.ResidentID)
 	in.Name = strings.TrimSpace(in.Name)
 	in.Phone = strings.TrimSpace(in.Phone)
 	if in.ResidentID == "" {
 		f.Add("resident_id", "请填写居民身份证号码")
 	} else {
-		f.Check("resident_id", ids.ValidateResidentID(in.ResidentID, s.Now()))
+		f.Check("resident_id", ids.ValidateResidentID(in.ResidentID, now))
 	}
 	if n := len([]rune(in.Name)); n < 2 || n > 50 {
 		f.Add("name", "请填写与身份证一致的姓名")
@@ -148,11 +173,11 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 	}
 	t := &Taxpayer{Kind: Individual, Code: in.ResidentID, Name: in.Name, DivisionCode: in.DivisionCode, Phone: in.Phone, Status: StatusPending}
 	u := UserInput{Username: SelfUsername, Name: in.Name, Phone: in.Phone, Role: auth.TPLegalRep, Admin: true, Password: in.Password}
-	return s.register(ctx, t, bureau, u, "resident_id", "该身份证号码已经注册，请直接登录")
+	return s.register(ctx, now, t, bureau, u, "resident_id", "该身份证号码已经注册，请直接登录")
 }
 
 // SelfUsername is the username of an individual taxpayer's only user.
-const SelfUsername = "self"
+const SelfUsername = auth.SelfUsername
 
 // checkDivision requires a real district that some bureau of the hall
 // serves, and returns that competent bureau.
@@ -173,26 +198,22 @@ func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division s
 // registration is public and each one costs a password hash.
 const RegistrationsPerHour = 20
 
-func (s *Service) register(ctx context.Context, t *Taxpayer, bureau *org.Org, u UserInput, codeField, dupMsg string) (*Registered, error) {
-	now := s.Now()
-	ip := auth.IPFrom(ctx)
-	if ip != "" {
-		var n int
-		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2`,
-			"register:"+ip, db.TS(now.Add(-time.Hour))).Scan(&n); err != nil {
+// register writes the taxpayer and its first user. The attempt is counted
+// against the address first, in its own statement: a registration that
+// then fails (a code already registered) still counts, so nobody can probe
+// "is this code registered?" without limit.
+func (s *Service) register(ctx context.Context, now time.Time, t *Taxpayer, bureau *org.Org, u UserInput, codeField, dupMsg string) (*Registered, error) {
+	if ip := auth.IPFrom(ctx); ip != "" {
+		n, err := auth.CountAttempt(ctx, s.DB, "register:"+ip, now, time.Hour)
+		if err != nil {
 			return nil, err
 		}
-		if n >= RegistrationsPerHour {
+		if n > RegistrationsPerHour {
 			return nil, apperr.New(apperr.TooMany, "来自您所在网络地址的登记次数过多，请一小时后再试")
 		}
 	}
+	hash := auth.HashPassword(u.Password)
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if ip != "" {
-			// Counted in the same table as failed logins: both are throttling events.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, "register:"+ip, db.TS(now)); err != nil {
-				return err
-			}
-		}
 		t.BureauID, t.BureauName = bureau.ID, bureau.Name
 		if err := InsertTaxpayer(ctx, tx, now, t); err != nil {
 			if db.IsUniqueViolation(err) {
@@ -200,12 +221,14 @@ func (s *Service) register(ctx context.Context, t *Taxpayer, bureau *org.Org, u 
 			}
 			return err
 		}
-		uid, err := insertUser(ctx, tx, now, t.ID, u, auth.HashPassword(u.Password))
+		uid, err := insertUser(ctx, tx, now, t.ID, u, hash)
 		if err != nil {
 			return err
 		}
-		ctx := auth.WithActor(ctx, &auth.Actor{Kind: auth.Taxpayer, UserID: uid})
-		return audit.Record(ctx, tx, now, "taxpayer.register", "taxpayer", t.ID, t.Code+" "+t.Name+" → "+bureau.Name)
+		// The new user is the one who registered.
+		by := auth.Who(ctx)
+		by.Kind, by.ID = string(auth.Taxpayer), uid
+		return audit.Record(ctx, tx, by, now, audit.TaxpayerRegister, "taxpayer", t.ID, t.Code+" "+t.Name+" → "+bureau.Name)
 	})
 	if err != nil {
 		return nil, err

@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"strings"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/input"
 )
+
+// MaxPage is the last page a search returns.
+const MaxPage = 10000
 
 // Filter narrows the staff's taxpayer list.
 type Filter struct {
@@ -36,7 +41,8 @@ func (p *Page) Pages() int {
 
 // Search lists the taxpayers whose competent bureau lies in the staff
 // member's org subtree, newest first.
-func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
+func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
+	defer db.Wrap(&err, "taxpayer.Search")
 	a, err := auth.RequireStaff(ctx, staffViewRoles...)
 	if err != nil {
 		return nil, err
@@ -44,8 +50,20 @@ func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
 	if f.PageSize <= 0 || f.PageSize > 100 {
 		f.PageSize = 20
 	}
-	if f.Page < 1 {
-		f.Page = 1
+	// A page past MaxPage is clamped: nobody pages that far, and a huge
+	// page number must not overflow into a negative OFFSET.
+	f.Page = min(max(f.Page, 1), MaxPage)
+	f.Query = strings.TrimSpace(f.Query)
+	bad := apperr.Fields{}
+	bad.Text("q", f.Query, input.MaxQuery)
+	if f.Status != "" && auth.NameOf(Statuses, f.Status) == f.Status {
+		bad.Add("status", "纳税人状态无效")
+	}
+	if f.Kind != "" && f.Kind != Enterprise && f.Kind != Individual {
+		bad.Add("kind", "纳税人类型无效")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
 	}
 	cond, scope := a.SubtreeSQL("o.path", 1)
 	where := ` WHERE ` + cond
@@ -54,7 +72,7 @@ func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
+	if q := f.Query; q != "" {
 		n := arg(db.Like(q))
 		m := arg(db.Like(strings.ToUpper(q)))
 		where += ` AND (t.name LIKE ` + n + ` ESCAPE '\' OR t.code LIKE ` + m + ` ESCAPE '\')`
@@ -70,7 +88,7 @@ func (s *Service) Search(ctx context.Context, f Filter) (*Page, error) {
 		return nil, err
 	}
 	q := `SELECT ` + taxpayerCols + taxpayerFrom + where +
-		fmt.Sprintf(` ORDER BY t.registered_at DESC, t.id DESC LIMIT %d OFFSET %d`, f.PageSize, (f.Page-1)*f.PageSize)
+		fmt.Sprintf(` ORDER BY t.registered_at DESC, t.id DESC LIMIT %d OFFSET %d`, f.PageSize, int64(f.Page-1)*int64(f.PageSize))
 	p.Items, err = db.Query(ctx, s.DB, scanTaxpayer, q, args...)
 	return p, err
 }

@@ -131,7 +131,8 @@ var errNotFound = apperr.New(apperr.NotFound, "纳税人不存在或不在您的
 // Get returns a taxpayer for a staff member whose bureau subtree holds its
 // competent bureau, or for one of the taxpayer's own users. Anyone else gets
 // NotFound, so that existence does not leak.
-func (s *Service) Get(ctx context.Context, id int64) (*Taxpayer, error) {
+func (s *Service) Get(ctx context.Context, id int64) (_ *Taxpayer, err error) {
+	defer db.Wrap(&err, "taxpayer.Get(%d)", id)
 	a := auth.ActorFrom(ctx)
 	if a == nil {
 		return nil, apperr.New(apperr.Unauthenticated, "请先登录")

@@ -313,7 +313,7 @@ func TestEnterpriseUsers(t *testing.T) {
 		if err := e.tp.ResetUserPassword(admin, u.ID, "Fresh#Pass333", "Fresh#Pass333"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.auth.Authenticate(bg, clerkToken); err == nil {
+		if _, err := e.auth.AuthenticateWeb(bg, clerkToken); err == nil {
 			t.Error("session survived password reset")
 		}
 		_, clerkToken, err = login("clerk1", "Fresh#Pass333")
@@ -324,7 +324,7 @@ func TestEnterpriseUsers(t *testing.T) {
 		if _, err := e.tp.UpdateUser(admin, u.ID, taxpayer.UserInput{Name: u.Name, Phone: u.Phone, Role: u.Role}, false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.auth.Authenticate(bg, clerkToken); err == nil {
+		if _, err := e.auth.AuthenticateWeb(bg, clerkToken); err == nil {
 			t.Error("session survived disabling")
 		}
 		if _, _, err := login("clerk1", "Fresh#Pass333"); err == nil {

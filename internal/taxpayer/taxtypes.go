@@ -63,6 +63,26 @@ func LookupTaxType(code string) (TaxType, bool) {
 // exclusive groups tax types that cannot be in force at the same time.
 var exclusive = map[string]string{"vat_small": "vat", "vat_general": "vat"}
 
+// TaxGroup is the group of a tax type: types of one group exclude each
+// other. It is stored with each identification, and a partial unique index
+// (migration 0002) allows one open identification per taxpayer and group.
+func TaxGroup(taxType string) string {
+	if g := exclusive[taxType]; g != "" {
+		return g
+	}
+	return taxType
+}
+
+// InsertIdentification writes an identification in force from start;
+// seeding uses it directly, the service after its checks. A second open
+// identification of the same group is a unique violation.
+func InsertIdentification(ctx context.Context, q db.Querier, now time.Time, taxpayerID int64, taxType, period, start string, staffID int64) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO tax_identifications (taxpayer_id, tax_type, tax_group, period, start_date, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, taxpayerID, taxType, TaxGroup(taxType), period, start, staffID, db.TS(now)).Scan(&id)
+	return id, err
+}
+
 // Identification says that a taxpayer files a tax with a period from a date.
 type Identification struct {
 	ID        int64     `json:"id"`
@@ -91,7 +111,8 @@ func (s *Service) Identifications(ctx context.Context, taxpayerID int64) ([]*Ide
 }
 
 // Record returns a taxpayer with its identifications, checking access once.
-func (s *Service) Record(ctx context.Context, taxpayerID int64) (*Taxpayer, []*Identification, error) {
+func (s *Service) Record(ctx context.Context, taxpayerID int64) (_ *Taxpayer, _ []*Identification, err error) {
+	defer db.Wrap(&err, "taxpayer.Record(%d)", taxpayerID)
 	t, err := s.Get(ctx, taxpayerID)
 	if err != nil {
 		return nil, nil, err
@@ -135,7 +156,14 @@ type IdentifyInput struct {
 // StartDate. The clerk's bureau must be competent for the taxpayer. A tax
 // already in force on or after that date must be ended first; VAT
 // small-scale and general cannot overlap. A pending taxpayer becomes active.
-func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInput) (*Identification, error) {
+//
+// The check and the insert run in one serializable transaction, and the
+// database holds the rule too (one open identification per taxpayer and
+// tax group): two clerks identifying the same tax at once get one
+// identification and one field error, on PostgreSQL as on SQLite.
+func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInput) (_ *Identification, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.Identify(%d, %q)", taxpayerID, in.TaxType)
 	a, err := auth.RequireStaff(ctx, identifyRoles...)
 	if err != nil {
 		return nil, err
@@ -159,42 +187,49 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 		}
 		f.Add("period", tt.Name+"的申报期限只能是"+strings.Join(names, "或"))
 	}
-	start, err := time.Parse(db.DateLayout, strings.TrimSpace(in.StartDate))
-	regDay := t.RegisteredAt.In(s.Now().Location()).Format(db.DateLayout)
+	start, perr := time.Parse(db.DateLayout, strings.TrimSpace(in.StartDate))
+	regDay := t.RegisteredAt.In(now.Location()).Format(db.DateLayout)
 	switch {
-	case err != nil:
+	case perr != nil:
 		f.Add("start_date", "请填写有效期起（格式 2026-01-01）")
 	case start.Format(db.DateLayout) < regDay:
 		f.Add("start_date", "有效期起不能早于登记日期 "+regDay)
-	case start.After(s.Now().AddDate(1, 0, 0)):
+	case start.After(now.AddDate(1, 0, 0)):
 		f.Add("start_date", "有效期起不能晚于一年以后")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	in.StartDate = start.Format(db.DateLayout)
-	now := s.Now()
-	ident := &Identification{TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate, CreatedBy: a.Name, CreatedAt: now}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	var ident *Identification
+	err = s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
 		existing, err := listIdentifications(ctx, tx, taxpayerID)
 		if err != nil {
 			return err
 		}
 		for _, e := range existing {
-			same := e.TaxType == in.TaxType || (exclusive[e.TaxType] != "" && exclusive[e.TaxType] == exclusive[in.TaxType])
-			if same && (e.EndDate == "" || e.EndDate >= in.StartDate) {
-				return apperr.InvalidField("tax_type", "该纳税人已有"+e.TaxTypeName()+"认定（自 "+e.StartDate+" 起），请先终止原认定再重新认定")
+			if TaxGroup(e.TaxType) == TaxGroup(in.TaxType) && (e.EndDate == "" || e.EndDate >= in.StartDate) {
+				return errIdentified(e.TaxTypeName(), e.StartDate)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO tax_identifications (taxpayer_id, tax_type, period, start_date, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID, db.TS(now)).Scan(&ident.ID); err != nil {
+		id, err := InsertIdentification(ctx, tx, now, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID)
+		if db.IsUniqueViolation(err) {
+			// Another clerk's identification committed between our read
+			// and our insert (on PostgreSQL at READ COMMITTED, or reported
+			// so at SERIALIZABLE): the same answer as the check above.
+			return errIdentified(tt.Name, "")
+		}
+		if err != nil {
 			return err
 		}
+		// 新办待认定 → 正常, only from pending: a conditional update, so a
+		// concurrent status change is never overwritten.
 		if _, err := tx.ExecContext(ctx, `UPDATE taxpayers SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
 			StatusActive, db.TS(now), taxpayerID, StatusPending); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, "tax_identification.create", "taxpayer", taxpayerID,
+		ident = &Identification{ID: id, TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate, CreatedBy: a.Name, CreatedAt: now}
+		return audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxIdentificationCreate, "taxpayer", taxpayerID,
 			tt.Name+" "+auth.NameOf(Periods, in.Period)+" 自 "+in.StartDate)
 	})
 	if err != nil {
@@ -203,9 +238,19 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 	return ident, nil
 }
 
+// errIdentified is the field error for a tax already identified.
+func errIdentified(taxName, since string) error {
+	if since != "" {
+		since = "（自 " + since + " 起）"
+	}
+	return apperr.InvalidField("tax_type", "该纳税人已有"+taxName+"认定"+since+"，请先终止原认定再重新认定")
+}
+
 // EndIdentification ends an identification in force on endDate (inclusive),
 // for example when a small-scale taxpayer becomes a general taxpayer.
-func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, endDate string) error {
+func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, endDate string) (err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.EndIdentification(%d, %d)", taxpayerID, id)
 	a, err := auth.RequireStaff(ctx, identifyRoles...)
 	if err != nil {
 		return err
@@ -218,7 +263,6 @@ func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, e
 		return apperr.InvalidField("end_date", "请填写有效期止（格式 2026-12-31）")
 	}
 	endDate = end.Format(db.DateLayout)
-	now := s.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		list, err := listIdentifications(ctx, tx, taxpayerID)
 		if err != nil {
@@ -235,10 +279,19 @@ func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, e
 		if endDate < e.StartDate {
 			return apperr.InvalidField("end_date", "有效期止不能早于有效期起 "+e.StartDate)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tax_identifications SET end_date = $1, ended_by = $2, ended_at = $3 WHERE id = $4`,
-			endDate, a.UserID, db.TS(now), id); err != nil {
+		// Only an open identification is ended: a conditional update, so
+		// two clerks ending it at once cannot both succeed.
+		res, err := tx.ExecContext(ctx, `UPDATE tax_identifications SET end_date = $1, ended_by = $2, ended_at = $3
+			WHERE id = $4 AND taxpayer_id = $5 AND end_date = ''`, endDate, a.UserID, db.TS(now), id, taxpayerID)
+		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, "tax_identification.end", "taxpayer", taxpayerID, e.TaxTypeName()+" 止于 "+endDate)
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err != nil {
+				return err
+			}
+			return apperr.InvalidField("end_date", "该认定已被终止，请刷新后查看")
+		}
+		return audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxIdentificationEnd, "taxpayer", taxpayerID, e.TaxTypeName()+" 止于 "+endDate)
 	})
 }

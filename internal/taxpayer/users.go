@@ -46,6 +46,9 @@ var usernameRe = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
 // checkUser validates a new user; prefix names the form fields ("user_" on
 // the registration form, "" on the user form).
 func checkUser(u *UserInput, f apperr.Fields, prefix, taxpayerCode string) {
+	if !checkUserText(u, f, prefix) {
+		return
+	}
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.Name = strings.TrimSpace(u.Name)
 	u.Phone = strings.TrimSpace(u.Phone)
@@ -57,6 +60,15 @@ func checkUser(u *UserInput, f apperr.Fields, prefix, taxpayerCode string) {
 		f.Add(prefix+"password_confirm", "两次输入的密码不一致")
 	}
 	f.Check(prefix+"password", auth.CheckPasswordStrength(u.Password, u.Username, taxpayerCode, u.Phone))
+}
+
+// checkUserText refuses bad bytes in a user's text fields, before any
+// other check looks at them.
+func checkUserText(u *UserInput, f apperr.Fields, prefix string) bool {
+	ok := f.Text(prefix+"username", u.Username, 32)
+	ok = f.Text(prefix+"name", u.Name, 50) && ok
+	ok = f.Text(prefix+"phone", u.Phone, 30) && ok
+	return f.Text(prefix+"role", u.Role, 20) && ok
 }
 
 func checkUserDetails(u *UserInput, f apperr.Fields, prefix string) {
@@ -130,7 +142,8 @@ func scanUser(sc db.Scanner) (*User, error) {
 }
 
 // Users lists the users of the current user's taxpayer.
-func (s *Service) Users(ctx context.Context) ([]*User, error) {
+func (s *Service) Users(ctx context.Context) (_ []*User, err error) {
+	defer db.Wrap(&err, "taxpayer.Users")
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
@@ -139,7 +152,8 @@ func (s *Service) Users(ctx context.Context) ([]*User, error) {
 }
 
 // User returns one user of the current user's taxpayer.
-func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+func (s *Service) User(ctx context.Context, id int64) (_ *User, err error) {
+	defer db.Wrap(&err, "taxpayer.User(%d)", id)
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
@@ -155,8 +169,53 @@ func getUser(ctx context.Context, q db.Querier, taxpayerID, id int64) (*User, er
 	return u, err
 }
 
+// Who manages whom among an enterprise's users (security finding 4). The
+// legal representative's administrator account (role legal_rep, admin) is
+// the senior one. Any administrator manages the ordinary users. Another
+// administrator's account (changes, disabling, password reset) and the
+// granting of the administrator flag or the legal_rep role are for the
+// senior administrator only; the senior account itself is managed by its
+// owner alone. So a stolen session of an ordinary administrator cannot
+// take over the legal representative or another administrator, nor mint a
+// new senior account. Everyone changes their own password with the
+// current one (auth.ChangePassword), never through the reset.
+
+func isSenior(role string, admin bool) bool { return admin && role == auth.TPLegalRep }
+
+// mayManageUser says whether me (current values) may change target (old
+// values) into next.
+func mayManageUser(me, target *User, next UserInput) error {
+	self := me.ID == target.ID
+	if !self && target.Admin && (!isSenior(me.Role, me.Admin) || isSenior(target.Role, target.Admin)) {
+		return errPeerAdmin
+	}
+	grants := (next.Admin && !target.Admin) || (next.Role == auth.TPLegalRep && target.Role != auth.TPLegalRep)
+	if grants && !isSenior(me.Role, me.Admin) {
+		return errPeerAdmin
+	}
+	return nil
+}
+
+var errPeerAdmin = apperr.New(apperr.Forbidden, "其他管理员的账号、管理员身份和法定代表人身份只能由法定代表人（管理员）设置")
+
+// OwnPasswordMessage refuses a reset of one's own password.
+const OwnPasswordMessage = "请通过修改密码功能修改本人密码，需验证当前密码"
+
+// currentUser re-reads the acting administrator inside the transaction,
+// so that two administrators cannot disable each other at once: on
+// PostgreSQL the read makes such a race a serialization conflict, retried.
+func currentUser(ctx context.Context, q db.Querier, a *auth.Actor) (*User, error) {
+	me, err := getUser(ctx, q, a.TaxpayerID, a.UserID)
+	if apperr.CodeOf(err) == apperr.NotFound || (err == nil && (!me.Active || !me.Admin)) {
+		return nil, apperr.New(apperr.Forbidden, "只有本单位的管理员可以管理用户")
+	}
+	return me, err
+}
+
 // AddUser adds a user to the administrator's enterprise.
-func (s *Service) AddUser(ctx context.Context, in UserInput) (*User, error) {
+func (s *Service) AddUser(ctx context.Context, in UserInput) (_ *User, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.AddUser")
 	a, err := requireAdmin(ctx)
 	if err != nil {
 		return nil, err
@@ -166,17 +225,24 @@ func (s *Service) AddUser(ctx context.Context, in UserInput) (*User, error) {
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	now := s.Now()
+	hash := auth.HashPassword(in.Password)
 	var u *User
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		id, err := insertUser(ctx, tx, now, a.TaxpayerID, in, auth.HashPassword(in.Password))
+	err = s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
+		me, err := currentUser(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if err := mayManageUser(me, &User{ID: -1}, in); err != nil {
+			return err
+		}
+		id, err := insertUser(ctx, tx, now, a.TaxpayerID, in, hash)
 		if db.IsUniqueViolation(err) {
 			return apperr.InvalidField("username", "该用户名已被本单位其他用户使用")
 		}
 		if err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, now, "taxpayer_user.create", "taxpayer", a.TaxpayerID, in.Username+" "+auth.NameOf(auth.TaxpayerRoles, in.Role)); err != nil {
+		if err := audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxpayerUserCreate, "taxpayer", a.TaxpayerID, in.Username+" "+auth.NameOf(auth.TaxpayerRoles, in.Role)); err != nil {
 			return err
 		}
 		u, err = getUser(ctx, tx, a.TaxpayerID, id)
@@ -185,28 +251,58 @@ func (s *Service) AddUser(ctx context.Context, in UserInput) (*User, error) {
 	return u, err
 }
 
+// UserPatch changes a user; nil fields keep their value.
+type UserPatch struct {
+	Name, Phone, Role *string
+	Admin, Active     *bool
+}
+
 // UpdateUser changes a user's name, phone, role, administrator flag and
-// whether they may log in. An administrator cannot remove their own
-// administration or disable themselves, so the enterprise never locks
-// itself out.
+// whether they may log in: the full form, as a patch of every field.
 func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput, active bool) (*User, error) {
+	return s.PatchUser(ctx, id, UserPatch{Name: &in.Name, Phone: &in.Phone, Role: &in.Role, Admin: &in.Admin, Active: &active})
+}
+
+// PatchUser reads the user, applies the fields given, validates the result
+// and writes it, in one serializable transaction. An administrator cannot
+// remove their own administration or disable themselves, so the enterprise
+// never locks itself out; other administrators are managed as mayManageUser
+// says.
+func (s *Service) PatchUser(ctx context.Context, id int64, p UserPatch) (_ *User, err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.PatchUser(%d)", id)
 	a, err := requireAdmin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	f := apperr.Fields{}
-	checkUserDetails(&in, f, "")
-	if id == a.UserID && (!in.Admin || !active) {
-		f.Add("admin", "不能停用自己或取消自己的管理员身份，请由其他管理员操作")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	now := s.Now()
 	var u *User
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
+		me, err := currentUser(ctx, tx, a)
+		if err != nil {
+			return err
+		}
 		old, err := getUser(ctx, tx, a.TaxpayerID, id)
 		if err != nil {
+			return err
+		}
+		in := UserInput{Username: old.Username, Name: old.Name, Phone: old.Phone, Role: old.Role, Admin: old.Admin}
+		active := old.Active
+		setIf(&in.Name, p.Name)
+		setIf(&in.Phone, p.Phone)
+		setIf(&in.Role, p.Role)
+		setIf(&in.Admin, p.Admin)
+		setIf(&active, p.Active)
+		f := apperr.Fields{}
+		if checkUserText(&in, f, "") {
+			checkUserDetails(&in, f, "")
+		}
+		if id == me.ID && (!in.Admin || !active) {
+			f.Add("admin", "不能停用自己或取消自己的管理员身份，请由其他管理员操作")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := mayManageUser(me, old, in); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE taxpayer_users SET name = $1, phone = $2, role = $3, is_admin = $4, active = $5, updated_at = $6
@@ -218,13 +314,13 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput, active
 				return err
 			}
 		}
-		action := "taxpayer_user.update"
+		action := audit.TaxpayerUserUpdate
 		if old.Active && !active {
-			action = "taxpayer_user.disable"
+			action = audit.TaxpayerUserDisable
 		} else if !old.Active && active {
-			action = "taxpayer_user.enable"
+			action = audit.TaxpayerUserEnable
 		}
-		if err := audit.Record(ctx, tx, now, action, "taxpayer", a.TaxpayerID, old.Username); err != nil {
+		if err := audit.Record(ctx, tx, auth.Who(ctx), now, action, "taxpayer", a.TaxpayerID, old.Username); err != nil {
 			return err
 		}
 		u, err = getUser(ctx, tx, a.TaxpayerID, id)
@@ -233,17 +329,36 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput, active
 	return u, err
 }
 
+// setIf sets *dst to *p when p is not nil: a patch field that was sent.
+func setIf[T any](dst *T, p *T) {
+	if p != nil {
+		*dst = *p
+	}
+}
+
 // ResetUserPassword sets a new password for another user of the enterprise
-// and ends their sessions.
-func (s *Service) ResetUserPassword(ctx context.Context, id int64, password, confirm string) error {
+// and ends their sessions. One's own password is changed with the current
+// one (auth.ChangePassword): a stolen session must not be enough to set it.
+func (s *Service) ResetUserPassword(ctx context.Context, id int64, password, confirm string) (err error) {
+	now := s.Now()
+	defer db.Wrap(&err, "taxpayer.ResetUserPassword(%d)", id)
 	a, err := requireAdmin(ctx)
 	if err != nil {
 		return err
 	}
-	now := s.Now()
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
+		me, err := currentUser(ctx, tx, a)
+		if err != nil {
+			return err
+		}
 		u, err := getUser(ctx, tx, a.TaxpayerID, id)
 		if err != nil {
+			return err
+		}
+		if u.ID == me.ID {
+			return apperr.New(apperr.Forbidden, OwnPasswordMessage)
+		}
+		if err := mayManageUser(me, u, UserInput{Role: u.Role, Admin: u.Admin}); err != nil {
 			return err
 		}
 		f := apperr.Fields{}
@@ -261,6 +376,6 @@ func (s *Service) ResetUserPassword(ctx context.Context, id int64, password, con
 		if err := auth.EndSessions(ctx, tx, auth.Taxpayer, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, "taxpayer_user.reset_password", "taxpayer", a.TaxpayerID, u.Username)
+		return audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxpayerUserPasswordReset, "taxpayer", a.TaxpayerID, u.Username)
 	})
 }

@@ -90,7 +90,7 @@ func (s *Server) h(who Audience, fn handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		ctx := auth.WithIP(r.Context(), httpx.ClientIP(r))
 		if c, err := r.Cookie(cookieName(s.secure(r))); err == nil && c.Value != "" {
-			if a, err := s.Auth.Authenticate(ctx, c.Value); err == nil {
+			if a, err := s.Auth.AuthenticateWeb(ctx, c.Value); err == nil {
 				ctx = auth.WithActor(ctx, a)
 			} else if apperr.CodeOf(err) == apperr.Unauthenticated {
 				s.clearSession(w, r)
