@@ -4,10 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"taxhall/internal/apperr"
 )
 
 // The document is served from the route table and describes every route.
@@ -54,13 +59,18 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("%s %s: summary %q should be Chinese", rt.Method, rt.Path, s)
 		}
 		responses, _ := op["responses"].(map[string]any)
-		if responses[strconv.Itoa(rt.Status)] == nil {
-			t.Errorf("%s %s: no %d response", rt.Method, rt.Path, rt.Status)
+		if responses[strconv.Itoa(rt.status())] == nil {
+			t.Errorf("%s %s: no %d response", rt.Method, rt.Path, rt.status())
 		}
-		if (rt.Body != nil) != (op["requestBody"] != nil) {
+		for _, c := range rt.errorCodes() {
+			if responses[strconv.Itoa(apperr.Status(c))] == nil {
+				t.Errorf("%s %s: error %s (%d) not documented", rt.Method, rt.Path, c, apperr.Status(c))
+			}
+		}
+		if rt.hasBody() != (op["requestBody"] != nil) {
 			t.Errorf("%s %s: requestBody mismatch", rt.Method, rt.Path)
 		}
-		if (rt.Access != public) != (op["security"] != nil) {
+		if (rt.Access != Public) != (op["security"] != nil) {
 			t.Errorf("%s %s: security mismatch", rt.Method, rt.Path)
 		}
 		if strings.Contains(rt.Path, "{id}") {
@@ -89,9 +99,249 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("dangling $ref %s", ref[1])
 		}
 	}
-	for _, want := range []string{`"EnterpriseRequest"`, `user_password`, `"window_clerk"`, `"format": "date"`, `"ErrorBody"`} {
+	for _, name := range []string{"EnterpriseRequest", "ErrorBody", "Taxpayer", "TaxpayerItem"} {
+		if doc.Components.Schemas[name] == nil {
+			t.Errorf("document lacks schema %s", name)
+		}
+	}
+	for _, want := range []string{`user_password`, `"window_clerk"`, `"format": "date"`} {
 		if !strings.Contains(w.Body.String(), want) {
 			t.Errorf("document lacks %s", want)
+		}
+	}
+}
+
+// openAPIDoc builds the document as a client sees it, decoded.
+func openAPIDoc(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(buildSpec((&API{}).routes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// Every request and response schema of the document is the one of the
+// handler's type parameters: the $ref names the Go type and the component's
+// properties are the type's JSON fields, computed here independently of
+// the schema generator.
+func TestOpenAPISchemasAreTheHandlerTypes(t *testing.T) {
+	doc := openAPIDoc(t)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	paths := doc["paths"].(map[string]any)
+	// check compares a documented schema with a Go type.
+	var check func(where string, schema map[string]any, typ reflect.Type)
+	check = func(where string, schema map[string]any, typ reflect.Type) {
+		if typ.Kind() == reflect.Map {
+			if schema["type"] != "object" {
+				t.Errorf("%s: schema %v for %s", where, schema, typ)
+			}
+			return
+		}
+		if typ.Kind() != reflect.Struct {
+			t.Fatalf("%s: %s is not a struct", where, typ)
+		}
+		if strings.Contains(typ.Name(), "[") { // list[T]: inline, items of T
+			items, _ := schema["properties"].(map[string]any)["items"].(map[string]any)
+			if items == nil || items["type"] != "array" {
+				t.Errorf("%s: %s documented as %v", where, typ, schema)
+				return
+			}
+			check(where+" items", items["items"].(map[string]any), typ.Field(0).Type.Elem())
+			return
+		}
+		ref, _ := schema["$ref"].(string)
+		name := strings.TrimPrefix(ref, "#/components/schemas/")
+		if want := strings.ToUpper(typ.Name()[:1]) + strings.TrimSuffix(typ.Name()[1:], "View"); name != want {
+			t.Errorf("%s: documented as %q, handler type %s", where, ref, typ)
+			return
+		}
+		comp, _ := schemas[name].(map[string]any)
+		props, _ := comp["properties"].(map[string]any)
+		if got, want := slices.Sorted(mapKeys(props)), jsonFields(typ); !slices.Equal(got, want) {
+			t.Errorf("%s: schema %s has %v, type %s has %v", where, name, got, typ, want)
+		}
+	}
+	for _, rt := range (&API{}).routes() {
+		where := rt.Method + " " + rt.Path
+		op := paths[rt.Path].(map[string]any)[strings.ToLower(rt.Method)].(map[string]any)
+		if rt.hasBody() {
+			body := op["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)
+			check(where+" request", body["schema"].(map[string]any), rt.Handler.req)
+		}
+		if q := rt.query(); q != nil {
+			var documented []string
+			params, _ := op["parameters"].([]any)
+			for _, p := range params {
+				if p := p.(map[string]any); p["in"] == "query" {
+					documented = append(documented, p["name"].(string))
+				}
+			}
+			var fields []string
+			for i := range q.NumField() {
+				fields = append(fields, q.Field(i).Tag.Get("query"))
+			}
+			if !slices.Equal(documented, fields) {
+				t.Errorf("%s: query parameters %v documented, type %s has %v", where, documented, q, fields)
+			}
+		}
+		success := op["responses"].(map[string]any)[strconv.Itoa(rt.status())].(map[string]any)
+		content, _ := success["content"].(map[string]any)
+		if rt.Handler.resp == nil {
+			if content != nil || rt.status() != http.StatusNoContent {
+				t.Errorf("%s: no response type but %d with %v", where, rt.status(), content)
+			}
+			continue
+		}
+		check(where+" response", content["application/json"].(map[string]any)["schema"].(map[string]any), rt.Handler.resp)
+	}
+}
+
+func mapKeys(m map[string]any) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// jsonFields lists the JSON names of a struct's fields, sorted.
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// routeTypes is every type a route decodes or encodes, and the error body.
+func routeTypes() []reflect.Type {
+	out := []reflect.Type{reflect.TypeFor[errorBody]()}
+	for _, rt := range (&API{}).routes() {
+		for _, typ := range []reflect.Type{rt.Handler.req, rt.Handler.resp} {
+			if typ != nil {
+				out = append(out, typ)
+			}
+		}
+	}
+	return out
+}
+
+// unknownEnums walks t and the types it contains and lists every enum tag
+// that names no set of enumSets (or an empty one).
+func unknownEnums(t reflect.Type, sets map[string][]string, seen map[reflect.Type]bool) []string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] || t == reflect.TypeFor[time.Time]() {
+		return nil
+	}
+	seen[t] = true
+	var bad []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if set, ok := f.Tag.Lookup("enum"); ok && len(sets[set]) == 0 {
+			bad = append(bad, t.Name()+"."+f.Name+": enum:\""+set+"\"")
+		}
+		bad = append(bad, unknownEnums(f.Type, sets, seen)...)
+	}
+	return bad
+}
+
+// A typo in an enum tag fails here, not silently as an empty list in the
+// document.
+func TestEnumTagsNameKnownSets(t *testing.T) {
+	sets := enumSets()
+	seen := map[reflect.Type]bool{}
+	for _, typ := range routeTypes() {
+		for _, bad := range unknownEnums(typ, sets, seen) {
+			t.Errorf("unknown enum set: %s", bad)
+		}
+	}
+	if len(seen) < 20 {
+		t.Errorf("walked only %d types", len(seen))
+	}
+	// The walk finds a typo however deep it sits.
+	type inner struct {
+		Role string `json:"role" enum:"taxpayer_role"`
+	}
+	type outer struct {
+		Users []*inner `json:"users"`
+	}
+	if bad := unknownEnums(reflect.TypeFor[outer](), sets, map[reflect.Type]bool{}); len(bad) != 1 {
+		t.Errorf("typo not found: %v", bad)
+	}
+}
+
+// Every status apperr can produce has a documented response.
+func TestErrorResponsesCoverEveryCode(t *testing.T) {
+	for _, c := range apperr.Codes() {
+		if errorResponses[apperr.Status(c)].name == "" {
+			t.Errorf("code %s (%d) has no error response", c, apperr.Status(c))
+		}
+	}
+}
+
+// Query types hold only query parameters of the kinds decodeQuery reads;
+// body types hold none; a 204 route has no response type and vice versa.
+func TestRouteTypes(t *testing.T) {
+	for _, rt := range (&API{}).routes() {
+		where := rt.Method + " " + rt.Path
+		if q := rt.query(); q != nil {
+			for i := range q.NumField() {
+				f := q.Field(i)
+				k := f.Type.Kind()
+				if f.Tag.Get("query") == "" || k != reflect.String && k != reflect.Int && k != reflect.Int64 {
+					t.Errorf("%s: query field %s needs a query tag and a string or integer type", where, f.Name)
+				}
+			}
+		}
+		if rt.hasBody() && strings.Contains(string(rt.Handler.req.Field(0).Tag), "query:") {
+			t.Errorf("%s: body type %s has query tags", where, rt.Handler.req)
+		}
+		if (rt.Handler.resp == nil) != (rt.status() == http.StatusNoContent) {
+			t.Errorf("%s: status %d with response type %v", where, rt.status(), rt.Handler.resp)
+		}
+	}
+}
+
+// Routes exports the table: every route, its access and its id wildcards.
+func TestRoutesExport(t *testing.T) {
+	a := &API{}
+	infos := a.Routes()
+	if len(infos) != len(a.routes()) {
+		t.Fatalf("%d infos for %d routes", len(infos), len(a.routes()))
+	}
+	byPattern := map[string]RouteInfo{}
+	for _, ri := range infos {
+		byPattern[ri.Method+" "+ri.Path] = ri
+	}
+	for pattern, want := range map[string]RouteInfo{
+		"GET /api/v1/taxpayers/{id}":                            {Access: StaffUser, IDs: []string{"id"}},
+		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {Access: StaffUser, IDs: []string{"id", "iid"}, Body: true},
+		"GET /api/v1/my/taxpayer":                               {Access: TaxpayerUser},
+		"PATCH /api/v1/my/users/{id}":                           {Access: TaxpayerUser, IDs: []string{"id"}, Body: true},
+		"POST /api/v1/auth/token":                               {Access: Public, Body: true},
+		"POST /api/v1/staff/{id}/password":                      {Access: AdminUser, IDs: []string{"id"}, Body: true},
+	} {
+		got, ok := byPattern[pattern]
+		if !ok || got.Access != want.Access || !slices.Equal(got.IDs, want.IDs) || got.Body != want.Body || got.HasID() != (len(want.IDs) > 0) {
+			t.Errorf("%s: %+v, want %+v", pattern, got, want)
 		}
 	}
 }
