@@ -2,10 +2,12 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -65,10 +67,12 @@ func TestTokens(t *testing.T) {
 				body: map[string]string{"kind": "staff", "staff_no": simingReviewer, "password": demo.Password}},
 		})
 
-		res := e.do("GET", "/api/v1/me", "", nil, nil)
-		if got := res.header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
-			t.Errorf("WWW-Authenticate = %q", got)
-		}
+		t.Run("401 names the Bearer scheme", func(t *testing.T) {
+			res := e.with(t).do("GET", "/api/v1/me", "", nil, nil)
+			if got := res.header.Get("WWW-Authenticate"); res.status != 401 || !strings.HasPrefix(got, "Bearer") {
+				t.Errorf("%d WWW-Authenticate = %q", res.status, got)
+			}
+		})
 		tok := e.staff(simingClerk)
 		e.run([]scenario{
 			{name: "change password, wrong current", method: "POST", url: "/api/v1/me/password", token: tok, status: 422,
@@ -115,10 +119,12 @@ func TestFallbackAndReference(t *testing.T) {
 					eq("items.0.individuals", true)}},
 			{name: "codes", method: "GET", url: "/api/v1/reference/codes", status: 200, want: []expect{has("statuses", map[string]string{"code": "pending", "name": "新办待认定"}), has("staff_roles.*.code", "window_clerk")}},
 		})
-		res := e.do("PATCH", "/api/v1/taxpayers/1/identifications", "", nil, nil)
-		if res.status != 405 || res.header.Get("Allow") != "GET, POST" {
-			t.Errorf("PATCH identifications: %d Allow=%q", res.status, res.header.Get("Allow"))
-		}
+		t.Run("405 lists the allowed methods", func(t *testing.T) {
+			res := e.with(t).do("PATCH", "/api/v1/taxpayers/1/identifications", "", nil, nil)
+			if res.status != 405 || res.header.Get("Allow") != "GET, POST" {
+				t.Errorf("PATCH identifications: %d Allow=%q", res.status, res.header.Get("Allow"))
+			}
+		})
 	})
 }
 
@@ -129,8 +135,13 @@ func TestInternalErrorsAreNotLeaked(t *testing.T) {
 	r := httptest.NewRequest("GET", "/api/v1/me", nil)
 	a.fail(w, r, errors.New("pq: password authentication failed for user secret"))
 	body := w.Body.String()
-	if w.Code != http.StatusInternalServerError || strings.Contains(body, "secret") || !strings.Contains(body, `"code":"internal"`) {
-		t.Errorf("%d %s", w.Code, body)
+	var got errorBody
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatalf("%d %s: %v", w.Code, body, err)
+	}
+	want := errorDetail{Code: "internal", Message: internalMessage}
+	if w.Code != http.StatusInternalServerError || !reflect.DeepEqual(got.Error, want) {
+		t.Errorf("%d %s, want %+v", w.Code, body, want)
 	}
 	if !strings.Contains(logged.String(), "secret") {
 		t.Errorf("500 not logged: %q", logged.String())

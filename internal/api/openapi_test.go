@@ -45,70 +45,98 @@ func TestOpenAPI(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, rt := range a.routes() {
-		op := doc.Paths[rt.Path][strings.ToLower(rt.Method)]
-		if op == nil {
-			t.Errorf("%s %s is not documented", rt.Method, rt.Path)
-			continue
-		}
-		id, _ := op["operationId"].(string)
-		if ids[id] {
-			t.Errorf("duplicate operationId %s", id)
-		}
-		ids[id] = true
-		if s, _ := op["summary"].(string); s == "" || isASCII(s) {
-			t.Errorf("%s %s: summary %q should be Chinese", rt.Method, rt.Path, s)
-		}
-		responses, _ := op["responses"].(map[string]any)
-		if responses[strconv.Itoa(rt.status())] == nil {
-			t.Errorf("%s %s: no %d response", rt.Method, rt.Path, rt.status())
-		}
-		for _, c := range rt.errorCodes() {
-			if responses[strconv.Itoa(apperr.Status(c))] == nil {
-				t.Errorf("%s %s: error %s (%d) not documented", rt.Method, rt.Path, c, apperr.Status(c))
+		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
+			op := doc.Paths[rt.Path][strings.ToLower(rt.Method)]
+			if op == nil {
+				t.Fatal("not documented")
 			}
-		}
-		if rt.hasBody() != (op["requestBody"] != nil) {
-			t.Errorf("%s %s: requestBody mismatch", rt.Method, rt.Path)
-		}
-		if (rt.Access != Public) != (op["security"] != nil) {
-			t.Errorf("%s %s: security mismatch", rt.Method, rt.Path)
-		}
-		if strings.Contains(rt.Path, "{id}") {
+			id, _ := op["operationId"].(string)
+			if ids[id] {
+				t.Errorf("duplicate operationId %s", id)
+			}
+			ids[id] = true
+			if s, _ := op["summary"].(string); s == "" || isASCII(s) {
+				t.Errorf("summary %q should be Chinese", s)
+			}
+			responses, _ := op["responses"].(map[string]any)
+			if responses[strconv.Itoa(rt.status())] == nil {
+				t.Errorf("no %d response", rt.status())
+			}
+			for _, c := range rt.errorCodes() {
+				if responses[strconv.Itoa(apperr.Status(c))] == nil {
+					t.Errorf("error %s (%d) not documented", c, apperr.Status(c))
+				}
+			}
+			if rt.hasBody() != (op["requestBody"] != nil) {
+				t.Error("requestBody mismatch")
+			}
+			if (rt.Access != Public) != (op["security"] != nil) {
+				t.Error("security mismatch")
+			}
+			var pathParams []string
 			params, _ := op["parameters"].([]any)
-			if len(params) == 0 {
-				t.Errorf("%s %s: path parameters undocumented", rt.Method, rt.Path)
+			for _, p := range params {
+				if p := p.(map[string]any); p["in"] == "path" {
+					pathParams = append(pathParams, p["name"].(string))
+				}
+			}
+			var wildcards []string
+			for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
+				wildcards = append(wildcards, m[1])
+			}
+			if !slices.Equal(pathParams, wildcards) {
+				t.Errorf("path parameters %v documented, path has %v", pathParams, wildcards)
+			}
+			// Every route is also served: the mux knows its pattern.
+			req := httptest.NewRequest(rt.Method, strings.NewReplacer("{id}", "1", "{iid}", "2").Replace(rt.Path), nil)
+			if _, pattern := mux.Handler(req); pattern != rt.Method+" "+rt.Path {
+				t.Errorf("served by %q", pattern)
+			}
+		})
+	}
+	t.Run("every $ref points at something", func(t *testing.T) {
+		for _, ref := range refRe.FindAllStringSubmatch(w.Body.String(), -1) {
+			parts := strings.Split(ref[1], "/")
+			var found bool
+			switch parts[1] {
+			case "schemas":
+				found = doc.Components.Schemas[parts[2]] != nil
+			case "responses":
+				found = doc.Components.Responses[parts[2]] != nil
+			}
+			if !found {
+				t.Errorf("dangling $ref %s", ref[1])
 			}
 		}
-		// Every route is also served: the mux knows its pattern.
-		req := httptest.NewRequest(rt.Method, strings.NewReplacer("{id}", "1", "{iid}", "2").Replace(rt.Path), nil)
-		if _, pattern := mux.Handler(req); pattern != rt.Method+" "+rt.Path {
-			t.Errorf("%s %s is served by %q", rt.Method, rt.Path, pattern)
+	})
+	t.Run("details reach the document", func(t *testing.T) {
+		full := openAPIDoc(t)
+		for path, want := range map[string]any{
+			"paths./api/v1/registrations/enterprise.post.description":                        "user_password",
+			"components.schemas.StaffRequest.properties.roles.items.enum":                    "window_clerk",
+			"components.schemas.IdentifyRequest.properties.start_date.format":                "date",
+			"components.schemas.TaxpayerItem.properties.legal_rep_id.description":            "已脱敏",
+			"paths./api/v1/taxpayers.get.parameters":                                         nil,
+			"components.schemas.ErrorDetail.properties.code.enum":                            "bad_request",
+			"paths./api/v1/taxpayers.get.responses.200.content.application/json.schema.$ref": "#/components/schemas/TaxpayerPage",
+		} {
+			got, ok := lookup(full, path) // no key used here contains a dot
+			if !ok {
+				t.Errorf("no %s", path)
+				continue
+			}
+			switch g := got.(type) {
+			case string:
+				if !strings.Contains(g, want.(string)) {
+					t.Errorf("%s = %q, want %q in it", path, g, want)
+				}
+			case []any:
+				if want != nil && !slices.Contains(g, want) {
+					t.Errorf("%s = %v, want %v in it", path, g, want)
+				}
+			}
 		}
-	}
-	// Every $ref points at something.
-	for _, ref := range refRe.FindAllStringSubmatch(w.Body.String(), -1) {
-		parts := strings.Split(ref[1], "/")
-		var found bool
-		switch parts[1] {
-		case "schemas":
-			found = doc.Components.Schemas[parts[2]] != nil
-		case "responses":
-			found = doc.Components.Responses[parts[2]] != nil
-		}
-		if !found {
-			t.Errorf("dangling $ref %s", ref[1])
-		}
-	}
-	for _, name := range []string{"EnterpriseRequest", "ErrorBody", "Taxpayer", "TaxpayerItem"} {
-		if doc.Components.Schemas[name] == nil {
-			t.Errorf("document lacks schema %s", name)
-		}
-	}
-	for _, want := range []string{`user_password`, `"window_clerk"`, `"format": "date"`} {
-		if !strings.Contains(w.Body.String(), want) {
-			t.Errorf("document lacks %s", want)
-		}
-	}
+	})
 }
 
 // openAPIDoc builds the document as a client sees it, decoded.
