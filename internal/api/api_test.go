@@ -349,7 +349,7 @@ func TestMain(m *testing.M) {
 	var mu sync.Mutex
 	undeclared := map[string]bool{}
 	observeError = func(rt *route, code apperr.Code) {
-		if !slices.Contains(rt.errorCodes(), code) {
+		if !slices.Contains(rt.possibleErrors(), code) {
 			mu.Lock()
 			undeclared[rt.Method+" "+rt.Path+": "+string(code)] = true
 			mu.Unlock()

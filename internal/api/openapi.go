@@ -63,10 +63,10 @@ var errorResponses = map[int]struct{ name, doc string }{
 	500: {"Internal", "系统内部错误（code=internal）"},
 }
 
-// errorCodes is every error code the route may answer: those every route
+// possibleErrors is every error code the route may answer: those every route
 // of its kind has, then its own Errors. Any route answers 401 to a bad
 // token, even a public one (see authenticate).
-func (rt *route) errorCodes() []apperr.Code {
+func (rt *route) possibleErrors() []apperr.Code {
 	codes := []apperr.Code{apperr.Internal, apperr.Unauthenticated}
 	if rt.Handler.req != nil {
 		codes = append(codes, apperr.BadRequest)
@@ -152,7 +152,7 @@ func (g *schemaGen) operation(rt route) obj {
 		op["security"] = []obj{{"bearerAuth": []string{}}}
 	}
 	responses := obj{strconv.Itoa(rt.status()): success}
-	for _, c := range rt.errorCodes() {
+	for _, c := range rt.possibleErrors() {
 		s := apperr.Status(c)
 		responses[strconv.Itoa(s)] = obj{"$ref": "#/components/responses/" + errorResponses[s].name}
 	}
