@@ -90,13 +90,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		// Our own types always encode; this is a programming error.
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, `{"error":{"code":"internal","message":"`+internalMessage+`"}}`+"\n")
+		_, _ = io.WriteString(w, `{"error":{"code":"internal","message":"`+internalMessage+`"}}`+"\n")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	// A failed write means the client has gone; the status is sent and
+	// there is no one left to tell.
+	_, _ = w.Write(buf.Bytes())
 }
 
 // checkText refuses text that input.Check refuses anywhere in a decoded
