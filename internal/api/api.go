@@ -3,6 +3,13 @@
 // handler decodes a request, calls one service method and encodes the
 // result; authorization and every rule live in the services.
 //
+// Each capability binds its own routes (authRoutes in auth.go,
+// taxpayerRoutes in taxpayers.go, ...); routes.go concatenates them. A
+// route's handler is a typed function wrapped by handle, which decodes its
+// request type, encodes its response type and records both for the OpenAPI
+// document, so the document cannot describe other types than the handler
+// uses.
+//
 // Clients authenticate with a bearer token from POST /api/v1/auth/token.
 // Cookies are never read here, so the API cannot be driven by cross-site
 // requests from a browser that happens to be logged in to the web hall.
@@ -32,46 +39,76 @@ type API struct {
 // Prefix is where the API lives.
 const Prefix = "/api/v1"
 
-// access says who a route is meant for. The services decide for real; the
+// Access says who a route is meant for. The services decide for real; the
 // adapter only uses it to answer 401 to anonymous callers of non-public
 // routes, and the OpenAPI document to describe the security requirement.
-type access int
+type Access int
 
 const (
-	public       access = iota
-	anyUser             // any logged-in taxpayer user or staff member
-	taxpayerUser        // a taxpayer user
-	staffUser           // a staff member (the service checks the role)
-	adminUser           // a staff member with the admin role
+	Public       Access = iota
+	AnyUser             // any logged-in taxpayer user or staff member
+	TaxpayerUser        // a taxpayer user
+	StaffUser           // a staff member (the service checks the role)
+	AdminUser           // a staff member with the admin role
 )
 
-// param is a query parameter of a route.
-type param struct {
-	Name string
-	Type string // "string" or "integer"
-	Doc  string // Chinese description
-	Enum string // enum set name, see enumSets
-}
+var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user", "admin_user"}
 
-// route is one endpoint. The table in routes.go drives both Register and the
+func (a Access) String() string { return accessNames[a] }
+
+// route is one endpoint. The capability tables drive both Register and the
 // OpenAPI document, so they cannot drift apart.
 type route struct {
-	Method  string
-	Path    string // ServeMux path, identical to the OpenAPI path
+	Pattern string // "METHOD /path" below Prefix, as in a ServeMux pattern
 	Tag     string
 	Summary string // Chinese, one line
 	Doc     string // Chinese, optional longer description
-	Access  access
-	Query   []param
-	Body    any // zero value of the request body type; nil when none
-	Status  int // the success status
-	Resp    any // zero value of the response type; nil for 204
-	handle  func(w http.ResponseWriter, r *http.Request) error
+	Access  Access
+	Status  int           // success status; 0 means 200, or 204 when the handler returns noContent
+	Errors  []apperr.Code // errors the route's service may return beyond those every route has (see statuses)
+	Handler handler
+
+	// Method and Path are filled in by routes() from Pattern and Prefix.
+	Method, Path string
 }
 
-type ctxKey int
+// status is the success status of the route.
+func (rt *route) status() int {
+	switch {
+	case rt.Status != 0:
+		return rt.Status
+	case rt.Handler.resp == nil:
+		return http.StatusNoContent
+	}
+	return http.StatusOK
+}
 
-const routeKey ctxKey = 0
+// RouteInfo describes an endpoint to tests outside the package, for example
+// an authorization matrix that calls every route with an id as a principal
+// of another taxpayer or bureau.
+type RouteInfo struct {
+	Method string
+	Path   string // full path with {name} wildcards, e.g. /api/v1/taxpayers/{id}
+	Access Access
+	IDs    []string // names of the path's id wildcards, in order
+	Body   bool     // the route reads a JSON request body
+}
+
+// HasID reports whether the path names an object by id.
+func (ri RouteInfo) HasID() bool { return len(ri.IDs) > 0 }
+
+// Routes lists every endpoint of the API.
+func (a *API) Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, rt := range a.routes() {
+		ri := RouteInfo{Method: rt.Method, Path: rt.Path, Access: rt.Access, Body: rt.hasBody()}
+		for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
+			ri.IDs = append(ri.IDs, m[1])
+		}
+		out = append(out, ri)
+	}
+	return out
+}
 
 // Register adds every route to mux, plus a JSON 404/405 for anything else
 // under the prefix.
@@ -96,17 +133,24 @@ func (a *API) adapt(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setHeaders(w)
 		ctx := auth.WithIP(r.Context(), httpx.ClientIP(r))
-		ctx = context.WithValue(ctx, routeKey, &rt)
 		ctx, err := a.authenticate(ctx, r, rt)
 		r = r.WithContext(ctx)
 		if err == nil {
-			err = rt.handle(w, r)
+			err = rt.Handler.serve(w, r, &rt)
 		}
 		if err != nil {
+			if observeError != nil {
+				observeError(&rt, apperr.CodeOf(err))
+			}
 			a.fail(w, r, err)
 		}
 	})
 }
+
+// observeError, when set (by the tests), sees the code of every error a
+// route answers, so that the tests can fail on an error status the
+// document does not list for the route.
+var observeError func(rt *route, code apperr.Code)
 
 func setHeaders(w http.ResponseWriter) {
 	h := w.Header()
@@ -120,7 +164,7 @@ func setHeaders(w http.ResponseWriter) {
 func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (context.Context, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		if rt.Access != public {
+		if rt.Access != Public {
 			return ctx, apperr.New(apperr.Unauthenticated, "请先登录：在 Authorization 请求头中携带 Bearer 访问令牌")
 		}
 		return ctx, nil

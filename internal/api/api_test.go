@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
+	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
@@ -102,44 +105,6 @@ func (e *env) do(method, path, token string, body any, header map[string]string)
 	return response{res.StatusCode, string(b), res.Header}
 }
 
-// scenario is one request and what it must answer.
-type scenario struct {
-	name    string
-	method  string
-	url     string
-	token   string
-	body    any
-	header  map[string]string
-	status  int
-	want    []string // substrings of the body
-	notWant []string
-}
-
-// run plays scenarios in order; later ones may rely on earlier ones.
-func (e *env) run(scenarios []scenario) {
-	e.t.Helper()
-	for _, sc := range scenarios {
-		res := e.do(sc.method, sc.url, sc.token, sc.body, sc.header)
-		if res.status != sc.status {
-			e.t.Errorf("%s: %s %s = %d, want %d: %s", sc.name, sc.method, sc.url, res.status, sc.status, res.body)
-			continue
-		}
-		for _, w := range sc.want {
-			if !strings.Contains(res.body, w) {
-				e.t.Errorf("%s: body lacks %q: %s", sc.name, w, res.body)
-			}
-		}
-		for _, w := range sc.notWant {
-			if strings.Contains(res.body, w) {
-				e.t.Errorf("%s: body has %q: %s", sc.name, w, res.body)
-			}
-		}
-		if res.status >= 400 && !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
-			e.t.Errorf("%s: error Content-Type %q", sc.name, res.header.Get("Content-Type"))
-		}
-	}
-}
-
 // login returns a token, failing the test when login fails.
 func (e *env) login(body map[string]string) string {
 	e.t.Helper()
@@ -166,41 +131,22 @@ func (e *env) query(q string, args []any, dest ...any) {
 	}
 }
 
-// jget follows a dotted path (object keys, array indexes) into a JSON body.
-func jget(t *testing.T, body, path string) any {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal([]byte(body), &v); err != nil {
-		t.Fatalf("bad JSON %q: %v", body, err)
-	}
-	for _, k := range strings.Split(path, ".") {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[k]
-		case []any:
-			i, err := strconv.Atoi(k)
-			if err != nil || i >= len(x) {
-				t.Fatalf("no %s in %s", path, body)
-			}
-			v = x[i]
-		default:
-			t.Fatalf("no %s in %s", path, body)
+// TestMain fails the run when a route answered an error whose status its
+// OpenAPI operation does not list: the routes' Errors stay honest.
+func TestMain(m *testing.M) {
+	var mu sync.Mutex
+	undeclared := map[string]bool{}
+	observeError = func(rt *route, code apperr.Code) {
+		if !slices.Contains(rt.possibleErrors(), code) {
+			mu.Lock()
+			undeclared[rt.Method+" "+rt.Path+": "+string(code)] = true
+			mu.Unlock()
 		}
 	}
-	return v
-}
-
-func jstr(t *testing.T, body, path string) string {
-	t.Helper()
-	s, _ := jget(t, body, path).(string)
-	return s
-}
-
-func jid(t *testing.T, body, path string) string {
-	t.Helper()
-	n, ok := jget(t, body, path).(float64)
-	if !ok {
-		t.Fatalf("no number at %s in %s", path, body)
+	code := m.Run()
+	for k := range undeclared {
+		fmt.Fprintln(os.Stderr, "undeclared error of a route (add it to the route's Errors):", k)
+		code = 1
 	}
-	return strconv.FormatInt(int64(n), 10)
+	os.Exit(code)
 }

@@ -1,12 +1,32 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 )
+
+func (a *API) authRoutes() []route {
+	return []route{
+		{Pattern: "POST /auth/token", Tag: tagAuth, Access: Public, Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid, apperr.Unauthenticated, apperr.TooMany},
+			Summary: "登录，获取访问令牌",
+			Doc:     "纳税人用户提交 kind=taxpayer、纳税人识别号、用户名（自然人可留空）和密码；税务人员提交 kind=staff、工号和密码。同一账户连续登录失败过多将被暂时锁定（429）。令牌有效期 24 小时，请在后续请求的 Authorization 头中以 Bearer 方式携带。",
+			Handler: handle(a.createToken)},
+		{Pattern: "DELETE /auth/token", Tag: tagAuth, Access: AnyUser,
+			Summary: "退出登录，使当前令牌失效", Handler: handle(a.deleteToken)},
+		{Pattern: "GET /me", Tag: tagAuth, Access: AnyUser,
+			Summary: "查询当前登录身份", Handler: handle(a.me)},
+		{Pattern: "POST /me/password", Tag: tagAuth, Access: AnyUser,
+			Errors:  []apperr.Code{apperr.Invalid, apperr.TooMany},
+			Summary: "修改本人密码",
+			Doc:     "须提供当前密码；当前密码连续输错过多将被暂时锁定（429）。修改后本人其他令牌和网页登录均失效，当前令牌继续有效。",
+			Handler: handle(a.changePassword)},
+	}
+}
 
 type tokenRequest struct {
 	Kind     string `json:"kind" enum:"actor_kinds" doc:"登录身份：taxpayer 纳税人用户，staff 税务人员"`
@@ -67,40 +87,33 @@ func roleNames(roles []string) []string {
 	return out
 }
 
-func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
-	var in tokenRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
+func (a *API) createToken(ctx context.Context, r *http.Request, in tokenRequest) (tokenResponse, error) {
 	var s *auth.Session
 	var err error
 	switch auth.Kind(in.Kind) {
 	case auth.Taxpayer:
-		s, err = a.Auth.LoginTaxpayer(r.Context(), in.Code, in.Username, in.Password, auth.API, r.UserAgent())
+		s, err = a.Auth.LoginTaxpayer(ctx, in.Code, in.Username, in.Password, auth.API, r.UserAgent())
 	case auth.Staff:
-		s, err = a.Auth.LoginStaff(r.Context(), in.StaffNo, in.Password, auth.API, r.UserAgent())
+		s, err = a.Auth.LoginStaff(ctx, in.StaffNo, in.Password, auth.API, r.UserAgent())
 	default:
-		return apperr.InvalidField("kind", "请指定登录身份：taxpayer（纳税人）或 staff（税务人员）")
+		return tokenResponse{}, apperr.InvalidField("kind", "请指定登录身份：taxpayer（纳税人）或 staff（税务人员）")
 	}
 	if err != nil {
-		return err
+		return tokenResponse{}, err
 	}
-	return reply(w, r, tokenResponse{Token: s.Token, TokenType: "Bearer", ExpiresAt: s.ExpiresAt, Actor: viewActor(s.Actor)})
+	return tokenResponse{Token: s.Token, TokenType: "Bearer", ExpiresAt: s.ExpiresAt, Actor: viewActor(s.Actor)}, nil
 }
 
-func (a *API) deleteToken(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Auth.Logout(r.Context()); err != nil {
-		return err
-	}
-	return reply(w, r, nil)
+func (a *API) deleteToken(ctx context.Context, _ *http.Request, _ noBody) (noContent, error) {
+	return noContent{}, a.Auth.Logout(ctx)
 }
 
-func (a *API) me(w http.ResponseWriter, r *http.Request) error {
-	actor := auth.ActorFrom(r.Context())
+func (a *API) me(ctx context.Context, _ *http.Request, _ noBody) (actorView, error) {
+	actor := auth.ActorFrom(ctx)
 	if actor == nil {
-		return apperr.New(apperr.Unauthenticated, "请先登录")
+		return actorView{}, apperr.New(apperr.Unauthenticated, "请先登录")
 	}
-	return reply(w, r, viewActor(actor))
+	return viewActor(actor), nil
 }
 
 type changePasswordRequest struct {
@@ -109,13 +122,6 @@ type changePasswordRequest struct {
 	PasswordConfirm string `json:"password_confirm" doc:"再次输入新密码"`
 }
 
-func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
-	var in changePasswordRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := a.Auth.ChangePassword(r.Context(), in.CurrentPassword, in.Password, in.PasswordConfirm); err != nil {
-		return err
-	}
-	return reply(w, r, nil)
+func (a *API) changePassword(ctx context.Context, _ *http.Request, in changePasswordRequest) (noContent, error) {
+	return noContent{}, a.Auth.ChangePassword(ctx, in.CurrentPassword, in.Password, in.PasswordConfirm)
 }

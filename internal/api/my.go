@@ -1,62 +1,108 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"time"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/httpx"
+	"taxhall/internal/ids"
 	"taxhall/internal/taxpayer"
 )
 
-// userView is a taxpayer user with the role named.
+func (a *API) myRoutes() []route {
+	return []route{
+		{Pattern: "GET /my/taxpayer", Tag: tagMy, Access: TaxpayerUser,
+			Summary: "本单位（本人）登记信息及税种认定", Doc: "返回完整登记信息（不脱敏）。", Handler: handle(a.myTaxpayer)},
+		{Pattern: "GET /my/users", Tag: tagMy, Access: TaxpayerUser,
+			Summary: "本单位用户列表", Doc: "列表中的手机号码已脱敏（隐藏中间 4 位）；完整号码请查询单个用户。", Handler: handle(a.myUsers)},
+		{Pattern: "POST /my/users", Tag: tagMy, Access: TaxpayerUser, Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "添加本单位用户（仅单位管理员）", Handler: handle(a.addMyUser)},
+		{Pattern: "GET /my/users/{id}", Tag: tagMy, Access: TaxpayerUser,
+			Summary: "查询本单位用户", Handler: handle(a.myUser)},
+		{Pattern: "PATCH /my/users/{id}", Tag: tagMy, Access: TaxpayerUser,
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "修改本单位用户（仅单位管理员）",
+			Doc:     "未提交的字段保持原值。停用用户、变更身份或管理员权限后，该用户的现有令牌立即失效。管理员不能停用自己或取消自己的管理员身份。",
+			Handler: handle(a.updateMyUser)},
+		{Pattern: "POST /my/users/{id}/password", Tag: tagMy, Access: TaxpayerUser,
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "重置本单位用户密码（仅单位管理员）", Doc: "重置后该用户的现有令牌全部失效。", Handler: handle(a.resetMyUserPassword)},
+	}
+}
+
+// userView is a taxpayer user in full, for the enterprise's administrator.
 type userView struct {
-	*taxpayer.User
-	RoleName string `json:"role_name"`
+	ID        int64     `json:"id"`
+	Username  string    `json:"username"`
+	Name      string    `json:"name" doc:"真实姓名"`
+	Phone     string    `json:"phone" doc:"手机号码（完整）"`
+	Role      string    `json:"role" enum:"taxpayer_roles"`
+	RoleName  string    `json:"role_name"`
+	IsAdmin   bool      `json:"is_admin" doc:"是否本单位管理员"`
+	Active    bool      `json:"active" doc:"false 为已停用"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
-func viewUser(u *taxpayer.User) userView { return userView{u, u.RoleName()} }
+func viewUser(u *taxpayer.User) userView {
+	return userView{ID: u.ID, Username: u.Username, Name: u.Name, Phone: u.Phone, Role: u.Role, RoleName: u.RoleName(),
+		IsAdmin: u.Admin, Active: u.Active, CreatedAt: u.CreatedAt}
+}
 
-func (a *API) myTaxpayer(w http.ResponseWriter, r *http.Request) error {
-	t, ids, err := a.Taxpayers.MyRecord(r.Context())
+// userItem is a taxpayer user in a list, the phone masked.
+type userItem struct {
+	ID        int64     `json:"id"`
+	Username  string    `json:"username"`
+	Name      string    `json:"name"`
+	Phone     string    `json:"phone" doc:"手机号码，已脱敏：隐藏中间 4 位"`
+	Role      string    `json:"role" enum:"taxpayer_roles"`
+	RoleName  string    `json:"role_name"`
+	IsAdmin   bool      `json:"is_admin"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func viewUserItem(u *taxpayer.User) userItem {
+	return userItem{ID: u.ID, Username: u.Username, Name: u.Name, Phone: ids.MaskPhone(u.Phone), Role: u.Role, RoleName: u.RoleName(),
+		IsAdmin: u.Admin, Active: u.Active, CreatedAt: u.CreatedAt}
+}
+
+func (a *API) myTaxpayer(ctx context.Context, _ *http.Request, _ noBody) (taxpayerDetail, error) {
+	t, idents, err := a.Taxpayers.MyRecord(ctx)
 	if err != nil {
-		return err
+		return taxpayerDetail{}, err
 	}
-	return reply(w, r, detail(t, ids))
+	return detail(t, idents), nil
 }
 
-func (a *API) myUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := a.Taxpayers.Users(r.Context())
+func (a *API) myUsers(ctx context.Context, _ *http.Request, _ noBody) (list[userItem], error) {
+	users, err := a.Taxpayers.Users(ctx)
 	if err != nil {
-		return err
+		return list[userItem]{}, err
 	}
-	out := make([]userView, 0, len(users))
-	for _, u := range users {
-		out = append(out, viewUser(u))
-	}
-	return reply(w, r, listOf(out))
+	return mapList(users, viewUserItem), nil
 }
 
-func (a *API) addMyUser(w http.ResponseWriter, r *http.Request) error {
-	var in userRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	u, err := a.Taxpayers.AddUser(r.Context(), in.input())
+func (a *API) addMyUser(ctx context.Context, _ *http.Request, in userRequest) (userView, error) {
+	u, err := a.Taxpayers.AddUser(ctx, in.input())
 	if err != nil {
-		return err
+		return userView{}, err
 	}
-	return reply(w, r, viewUser(u))
+	return viewUser(u), nil
 }
 
-func (a *API) myUser(w http.ResponseWriter, r *http.Request) error {
+func (a *API) myUser(ctx context.Context, r *http.Request, _ noBody) (userView, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return userView{}, err
 	}
-	u, err := a.Taxpayers.User(r.Context(), id)
+	u, err := a.Taxpayers.User(ctx, id)
 	if err != nil {
-		return err
+		return userView{}, err
 	}
-	return reply(w, r, viewUser(u))
+	return viewUser(u), nil
 }
 
 // userPatch changes a user; omitted fields keep their values.
@@ -68,26 +114,22 @@ type userPatch struct {
 	Active  *bool   `json:"active,omitempty" doc:"false 停用该用户，其令牌立即失效"`
 }
 
-func (a *API) updateMyUser(w http.ResponseWriter, r *http.Request) error {
+func (a *API) updateMyUser(ctx context.Context, r *http.Request, in userPatch) (userView, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return userView{}, err
 	}
-	var in userPatch
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	cur, err := a.Taxpayers.User(r.Context(), id)
+	cur, err := a.Taxpayers.User(ctx, id)
 	if err != nil {
-		return err
+		return userView{}, err
 	}
 	u := taxpayer.UserInput{Username: cur.Username, Name: pick(in.Name, cur.Name), Phone: pick(in.Phone, cur.Phone),
 		Role: pick(in.Role, cur.Role), Admin: pick(in.IsAdmin, cur.Admin)}
-	updated, err := a.Taxpayers.UpdateUser(r.Context(), id, u, pick(in.Active, cur.Active))
+	updated, err := a.Taxpayers.UpdateUser(ctx, id, u, pick(in.Active, cur.Active))
 	if err != nil {
-		return err
+		return userView{}, err
 	}
-	return reply(w, r, viewUser(updated))
+	return viewUser(updated), nil
 }
 
 // pick returns *p when the client sent it, else the current value.
@@ -103,17 +145,10 @@ type passwordRequest struct {
 	PasswordConfirm string `json:"password_confirm" doc:"再次输入新密码"`
 }
 
-func (a *API) resetMyUserPassword(w http.ResponseWriter, r *http.Request) error {
+func (a *API) resetMyUserPassword(ctx context.Context, r *http.Request, in passwordRequest) (noContent, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return noContent{}, err
 	}
-	var in passwordRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := a.Taxpayers.ResetUserPassword(r.Context(), id, in.Password, in.PasswordConfirm); err != nil {
-		return err
-	}
-	return reply(w, r, nil)
+	return noContent{}, a.Taxpayers.ResetUserPassword(ctx, id, in.Password, in.PasswordConfirm)
 }

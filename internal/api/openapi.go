@@ -3,12 +3,23 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/input"
 )
+
+func (a *API) metaRoutes() []route {
+	return []route{
+		{Pattern: "GET /openapi.json", Tag: tagMeta, Access: Public,
+			Summary: "OpenAPI 3.1 接口文档", Handler: raw(a.openAPI)},
+	}
+}
 
 // obj is a JSON object of the OpenAPI document.
 type obj = map[string]any
@@ -30,23 +41,46 @@ func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.WriteHeader(http.StatusOK)
-	w.Write(b)
+	_, _ = w.Write(b) // a failed write means the client has gone
 	return nil
 }
 
 var pathParamRe = regexp.MustCompile(`\{(\w+)\}`)
 
-// errorResponses are the shared error responses, by status.
+// errorResponses are the shared error responses, by status; every status
+// of apperr's table has one (a test checks).
 var errorResponses = map[int]struct{ name, doc string }{
-	400: {"BadRequest", "请求体不是有效的 JSON、包含未知字段或查询参数格式错误（code=bad_request）"},
+	400: {"BadRequest", "请求体不是有效的 JSON、包含未知字段，文字含有无法识别的字符、控制字符或超过 2000 字，或查询参数格式错误（code=bad_request），fields 给出出错的字段"},
 	401: {"Unauthenticated", "未登录、令牌无效或已过期（code=unauthenticated），响应头带 WWW-Authenticate: Bearer"},
 	403: {"Forbidden", "已登录但无权办理（code=forbidden）"},
 	404: {"NotFound", "资源不存在或不在您的管辖范围内（code=not_found）"},
+	405: {"MethodNotAllowed", "该路径不支持此方法（code=method_not_allowed），响应头 Allow 列出支持的方法"},
+	409: {"Conflict", "与当前状态冲突（code=conflict）"},
 	413: {"TooLarge", "请求体超过 1 MiB（code=too_large）"},
 	415: {"UnsupportedMediaType", "请求体须为 application/json（code=unsupported_media_type）"},
 	422: {"Invalid", "提交的信息有误，fields 按字段给出中文说明（code=invalid）"},
-	429: {"TooMany", "登录失败次数过多，已暂时锁定（code=too_many）"},
+	429: {"TooMany", "尝试次数过多，已暂时限制（code=too_many）"},
 	500: {"Internal", "系统内部错误（code=internal）"},
+}
+
+// possibleErrors is every error code the route may answer: those every route
+// of its kind has, then its own Errors. Any route answers 401 to a bad
+// token, even a public one (see authenticate).
+func (rt *route) possibleErrors() []apperr.Code {
+	codes := []apperr.Code{apperr.Internal, apperr.Unauthenticated}
+	if rt.Handler.req != nil {
+		codes = append(codes, apperr.BadRequest)
+	}
+	if rt.hasBody() {
+		codes = append(codes, apperr.TooLarge, apperr.UnsupportedType)
+	}
+	if rt.Access > AnyUser {
+		codes = append(codes, apperr.Forbidden)
+	}
+	if strings.Contains(rt.Path, "{") {
+		codes = append(codes, apperr.NotFound)
+	}
+	return append(codes, rt.Errors...)
 }
 
 // buildSpec renders the route table as an OpenAPI 3.1 document.
@@ -101,43 +135,56 @@ func (g *schemaGen) operation(rt route) obj {
 		params = append(params, obj{"name": m[1], "in": "path", "required": true,
 			"schema": obj{"type": "integer", "format": "int64", "minimum": 1}})
 	}
-	for _, q := range rt.Query {
-		s := obj{"type": q.Type}
-		if q.Enum != "" {
-			s["enum"] = g.enums[q.Enum]
-		}
-		params = append(params, obj{"name": q.Name, "in": "query", "required": false, "description": q.Doc, "schema": s})
+	if q := rt.query(); q != nil {
+		params = append(params, g.queryParams(q)...)
 	}
 	if params != nil {
 		op["parameters"] = params
 	}
 	success := obj{"description": "成功"}
-	if rt.Resp != nil {
-		success["content"] = obj{"application/json": obj{"schema": g.schema(typeOf(rt.Resp))}}
-	} else if rt.Status == http.StatusOK {
-		success["content"] = obj{"application/json": obj{"schema": obj{"type": "object"}}}
+	if rt.Handler.resp != nil {
+		success["content"] = obj{"application/json": obj{"schema": g.schema(rt.Handler.resp)}}
 	}
-	responses := obj{strconv.Itoa(rt.Status): success}
-	errs := []int{500}
-	if rt.Body != nil {
-		op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": g.schema(typeOf(rt.Body))}}}
-		errs = append(errs, 400, 413, 415, 422)
+	if rt.hasBody() {
+		op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": g.schema(rt.Handler.req)}}}
 	}
-	if rt.Access != public {
+	if rt.Access != Public {
 		op["security"] = []obj{{"bearerAuth": []string{}}}
-		errs = append(errs, 401, 403)
 	}
-	if strings.Contains(rt.Path, "{") {
-		errs = append(errs, 404)
-	}
-	if rt.Path == Prefix+"/auth/token" && rt.Method == http.MethodPost {
-		errs = append(errs, 401, 429)
-	}
-	for _, s := range errs {
+	responses := obj{strconv.Itoa(rt.status()): success}
+	for _, c := range rt.possibleErrors() {
+		s := apperr.Status(c)
 		responses[strconv.Itoa(s)] = obj{"$ref": "#/components/responses/" + errorResponses[s].name}
 	}
 	op["responses"] = responses
 	return op
+}
+
+// queryParams documents the fields of a query type (see decodeQuery).
+func (g *schemaGen) queryParams(t reflect.Type) []obj {
+	var out []obj
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("query")
+		if name == "" {
+			continue
+		}
+		s := obj{"type": "string", "maxLength": input.MaxQuery}
+		if k := f.Type.Kind(); k == reflect.Int || k == reflect.Int64 {
+			s = obj{"type": "integer"}
+			if n, ok := intTag(f, "min"); ok {
+				s["minimum"] = n
+			}
+			if n, ok := intTag(f, "max"); ok {
+				s["maximum"] = n
+			}
+		}
+		if set := f.Tag.Get("enum"); set != "" {
+			s["enum"] = g.enums[set]
+		}
+		out = append(out, obj{"name": name, "in": "query", "required": false, "description": f.Tag.Get("doc"), "schema": s})
+	}
+	return out
 }
 
 // operationID derives a stable camel-case id: GET /api/v1/my/users/{id} is

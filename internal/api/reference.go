@@ -1,8 +1,8 @@
 package api
 
 import (
+	"context"
 	"net/http"
-	"strings"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -11,6 +11,20 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
+
+func (a *API) referenceRoutes() []route {
+	return []route{
+		{Pattern: "GET /reference/divisions", Tag: tagReference, Access: Public,
+			Errors:  []apperr.Code{apperr.Invalid, apperr.NotFound},
+			Summary: "行政区划", Handler: handle(a.divisions)},
+		{Pattern: "GET /reference/industries", Tag: tagReference, Access: Public,
+			Summary: "国民经济行业分类（门类及大类）", Handler: handle(a.industries)},
+		{Pattern: "GET /reference/tax-types", Tag: tagReference, Access: Public,
+			Summary: "可认定的税（费）种及其申报期限", Handler: handle(a.taxTypes)},
+		{Pattern: "GET /reference/codes", Tag: tagReference, Access: Public,
+			Summary: "其他代码表：纳税人状态、会计制度、用户身份、岗位角色、申报期限", Handler: handle(a.codes)},
+	}
+}
 
 // label is a code with its Chinese name.
 type label struct {
@@ -32,25 +46,25 @@ type divisionView struct {
 	ParentCode string `json:"parent_code,omitempty"`
 }
 
-func (a *API) divisions(w http.ResponseWriter, r *http.Request) error {
-	parent := strings.TrimSpace(r.URL.Query().Get("parent"))
+type divisionQuery struct {
+	Parent string `query:"parent" doc:"上级区划代码：不填返回省级，2 位省级代码返回其地市，4 位地市代码返回其区县"`
+}
+
+func (a *API) divisions(_ context.Context, _ *http.Request, q divisionQuery) (list[divisionView], error) {
+	parent := q.Parent
 	var ds []divisions.Division
 	switch {
 	case parent == "":
 		ds = divisions.Provinces()
 	case len(parent) == 2 || len(parent) == 4:
 		if _, ok := divisions.Lookup(parent); !ok {
-			return apperr.New(apperr.NotFound, "行政区划代码 "+parent+" 不存在")
+			return list[divisionView]{}, apperr.New(apperr.NotFound, "行政区划代码 "+parent+" 不存在")
 		}
 		ds = append(divisions.Cities(parent), divisions.Areas(parent)...)
 	default:
-		return apperr.InvalidField("parent", "上级区划代码应为 2 位省级代码或 4 位地市代码")
+		return list[divisionView]{}, apperr.InvalidField("parent", "上级区划代码应为 2 位省级代码或 4 位地市代码")
 	}
-	out := make([]divisionView, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, divisionView{d.Code, d.Name, d.ParentCode})
-	}
-	return reply(w, r, listOf(out))
+	return mapList(ds, func(d divisions.Division) divisionView { return divisionView{d.Code, d.Name, d.ParentCode} }), nil
 }
 
 type sectionView struct {
@@ -59,7 +73,7 @@ type sectionView struct {
 	Divisions []label `json:"divisions" doc:"大类，登记时的 industry_code 取其 2 位代码"`
 }
 
-func (a *API) industries(w http.ResponseWriter, r *http.Request) error {
+func (a *API) industries(context.Context, *http.Request, noBody) (list[sectionView], error) {
 	var out []sectionView
 	for _, s := range industry.Sections() {
 		v := sectionView{Code: s.Code, Name: s.Name, Divisions: []label{}}
@@ -68,7 +82,7 @@ func (a *API) industries(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, v)
 	}
-	return reply(w, r, listOf(out))
+	return listOf(out), nil
 }
 
 type taxTypeView struct {
@@ -79,7 +93,7 @@ type taxTypeView struct {
 	Individuals bool    `json:"individuals" doc:"自然人可认定"`
 }
 
-func (a *API) taxTypes(w http.ResponseWriter, r *http.Request) error {
+func (a *API) taxTypes(context.Context, *http.Request, noBody) (list[taxTypeView], error) {
 	var out []taxTypeView
 	for _, t := range taxpayer.TaxTypes {
 		v := taxTypeView{Code: t.Code, Name: t.Name, Enterprises: t.Enterprises, Individuals: t.Individuals, Periods: []label{}}
@@ -88,7 +102,7 @@ func (a *API) taxTypes(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, v)
 	}
-	return reply(w, r, listOf(out))
+	return listOf(out), nil
 }
 
 type codesView struct {
@@ -106,8 +120,8 @@ var taxpayerKinds = []auth.Label{{Code: taxpayer.Enterprise, Name: "单位纳税
 var orgLevels = []auth.Label{{Code: org.Province, Name: org.LevelName(org.Province)},
 	{Code: org.City, Name: org.LevelName(org.City)}, {Code: org.District, Name: org.LevelName(org.District)}}
 
-func (a *API) codes(w http.ResponseWriter, r *http.Request) error {
-	return reply(w, r, codesView{
+func (a *API) codes(context.Context, *http.Request, noBody) (codesView, error) {
+	return codesView{
 		TaxpayerKinds:       labels(taxpayerKinds),
 		Statuses:            labels(taxpayer.Statuses),
 		AccountingStandards: labels(taxpayer.AccountingStandards),
@@ -115,7 +129,7 @@ func (a *API) codes(w http.ResponseWriter, r *http.Request) error {
 		StaffRoles:          labels(auth.StaffRoles),
 		Periods:             labels(taxpayer.Periods),
 		OrgLevels:           labels(orgLevels),
-	})
+	}, nil
 }
 
 // enumSets are the code lists the OpenAPI document names in `enum` tags,

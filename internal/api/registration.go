@@ -1,10 +1,25 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/taxpayer"
 )
+
+func (a *API) registrationRoutes() []route {
+	return []route{
+		{Pattern: "POST /registrations/enterprise", Tag: tagRegister, Access: Public, Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid, apperr.TooMany},
+			Summary: "单位纳税人在线登记",
+			Doc:     "登记成功后纳税人由地址所在区县的主管税务机关管辖，状态为新办待认定；user 为本单位首个用户（管理员）。校验失败时 fields 中管理员用户的字段名带 user_ 前缀（如 user_password）。同一地址登记尝试过多将被暂时限制（429）。返回的登记信息不脱敏（登记人本人提交的信息）。",
+			Handler: handle(a.registerEnterprise)},
+		{Pattern: "POST /registrations/individual", Tag: tagRegister, Access: Public, Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid, apperr.TooMany},
+			Summary: "自然人在线登记", Doc: "登记后以身份证号码和密码登录，用户名留空。", Handler: handle(a.registerIndividual)},
+	}
+}
 
 // enterpriseRequest mirrors taxpayer.EnterpriseInput.
 type enterpriseRequest struct {
@@ -53,34 +68,26 @@ type registeredView struct {
 	Username string       `json:"username" doc:"登录用户名；自然人为 self，登录时可留空"`
 }
 
-func (a *API) registerEnterprise(w http.ResponseWriter, r *http.Request) error {
-	var in enterpriseRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	res, err := a.Taxpayers.RegisterEnterprise(r.Context(), taxpayer.EnterpriseInput{
+func (a *API) registerEnterprise(ctx context.Context, _ *http.Request, in enterpriseRequest) (registeredView, error) {
+	res, err := a.Taxpayers.RegisterEnterprise(ctx, taxpayer.EnterpriseInput{
 		Code: in.Code, Name: in.Name, LegalRepName: in.LegalRepName, LegalRepID: in.LegalRepID,
 		DivisionCode: in.DivisionCode, Address: in.Address, IndustryCode: in.IndustryCode,
 		RegisteredCapital: in.RegisteredCapital, AccountingStandard: in.AccountingStandard,
 		Phone: in.Phone, Email: in.Email, User: in.User.input(),
 	})
 	if err != nil {
-		return err
+		return registeredView{}, err
 	}
-	return reply(w, r, registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username})
+	return registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username}, nil
 }
 
-func (a *API) registerIndividual(w http.ResponseWriter, r *http.Request) error {
-	var in individualRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	res, err := a.Taxpayers.RegisterIndividual(r.Context(), taxpayer.IndividualInput{
+func (a *API) registerIndividual(ctx context.Context, _ *http.Request, in individualRequest) (registeredView, error) {
+	res, err := a.Taxpayers.RegisterIndividual(ctx, taxpayer.IndividualInput{
 		ResidentID: in.ResidentID, Name: in.Name, Phone: in.Phone, DivisionCode: in.DivisionCode,
 		Password: in.Password, PasswordConfirm: in.PasswordConfirm,
 	})
 	if err != nil {
-		return err
+		return registeredView{}, err
 	}
-	return reply(w, r, registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username})
+	return registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username}, nil
 }

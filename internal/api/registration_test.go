@@ -30,80 +30,73 @@ func TestRegistrationAndIdentification(t *testing.T) {
 		person := ids.GenerateResidentID(r, "350206", time.Date(1990, 3, 8, 0, 0, 0, 0, time.UTC), false)
 		e.run([]scenario{
 			{name: "enterprise", method: "POST", url: "/api/v1/registrations/enterprise", body: ent(code, pw), status: 201,
-				want: []string{`"username":"boss"`, `"code":"` + code + `"`, "思明区税务局", `"status":"pending"`,
-					`"registered_capital_fen":100000000`, `"status_name":"新办待认定"`}},
+				want: []expect{eq("username", "boss"), eq("taxpayer.code", code), eq("taxpayer.bureau_name", "国家税务总局厦门市思明区税务局"),
+					eq("taxpayer.status", "pending"), eq("taxpayer.registered_capital_fen", 100000000), eq("taxpayer.status_name", "新办待认定"),
+					eq("taxpayer.legal_rep_id", repID), eq("taxpayer.phone", "0592-5551234")}},
 			{name: "duplicate", method: "POST", url: "/api/v1/registrations/enterprise", body: ent(code, pw), status: 422,
-				want: []string{`"code":"invalid"`, `"fields":{"code":"该统一社会信用代码已经登记`}},
+				want: []expect{eq("error.code", "invalid"), has("error.fields.code", "该统一社会信用代码已经登记")}},
 			{name: "bad check character", method: "POST", url: "/api/v1/registrations/enterprise", body: ent(badCheck, pw), status: 422,
-				want: []string{`"fields":{"code":`}},
+				want: []expect{present("error.fields.code")}},
 			{name: "weak password", method: "POST", url: "/api/v1/registrations/enterprise", body: ent(ids.GenerateUSCC(r, "350203"), "short"),
-				status: 422, want: []string{`"user_password":"密码至少需要10位"`}},
+				status: 422, want: []expect{eq("error.fields.user_password", "密码至少需要10位")}},
 			{name: "everything missing", method: "POST", url: "/api/v1/registrations/enterprise", body: `{}`, status: 422,
-				want: []string{`"code":`, `"name":`, `"division_code":`, `"user_username":`}},
+				want: []expect{present("error.fields.code"), present("error.fields.name"), present("error.fields.division_code"), present("error.fields.user_username")}},
 			{name: "individual, weak password", method: "POST", url: "/api/v1/registrations/individual", status: 422,
 				body: map[string]string{"resident_id": person, "name": "林小梅", "phone": "13800001234", "division_code": "350206",
 					"password": "short", "password_confirm": "short"},
-				want: []string{`"password":"密码至少需要10位"`}},
+				want: []expect{eq("error.fields.password", "密码至少需要10位")}},
 		})
-		t.Run("individual", func(t *testing.T) {
-			e := &env{t: t, d: e.d, url: e.url}
-			body := map[string]string{"resident_id": person, "name": "林小梅", "phone": "13800001234", "division_code": "350206",
-				"password": "Xiaomei#2026pw", "password_confirm": "Xiaomei#2026pw"}
-			res := e.do("POST", "/api/v1/registrations/individual", "", body, nil)
-			e.run([]scenario{
-				{name: "individual", method: "POST", url: "/api/v1/registrations/individual", status: 422, body: body,
-					want: []string{`"resident_id":"该身份证号码已经注册`}},
-				{name: "individual login", method: "POST", url: "/api/v1/auth/token", status: 201,
-					body: map[string]string{"kind": "taxpayer", "code": person, "password": "Xiaomei#2026pw"},
-					want: []string{`"taxpayer_kind":"individual"`}},
-			})
-			if res.status != 201 || jstr(t, res.body, "username") != "self" || jstr(t, res.body, "taxpayer.bureau_name") != "国家税务总局厦门市湖里区税务局" {
-				t.Errorf("individual registration: %d %s", res.status, res.body)
-			}
+		individual := map[string]string{"resident_id": person, "name": "林小梅", "phone": "13800001234", "division_code": "350206",
+			"password": "Xiaomei#2026pw", "password_confirm": "Xiaomei#2026pw"}
+		e.run([]scenario{
+			{name: "individual", method: "POST", url: "/api/v1/registrations/individual", status: 201, body: individual,
+				want: []expect{eq("username", "self"), eq("taxpayer.code", person), eq("taxpayer.kind", "individual"),
+					eq("taxpayer.bureau_name", "国家税务总局厦门市湖里区税务局")}},
+			{name: "individual again", method: "POST", url: "/api/v1/registrations/individual", status: 422, body: individual,
+				want: []expect{has("error.fields.resident_id", "该身份证号码已经注册")}},
+			{name: "individual login", method: "POST", url: "/api/v1/auth/token", status: 201,
+				body: map[string]string{"kind": "taxpayer", "code": person, "password": "Xiaomei#2026pw"},
+				want: []expect{eq("actor.taxpayer_kind", "individual"), eq("actor.taxpayer_code", person)}},
 		})
 
 		// The new enterprise is in the 思明区 register, not in 湖里区's.
 		siming, huli := e.staff(simingClerk), e.staff(huliClerk)
-		res := e.do("GET", "/api/v1/taxpayers?q="+code, siming, nil, nil)
-		if jget(t, res.body, "total") != 1.0 || jstr(t, res.body, "items.0.status") != "pending" {
-			t.Fatalf("siming search: %s", res.body)
-		}
-		if bureau := jstr(t, res.body, "items.0.bureau_name"); bureau != "国家税务总局厦门市思明区税务局" {
-			t.Errorf("bureau %q", bureau)
-		}
-		id := jid(t, res.body, "items.0.id")
-		if res := e.do("GET", "/api/v1/taxpayers?q="+code, huli, nil, nil); jget(t, res.body, "total") != 0.0 {
-			t.Errorf("huli search: %s", res.body)
-		}
+		e.run([]scenario{
+			{name: "in the siming register", method: "GET", url: "/api/v1/taxpayers?q=" + code, token: siming, status: 200,
+				want: []expect{eq("total", 1), eq("items.0.code", code), eq("items.0.status", "pending"),
+					eq("items.0.bureau_name", "国家税务总局厦门市思明区税务局")}},
+			{name: "not in the huli register", method: "GET", url: "/api/v1/taxpayers?q=" + code, token: huli, status: 200,
+				want: []expect{eq("total", 0), eq("items", []any{})}},
+		})
+		id := jid(t, e.do("GET", "/api/v1/taxpayers?q="+code, siming, nil, nil).body, "items.0.id")
 
 		idents := "/api/v1/taxpayers/" + id + "/identifications"
 		e.run([]scenario{
 			{name: "bad period", method: "POST", url: idents, token: siming, status: 422,
 				body: map[string]string{"tax_type": "cit", "period": "year", "start_date": "2026-12-01"},
-				want: []string{`"fields":{"period":"企业所得税的申报期限只能是按月或按季"}`}},
+				want: []expect{eq("error.fields", map[string]string{"period": "企业所得税的申报期限只能是按月或按季"})}},
 			{name: "before registration", method: "POST", url: idents, token: siming, status: 422,
-				body: map[string]string{"tax_type": "cit", "period": "quarter", "start_date": "2020-01-01"}, want: []string{`"start_date":`}},
+				body: map[string]string{"tax_type": "cit", "period": "quarter", "start_date": "2020-01-01"}, want: []expect{present("error.fields.start_date")}},
 			{name: "unknown tax type", method: "POST", url: idents, token: siming, status: 422,
-				body: map[string]string{"tax_type": "nope", "period": "month", "start_date": "2026-12-01"}, want: []string{`"tax_type":`}},
+				body: map[string]string{"tax_type": "nope", "period": "month", "start_date": "2026-12-01"}, want: []expect{present("error.fields.tax_type")}},
 			{name: "vat small", method: "POST", url: idents, token: siming, status: 201,
 				body: map[string]string{"tax_type": "vat_small", "period": "quarter", "start_date": "2026-12-01"}},
-			{name: "now active", method: "GET", url: "/api/v1/taxpayers/" + id, token: siming, status: 200, want: []string{`"status":"active"`}},
+			{name: "now active", method: "GET", url: "/api/v1/taxpayers/" + id, token: siming, status: 200, want: []expect{eq("taxpayer.status", "active"), eq("identifications.*.tax_type", []string{"vat_small"})}},
 			{name: "vat general overlaps", method: "POST", url: idents, token: siming, status: 422,
 				body: map[string]string{"tax_type": "vat_general", "period": "month", "start_date": "2027-01-01"},
-				want: []string{`"fields":{"tax_type":"该纳税人已有增值税（小规模纳税人）认定`}},
+				want: []expect{has("error.fields.tax_type", "该纳税人已有增值税（小规模纳税人）认定")}},
 		})
-		res = e.do("GET", idents, siming, nil, nil)
-		iid := jid(t, res.body, "items.0.id")
+		iid := jid(t, e.do("GET", idents, siming, nil, nil).body, "items.0.id")
 		e.run([]scenario{
 			{name: "end before start", method: "POST", url: idents + "/" + iid + "/end", token: siming, status: 422,
-				body: map[string]string{"end_date": "2026-11-30"}, want: []string{`"end_date":`}},
+				body: map[string]string{"end_date": "2026-11-30"}, want: []expect{present("error.fields.end_date")}},
 			{name: "end vat small", method: "POST", url: idents + "/" + iid + "/end", token: siming, status: 204,
 				body: map[string]string{"end_date": "2026-12-31"}},
 			{name: "unknown identification", method: "POST", url: idents + "/999999/end", token: siming, status: 404,
 				body: map[string]string{"end_date": "2026-12-31"}},
 			{name: "vat general after the end", method: "POST", url: idents, token: siming, status: 201,
 				body: map[string]string{"tax_type": "vat_general", "period": "month", "start_date": "2027-01-01"},
-				want: []string{`"tax_type_name":"增值税（一般纳税人）"`}},
+				want: []expect{eq("tax_type", "vat_general"), eq("tax_type_name", "增值税（一般纳税人）")}},
 		})
 	})
 }

@@ -1,114 +1,83 @@
 package api
 
 import (
+	"context"
 	"net/http"
-	"strings"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
 )
 
-// taxpayerView is a register entry with its codes named in Chinese.
-type taxpayerView struct {
-	*taxpayer.Taxpayer
-	KindName               string `json:"kind_name"`
-	StatusName             string `json:"status_name"`
-	DivisionName           string `json:"division_name" doc:"地址所在区县全称"`
-	IndustryName           string `json:"industry_name,omitempty"`
-	AccountingStandardName string `json:"accounting_standard_name,omitempty"`
-}
-
-func viewTaxpayer(t *taxpayer.Taxpayer) taxpayerView {
-	return taxpayerView{Taxpayer: t, KindName: t.KindName(), StatusName: t.StatusName(), DivisionName: t.DivisionName(),
-		IndustryName: t.IndustryName(), AccountingStandardName: t.AccountingStandardName()}
-}
-
-// identificationView is a tax-type identification with its codes named.
-type identificationView struct {
-	*taxpayer.Identification
-	TaxTypeName string `json:"tax_type_name"`
-	PeriodName  string `json:"period_name"`
-}
-
-func viewIdents(list []*taxpayer.Identification) []identificationView {
-	out := make([]identificationView, 0, len(list))
-	for _, i := range list {
-		out = append(out, identificationView{i, i.TaxTypeName(), i.PeriodName()})
+func (a *API) taxpayerRoutes() []route {
+	return []route{
+		{Pattern: "GET /taxpayers", Tag: tagTaxpayers, Access: StaffUser,
+			Summary: "查询本局管辖的纳税人",
+			Doc:     "列表中的个人信息已脱敏：自然人的纳税人识别号（居民身份证号码）和法定代表人身份证号码只显示前 6 位和后 4 位，电话隐藏中间 4 位；完整信息请查询单个纳税人。",
+			Handler: handle(a.searchTaxpayers)},
+		{Pattern: "GET /taxpayers/{id}", Tag: tagTaxpayers, Access: StaffUser,
+			Summary: "查询纳税人登记信息及税种认定",
+			Doc:     "返回完整登记信息（不脱敏）。不在本局管辖范围内的纳税人返回 404。",
+			Handler: handle(a.getTaxpayer)},
+		{Pattern: "GET /taxpayers/{id}/identifications", Tag: tagTaxpayers, Access: StaffUser,
+			Summary: "查询纳税人的税种认定", Handler: handle(a.identifications)},
+		{Pattern: "POST /taxpayers/{id}/identifications", Tag: tagTaxpayers, Access: StaffUser, Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "税种认定（窗口受理、审核人员）",
+			Doc:     "同一税种在有效期内不能重复认定，增值税小规模纳税人与一般纳税人认定不能重叠，须先终止原认定。新办待认定的纳税人首次认定后转为正常。",
+			Handler: handle(a.identify)},
+		{Pattern: "POST /taxpayers/{id}/identifications/{iid}/end", Tag: tagTaxpayers, Access: StaffUser,
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "终止税种认定（窗口受理、审核人员）", Handler: handle(a.endIdentification)},
 	}
-	return out
 }
 
-// taxpayerDetail is a taxpayer with its identifications.
-type taxpayerDetail struct {
-	Taxpayer        taxpayerView         `json:"taxpayer"`
-	Identifications []identificationView `json:"identifications"`
+type taxpayerQuery struct {
+	Q        string `query:"q" doc:"纳税人识别号或名称的一部分"`
+	Status   string `query:"status" enum:"statuses" doc:"纳税人状态"`
+	Kind     string `query:"kind" enum:"taxpayer_kinds" doc:"纳税人类型"`
+	Page     int    `query:"page" min:"1" max:"1000000" doc:"页码，从 1 开始，默认 1"`
+	PageSize int    `query:"page_size" min:"1" max:"100" doc:"每页条数，1 至 100，默认 20"`
 }
 
-func detail(t *taxpayer.Taxpayer, ids []*taxpayer.Identification) taxpayerDetail {
-	return taxpayerDetail{Taxpayer: viewTaxpayer(t), Identifications: viewIdents(ids)}
-}
-
-type pageView struct {
-	Items    []taxpayerView `json:"items"`
+type taxpayerPage struct {
+	Items    []taxpayerItem `json:"items"`
 	Total    int            `json:"total" doc:"符合条件的总数"`
 	Page     int            `json:"page"`
 	PageSize int            `json:"page_size"`
 	Pages    int            `json:"pages" doc:"总页数"`
 }
 
-func (a *API) searchTaxpayers(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	page, err := queryInt(r, "page")
+func (a *API) searchTaxpayers(ctx context.Context, _ *http.Request, q taxpayerQuery) (taxpayerPage, error) {
+	p, err := a.Taxpayers.Search(ctx, taxpayer.Filter{Query: q.Q, Status: q.Status, Kind: q.Kind, Page: q.Page, PageSize: q.PageSize})
 	if err != nil {
-		return err
+		return taxpayerPage{}, err
 	}
-	size, err := queryInt(r, "page_size")
-	if err != nil {
-		return err
-	}
-	p, err := a.Taxpayers.Search(r.Context(), taxpayer.Filter{Query: q.Get("q"), Status: strings.TrimSpace(q.Get("status")),
-		Kind: strings.TrimSpace(q.Get("kind")), Page: clampInt(page), PageSize: clampInt(size)})
-	if err != nil {
-		return err
-	}
-	v := pageView{Items: make([]taxpayerView, 0, len(p.Items)), Total: p.Total, Page: p.Page, PageSize: p.PageSize, Pages: p.Pages()}
-	for _, t := range p.Items {
-		v.Items = append(v.Items, viewTaxpayer(t))
-	}
-	return reply(w, r, v)
+	return taxpayerPage{Items: mapList(p.Items, viewTaxpayerItem).Items, Total: p.Total, Page: p.Page, PageSize: p.PageSize, Pages: p.Pages()}, nil
 }
 
-// clampInt narrows a query number to int; the service replaces values out
-// of its range with its defaults.
-func clampInt(n int64) int {
-	if n < 0 || n > 1<<30 {
-		return 0
-	}
-	return int(n)
-}
-
-func (a *API) getTaxpayer(w http.ResponseWriter, r *http.Request) error {
+func (a *API) getTaxpayer(ctx context.Context, r *http.Request, _ noBody) (taxpayerDetail, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return taxpayerDetail{}, err
 	}
-	t, ids, err := a.Taxpayers.Record(r.Context(), id)
+	t, idents, err := a.Taxpayers.Record(ctx, id)
 	if err != nil {
-		return err
+		return taxpayerDetail{}, err
 	}
-	return reply(w, r, detail(t, ids))
+	return detail(t, idents), nil
 }
 
-func (a *API) identifications(w http.ResponseWriter, r *http.Request) error {
+func (a *API) identifications(ctx context.Context, r *http.Request, _ noBody) (list[identificationView], error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return list[identificationView]{}, err
 	}
-	list, err := a.Taxpayers.Identifications(r.Context(), id)
+	idents, err := a.Taxpayers.Identifications(ctx, id)
 	if err != nil {
-		return err
+		return list[identificationView]{}, err
 	}
-	return reply(w, r, listOf(viewIdents(list)))
+	return mapList(idents, viewIdentification), nil
 }
 
 type identifyRequest struct {
@@ -117,41 +86,30 @@ type identifyRequest struct {
 	StartDate string `json:"start_date" format:"date" doc:"有效期起，格式 2026-01-01，不早于登记日期"`
 }
 
-func (a *API) identify(w http.ResponseWriter, r *http.Request) error {
+func (a *API) identify(ctx context.Context, r *http.Request, in identifyRequest) (identificationView, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return identificationView{}, err
 	}
-	var in identifyRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	i, err := a.Taxpayers.Identify(r.Context(), id, taxpayer.IdentifyInput{TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate})
+	i, err := a.Taxpayers.Identify(ctx, id, taxpayer.IdentifyInput{TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate})
 	if err != nil {
-		return err
+		return identificationView{}, err
 	}
-	return reply(w, r, identificationView{i, i.TaxTypeName(), i.PeriodName()})
+	return viewIdentification(i), nil
 }
 
 type endRequest struct {
 	EndDate string `json:"end_date" format:"date" doc:"有效期止（含当日），格式 2026-12-31"`
 }
 
-func (a *API) endIdentification(w http.ResponseWriter, r *http.Request) error {
+func (a *API) endIdentification(ctx context.Context, r *http.Request, in endRequest) (noContent, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return err
+		return noContent{}, err
 	}
 	iid, err := httpx.PathID(r, "iid")
 	if err != nil {
-		return err
+		return noContent{}, err
 	}
-	var in endRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := a.Taxpayers.EndIdentification(r.Context(), id, iid, in.EndDate); err != nil {
-		return err
-	}
-	return reply(w, r, nil)
+	return noContent{}, a.Taxpayers.EndIdentification(ctx, id, iid, in.EndDate)
 }

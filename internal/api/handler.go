@@ -1,0 +1,83 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+)
+
+// handler is a route's typed function with its types recorded: serve
+// decodes the request type, calls the function and encodes the response
+// type; openapi.go documents the same two types.
+type handler struct {
+	req   reflect.Type // JSON body (POST, PATCH) or query parameters (GET, DELETE); nil when none
+	resp  reflect.Type // JSON response; nil when the route answers 204
+	serve func(w http.ResponseWriter, r *http.Request, rt *route) error
+}
+
+// noBody is the request type of a route that reads neither a body nor
+// query parameters.
+type noBody struct{}
+
+// noContent is the response type of a route that answers 204.
+type noContent struct{}
+
+// handle wraps fn as a route's handler. fn gets the decoded and checked
+// request and returns the response, which is written with the route's
+// success status; errors are written by the adapter.
+func handle[Req, Resp any](fn func(ctx context.Context, r *http.Request, req Req) (Resp, error)) handler {
+	h := handler{req: reflect.TypeFor[Req](), resp: reflect.TypeFor[Resp]()}
+	if h.req == reflect.TypeFor[noBody]() {
+		h.req = nil
+	}
+	if h.resp == reflect.TypeFor[noContent]() {
+		h.resp = nil
+	}
+	h.serve = func(w http.ResponseWriter, r *http.Request, rt *route) error {
+		var req Req
+		if h.req != nil {
+			var err error
+			if rt.hasBody() {
+				err = decode(w, r, &req)
+			} else {
+				err = decodeQuery(r, &req)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		resp, err := fn(r.Context(), r, req)
+		if err != nil {
+			return err
+		}
+		if h.resp == nil {
+			w.WriteHeader(rt.status())
+			return nil
+		}
+		writeJSON(w, rt.status(), resp)
+		return nil
+	}
+	return h
+}
+
+// raw wraps a handler that writes its own response, a JSON object (only
+// the OpenAPI document itself, which is served pre-encoded).
+func raw(fn func(w http.ResponseWriter, r *http.Request) error) handler {
+	return handler{resp: reflect.TypeFor[map[string]any](), serve: func(w http.ResponseWriter, r *http.Request, _ *route) error {
+		return fn(w, r)
+	}}
+}
+
+// hasBody reports whether the route reads its request type from a JSON
+// body; GET and DELETE routes read it from the query string.
+func (rt *route) hasBody() bool {
+	return rt.Handler.req != nil && rt.Method != http.MethodGet && rt.Method != http.MethodDelete
+}
+
+// query is the route's query parameter type, nil when it has none.
+func (rt *route) query() reflect.Type {
+	if rt.Handler.req == nil || rt.hasBody() {
+		return nil
+	}
+	return rt.Handler.req
+}
