@@ -110,12 +110,7 @@ func (a *API) updateOrg(ctx context.Context, r *http.Request, in orgPatch) (orgV
 	if err != nil {
 		return orgView{}, err
 	}
-	cur, err := a.Orgs.Get(ctx, id)
-	if err != nil {
-		return orgView{}, err
-	}
-	o, err := a.Orgs.Update(ctx, id, org.Input{Name: pick(in.Name, cur.Name), Address: pick(in.Address, cur.Address),
-		Phone: pick(in.Phone, cur.Phone), Active: pick(in.Active, cur.Active)})
+	o, err := a.Orgs.Patch(ctx, id, org.Patch{Name: in.Name, Address: in.Address, Phone: in.Phone, Active: in.Active})
 	if err != nil {
 		return orgView{}, err
 	}
@@ -221,12 +216,7 @@ func (a *API) updateStaff(ctx context.Context, r *http.Request, in staffPatch) (
 	if err != nil {
 		return staffView{}, err
 	}
-	cur, err := a.Orgs.GetStaff(ctx, id)
-	if err != nil {
-		return staffView{}, err
-	}
-	s, err := a.Orgs.UpdateStaff(ctx, id, org.StaffInput{OrgID: pick(in.OrgID, cur.OrgID), StaffNo: cur.StaffNo,
-		Name: pick(in.Name, cur.Name), Phone: pick(in.Phone, cur.Phone), Roles: pick(in.Roles, cur.Roles), Active: pick(in.Active, cur.Active)})
+	s, err := a.Orgs.PatchStaff(ctx, id, org.StaffPatch{OrgID: in.OrgID, Name: in.Name, Phone: in.Phone, Roles: in.Roles, Active: in.Active})
 	if err != nil {
 		return staffView{}, err
 	}

@@ -119,25 +119,11 @@ func (a *API) updateMyUser(ctx context.Context, r *http.Request, in userPatch) (
 	if err != nil {
 		return userView{}, err
 	}
-	cur, err := a.Taxpayers.User(ctx, id)
-	if err != nil {
-		return userView{}, err
-	}
-	u := taxpayer.UserInput{Username: cur.Username, Name: pick(in.Name, cur.Name), Phone: pick(in.Phone, cur.Phone),
-		Role: pick(in.Role, cur.Role), Admin: pick(in.IsAdmin, cur.Admin)}
-	updated, err := a.Taxpayers.UpdateUser(ctx, id, u, pick(in.Active, cur.Active))
+	updated, err := a.Taxpayers.PatchUser(ctx, id, taxpayer.UserPatch{Name: in.Name, Phone: in.Phone, Role: in.Role, Admin: in.IsAdmin, Active: in.Active})
 	if err != nil {
 		return userView{}, err
 	}
 	return viewUser(updated), nil
-}
-
-// pick returns *p when the client sent it, else the current value.
-func pick[T any](p *T, cur T) T {
-	if p != nil {
-		return *p
-	}
-	return cur
 }
 
 type passwordRequest struct {
