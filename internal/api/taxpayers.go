@@ -36,7 +36,7 @@ type taxpayerQuery struct {
 	Q        string `query:"q" doc:"纳税人识别号或名称的一部分"`
 	Status   string `query:"status" enum:"statuses" doc:"纳税人状态"`
 	Kind     string `query:"kind" enum:"taxpayer_kinds" doc:"纳税人类型"`
-	Page     int    `query:"page" min:"1" max:"1000000" doc:"页码，从 1 开始，默认 1"`
+	Page     int    `query:"page" min:"1" max:"10000" doc:"页码，从 1 开始，默认 1，最大 10000"`
 	PageSize int    `query:"page_size" min:"1" max:"100" doc:"每页条数，1 至 100，默认 20"`
 }
 

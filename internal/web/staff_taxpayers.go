@@ -26,7 +26,7 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 	return staffHomeView.ok(s, w, r, p)
 }
 
-const maxPage = 1_000_000
+const maxPage = taxpayer.MaxPage
 
 func (s *Server) staffTaxpayers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
