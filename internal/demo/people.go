@@ -35,6 +35,15 @@ func (s *seeder) registeredAt() time.Time {
 	return s.opt.Now.Add(-time.Duration(1+s.r.IntN(330*24)) * time.Hour)
 }
 
+// pendingSince moves the registration of a taxpayer still awaiting
+// identification to two to eight weeks ago, the backlog a district's to-do
+// list typically holds. It derives the time from reg instead of drawing
+// again, so that every later random value (and so every demo login) stays.
+func (s *seeder) pendingSince(reg time.Time) time.Time {
+	h := int(s.opt.Now.Sub(reg) / time.Hour)
+	return s.opt.Now.Add(-time.Duration(14*24+h%(42*24)) * time.Hour)
+}
+
 // enterprise i: the first ones are fixed (the README's logins); the rest
 // spread over every district bureau.
 func (s *seeder) enterprise(i int) error {
@@ -54,6 +63,7 @@ func (s *seeder) enterprise(i int) error {
 	status := taxpayer.StatusActive
 	if i%5 == 4 {
 		status = taxpayer.StatusPending
+		reg = s.pendingSince(reg)
 	}
 	t := &taxpayer.Taxpayer{
 		Kind: taxpayer.Enterprise, Code: s.unique(func() string { return ids.GenerateUSCC(s.r, bureau.DivisionCode) }), Name: name,
@@ -116,6 +126,9 @@ func (s *seeder) individual(i int) error {
 		Kind: taxpayer.Individual, Code: s.unique(func() string { return ids.GenerateResidentID(s.r, bureau.DivisionCode, born, i%2 == 0) }), Name: name,
 		DivisionCode: bureau.DivisionCode, Address: fmt.Sprintf("%s%d号", streetOf(bureau.DivisionCode, i+3), 1+s.r.IntN(300)),
 		Phone: phone, BureauID: bureau.ID, Status: status, RegisteredAt: s.registeredAt(),
+	}
+	if status == taxpayer.StatusPending {
+		t.RegisteredAt = s.pendingSince(t.RegisteredAt)
 	}
 	if err := taxpayer.InsertTaxpayer(s.ctx, s.tx, s.opt.Now, t); err != nil {
 		return err
