@@ -146,7 +146,10 @@ func TestFormsAreReadWithLimits(t *testing.T) {
 	b.expect(s, body, 200)
 	for _, path := range []string{"/static/%c0%ae", "/static/", "/static/..%2f..%2fgo.mod", "/static/nope.css", "/static/%00", "/static/style.00000000.css"} {
 		s, body := b.get(path)
-		b.expect(s, body, 404, "页面不存在")
+		b.expect(s, body, 404, "404 文件不存在")
+		if strings.Contains(body, ".css") {
+			t.Errorf("%s: the 404 names an asset (a listing or a page layout): %q", path, body)
+		}
 	}
 }
 

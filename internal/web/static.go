@@ -58,13 +58,16 @@ func staticURL(name string) string {
 // static serves the embedded assets. A hashed name never changes content,
 // so browsers keep it a year without asking; the plain name (links from
 // outside, old pages) is cached briefly. Anything else, directories
-// included, is the 404 page: nothing is listed.
+// included, is a bare 404: nothing is listed, and no page layout (whose
+// links would name the assets) is sent for what only a browser's asset
+// loader or a prober asks for.
 func (s *Server) static() http.Handler {
-	notFound := s.NotFound()
 	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, ok := staticFiles()[r.URL.Path]
 		if !ok {
-			notFound.ServeHTTP(w, r)
+			s.securityHeaders(w, r)
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, "404 文件不存在", http.StatusNotFound)
 			return
 		}
 		s.securityHeaders(w, r)
