@@ -44,12 +44,18 @@ type App struct {
 // NewLogger builds the slog logger of the configuration.
 func NewLogger(c *Config, w io.Writer) *slog.Logger {
 	var level slog.Level
-	level.UnmarshalText([]byte(c.LogLevel))
+	badLevel := level.UnmarshalText([]byte(c.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	var log *slog.Logger
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		log = slog.New(slog.NewJSONHandler(w, opts))
+	} else {
+		log = slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	if badLevel != nil {
+		log.Warn("unknown log level, logging at INFO", "log_level", c.LogLevel)
+	}
+	return log
 }
 
 // Open connects to the database and applies migrations.
@@ -60,7 +66,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 	}
 	n, err := d.Migrate(ctx)
 	if err != nil {
-		d.Close()
+		_ = d.Close() // the migration error is the one to report
 		return nil, err
 	}
 	if n > 0 {
@@ -151,7 +157,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.Config.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", a.Config.MetricsAddr)
 		if err != nil {
-			srv.Close()
+			_ = srv.Close() // the listener error is the one to report
 			return fmt.Errorf("metrics listener: %w", err)
 		}
 		msrv = &http.Server{Handler: a.Metrics, ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
@@ -164,9 +170,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	select {
 	case err := <-errc:
-		srv.Close()
+		// A listener failed: stop the other one at once; its error is the
+		// one to report.
+		_ = srv.Close()
 		if msrv != nil {
-			msrv.Close()
+			_ = msrv.Close()
 		}
 		return err
 	case <-ctx.Done():
@@ -175,7 +183,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	if msrv != nil {
-		msrv.Shutdown(sctx)
+		if err := msrv.Shutdown(sctx); err != nil {
+			a.Log.Warn("metrics listener did not stop cleanly", "err", err)
+		}
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return err

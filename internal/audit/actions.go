@@ -31,6 +31,8 @@ const (
 	PasswordChange Action = "account.password_change"
 )
 
+// #nosec G101 -- action names such as "password_reset" name events, they
+// hold no credentials.
 var actionNames = map[Action]string{
 	TaxpayerRegister:          "在线登记",
 	TaxIdentificationCreate:   "税（费）种认定",

@@ -70,7 +70,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := d.PingContext(pctx); err != nil {
-		d.Close()
+		_ = d.Close() // the ping's error is the one to report
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return d, nil
@@ -115,7 +115,7 @@ func (d *DB) TxWith(ctx context.Context, opts TxOpts, fn func(tx *sql.Tx) error)
 		}
 		// Full jitter: a random pause up to 2^attempt ms, so that the
 		// transactions that collided do not collide again in lockstep.
-		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << attempt))
+		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << attempt)) // #nosec G404 -- retry jitter, not a secret
 		select {
 		case <-ctx.Done():
 			return err
@@ -130,12 +130,14 @@ func (d *DB) tx(ctx context.Context, txo *sql.TxOptions, fn func(tx *sql.Tx) err
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer func() {
+		// A rollback after a failure or a panic has nothing to add: the
+		// original error (or panic) is what the caller must see.
 		if p := recover(); p != nil {
-			tx.Rollback()
+			_ = tx.Rollback()
 			panic(p)
 		}
 		if err != nil {
-			tx.Rollback()
+			_ = tx.Rollback()
 		}
 	}()
 	if err = fn(tx); err != nil {

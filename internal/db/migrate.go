@@ -68,12 +68,12 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		for _, stmt := range splitStatements(text) {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				tx.Rollback()
+				_ = tx.Rollback() // the statement's error is the one to report
 				return applied, fmt.Errorf("migration %s: %w\n%s", version, err, stmt)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, CURRENT_TIMESTAMP)`, version); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the insert's error is the one to report
 			return applied, err
 		}
 		if err := tx.Commit(); err != nil {

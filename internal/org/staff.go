@@ -335,7 +335,7 @@ func (s *Service) ResetStaffPassword(ctx context.Context, id int64, password str
 }
 
 // OwnPasswordMessage refuses a reset of one's own password.
-const OwnPasswordMessage = "请通过修改密码功能修改本人密码，需验证当前密码"
+const OwnPasswordMessage = /* #nosec G101 -- a message, not a credential */ "请通过修改密码功能修改本人密码，需验证当前密码"
 
 func validStaffNo(s string) bool {
 	if len(s) < 4 || len(s) > 20 {
