@@ -64,6 +64,11 @@ type route struct {
 	Summary string // Chinese, one line
 	Doc     string // Chinese, optional longer description
 	Access  Access
+	// Object names what the path's first id ({id}) designates, as in the web
+	// route table: "taxpayer", "taxpayer_user", "org" or "staff"; "" when
+	// the path takes no id. A nested {iid} is an identification of that
+	// taxpayer. The authorization matrix (internal/app) resolves it.
+	Object  string
 	Status  int           // success status; 0 means 200, or 204 when the handler returns noContent
 	Errors  []apperr.Code // errors the route's service may return beyond those every route has (see statuses)
 	Handler handler
@@ -90,6 +95,7 @@ type RouteInfo struct {
 	Method string
 	Path   string // full path with {name} wildcards, e.g. /api/v1/taxpayers/{id}
 	Access Access
+	Object string   // what {id} designates (see route.Object)
 	IDs    []string // names of the path's id wildcards, in order
 	Body   bool     // the route reads a JSON request body
 }
@@ -101,7 +107,7 @@ func (ri RouteInfo) HasID() bool { return len(ri.IDs) > 0 }
 func (a *API) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, rt := range a.routes() {
-		ri := RouteInfo{Method: rt.Method, Path: rt.Path, Access: rt.Access, Body: rt.hasBody()}
+		ri := RouteInfo{Method: rt.Method, Path: rt.Path, Access: rt.Access, Object: rt.Object, Body: rt.hasBody()}
 		for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
 			ri.IDs = append(ri.IDs, m[1])
 		}
