@@ -39,9 +39,11 @@ type API struct {
 // Prefix is where the API lives.
 const Prefix = "/api/v1"
 
-// Access says who a route is meant for. The services decide for real; the
-// adapter only uses it to answer 401 to anonymous callers of non-public
-// routes, and the OpenAPI document to describe the security requirement.
+// Access says who a route is meant for. The adapter answers 401 to
+// anonymous callers of non-public routes and 403 to the other side of the
+// hall (allows), as the web pages' audience does; the services decide the
+// rest (roles, scope). The OpenAPI document describes it as the security
+// requirement.
 type Access int
 
 const (
@@ -55,6 +57,19 @@ const (
 var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user", "admin_user"}
 
 func (a Access) String() string { return accessNames[a] }
+
+// allows refuses a logged-in actor from the other side of the hall: staff
+// on a taxpayer route, a taxpayer user on a staff route (who would
+// otherwise reach, say, the staff view of their own record).
+func (a Access) allows(actor *auth.Actor) error {
+	switch {
+	case a == TaxpayerUser && actor.Kind != auth.Taxpayer:
+		return apperr.New(apperr.Forbidden, "此功能仅限纳税人使用")
+	case (a == StaffUser || a == AdminUser) && actor.Kind != auth.Staff:
+		return apperr.New(apperr.Forbidden, "此功能仅限税务工作人员使用")
+	}
+	return nil
+}
 
 // route is one endpoint. The capability tables drive both Register and the
 // OpenAPI document, so they cannot drift apart.
@@ -182,6 +197,9 @@ func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (cont
 	}
 	actor, err := a.Auth.AuthenticateAPI(ctx, token)
 	if err != nil {
+		return ctx, err
+	}
+	if err := rt.Access.allows(actor); err != nil {
 		return ctx, err
 	}
 	return auth.WithActor(ctx, actor), nil
