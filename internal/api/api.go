@@ -39,9 +39,11 @@ type API struct {
 // Prefix is where the API lives.
 const Prefix = "/api/v1"
 
-// Access says who a route is meant for. The services decide for real; the
-// adapter only uses it to answer 401 to anonymous callers of non-public
-// routes, and the OpenAPI document to describe the security requirement.
+// Access says who a route is meant for. The adapter answers 401 to
+// anonymous callers of non-public routes and 403 to the other side of the
+// hall (allows), as the web pages' audience does; the services decide the
+// rest (roles, scope). The OpenAPI document describes it as the security
+// requirement.
 type Access int
 
 const (
@@ -56,6 +58,19 @@ var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user
 
 func (a Access) String() string { return accessNames[a] }
 
+// allows refuses a logged-in actor from the other side of the hall: staff
+// on a taxpayer route, a taxpayer user on a staff route (who would
+// otherwise reach, say, the staff view of their own record).
+func (a Access) allows(actor *auth.Actor) error {
+	switch {
+	case a == TaxpayerUser && actor.Kind != auth.Taxpayer:
+		return apperr.New(apperr.Forbidden, "此功能仅限纳税人使用")
+	case (a == StaffUser || a == AdminUser) && actor.Kind != auth.Staff:
+		return apperr.New(apperr.Forbidden, "此功能仅限税务工作人员使用")
+	}
+	return nil
+}
+
 // route is one endpoint. The capability tables drive both Register and the
 // OpenAPI document, so they cannot drift apart.
 type route struct {
@@ -64,6 +79,11 @@ type route struct {
 	Summary string // Chinese, one line
 	Doc     string // Chinese, optional longer description
 	Access  Access
+	// Object names what the path's first id ({id}) designates, as in the web
+	// route table: "taxpayer", "taxpayer_user", "org" or "staff"; "" when
+	// the path takes no id. A nested {iid} is an identification of that
+	// taxpayer. The authorization matrix (internal/app) resolves it.
+	Object  string
 	Status  int           // success status; 0 means 200, or 204 when the handler returns noContent
 	Errors  []apperr.Code // errors the route's service may return beyond those every route has (see statuses)
 	Handler handler
@@ -90,6 +110,7 @@ type RouteInfo struct {
 	Method string
 	Path   string // full path with {name} wildcards, e.g. /api/v1/taxpayers/{id}
 	Access Access
+	Object string   // what {id} designates (see route.Object)
 	IDs    []string // names of the path's id wildcards, in order
 	Body   bool     // the route reads a JSON request body
 }
@@ -101,7 +122,7 @@ func (ri RouteInfo) HasID() bool { return len(ri.IDs) > 0 }
 func (a *API) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, rt := range a.routes() {
-		ri := RouteInfo{Method: rt.Method, Path: rt.Path, Access: rt.Access, Body: rt.hasBody()}
+		ri := RouteInfo{Method: rt.Method, Path: rt.Path, Access: rt.Access, Object: rt.Object, Body: rt.hasBody()}
 		for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
 			ri.IDs = append(ri.IDs, m[1])
 		}
@@ -176,6 +197,9 @@ func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (cont
 	}
 	actor, err := a.Auth.AuthenticateAPI(ctx, token)
 	if err != nil {
+		return ctx, err
+	}
+	if err := rt.Access.allows(actor); err != nil {
 		return ctx, err
 	}
 	return auth.WithActor(ctx, actor), nil

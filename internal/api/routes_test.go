@@ -114,16 +114,31 @@ func TestRoutesExport(t *testing.T) {
 		byPattern[ri.Method+" "+ri.Path] = ri
 	}
 	for pattern, want := range map[string]RouteInfo{
-		"GET /api/v1/taxpayers/{id}":                            {Access: StaffUser, IDs: []string{"id"}},
-		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {Access: StaffUser, IDs: []string{"id", "iid"}, Body: true},
+		"GET /api/v1/taxpayers/{id}":                            {Access: StaffUser, Object: "taxpayer", IDs: []string{"id"}},
+		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {Access: StaffUser, Object: "taxpayer", IDs: []string{"id", "iid"}, Body: true},
 		"GET /api/v1/my/taxpayer":                               {Access: TaxpayerUser},
-		"PATCH /api/v1/my/users/{id}":                           {Access: TaxpayerUser, IDs: []string{"id"}, Body: true},
+		"PATCH /api/v1/my/users/{id}":                           {Access: TaxpayerUser, Object: "taxpayer_user", IDs: []string{"id"}, Body: true},
 		"POST /api/v1/auth/token":                               {Access: Public, Body: true},
-		"POST /api/v1/staff/{id}/password":                      {Access: AdminUser, IDs: []string{"id"}, Body: true},
+		"GET /api/v1/orgs/{id}":                                 {Access: StaffUser, Object: "org", IDs: []string{"id"}},
+		"POST /api/v1/staff/{id}/password":                      {Access: AdminUser, Object: "staff", IDs: []string{"id"}, Body: true},
 	} {
 		got, ok := byPattern[pattern]
-		if !ok || got.Access != want.Access || !slices.Equal(got.IDs, want.IDs) || got.Body != want.Body || got.HasID() != (len(want.IDs) > 0) {
+		if !ok || got.Access != want.Access || got.Object != want.Object || !slices.Equal(got.IDs, want.IDs) || got.Body != want.Body || got.HasID() != (len(want.IDs) > 0) {
 			t.Errorf("%s: %+v, want %+v", pattern, got, want)
+		}
+	}
+}
+
+// Every route that takes an id says what the id designates, so that the
+// authorization matrix (internal/app/authz_test.go) can resolve it for
+// another taxpayer and another bureau; a route without an id names none.
+func TestRoutesNameTheirObject(t *testing.T) {
+	for _, ri := range (&API{}).Routes() {
+		switch {
+		case ri.HasID() && ri.Object == "":
+			t.Errorf("%s %s takes an id but names no Object: set the route's Object (taxpayer, taxpayer_user, org, staff…)", ri.Method, ri.Path)
+		case !ri.HasID() && ri.Object != "":
+			t.Errorf("%s %s takes no id but names Object %q", ri.Method, ri.Path, ri.Object)
 		}
 	}
 }

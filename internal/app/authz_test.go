@@ -1,0 +1,650 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"taxhall/internal/api"
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+	"taxhall/internal/demo"
+	"taxhall/internal/org"
+	"taxhall/internal/web"
+)
+
+// TestAuthorizationMatrix is the route-table authorization matrix (issue 6,
+// item 2). It enumerates the web and API route tables, not a list kept
+// here: every route that takes an object id is called, for the object its
+// Object names, by each principal of the fixture, and every route for one
+// side of the hall by each principal of the other side and by nobody.
+//
+//   - the object's own side (its taxpayer's administrator, its bureau's
+//     staff, the staff of the parent bureau) reaches it: a GET answers 200;
+//   - a user of another taxpayer gets 403 or 404, never the object;
+//   - staff of another bureau (a sibling district, another city) get 404,
+//     so that existence does not leak;
+//   - the other side of the hall (a taxpayer user on a staff route, staff on
+//     a taxpayer route) gets 403;
+//   - nobody is sent to the login (web GET), or gets 401.
+//
+// A refused request changes nothing (the domain tables are compared before
+// and after) and its body names none of the object's identifying values.
+//
+// A new route joins the matrix by being in its table. A new kind of object
+// fails the test until the resolvers below give one; a new write route fails
+// until webForms or apiBodies has a sample body for it.
+func TestAuthorizationMatrix(t *testing.T) {
+	db.ForEach(t, func(t *testing.T, d *db.DB) {
+		start := time.Now()
+		m := newMatrix(t, d)
+		cases := m.cases(t)
+		var refused, allowedGets, allowedWrites []matrixCase
+		for _, c := range cases {
+			switch {
+			case c.verdict != allowed:
+				refused = append(refused, c)
+			case c.method == http.MethodGet:
+				allowedGets = append(allowedGets, c)
+			default:
+				allowedWrites = append(allowedWrites, c)
+			}
+		}
+		// Refused requests first, in parallel: none of them may change
+		// anything, so each may compare the database before and after.
+		t.Run("refused", func(t *testing.T) {
+			for _, c := range refused {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					m.check(t, c)
+				})
+			}
+		})
+		t.Run("allowed", func(t *testing.T) {
+			for _, c := range allowedGets {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					m.check(t, c)
+				})
+			}
+		})
+		// The owners' writes last and one at a time: they change the
+		// objects (an identification ended, a phone number saved).
+		t.Run("allowed writes", func(t *testing.T) {
+			for _, c := range allowedWrites {
+				t.Run(c.name, func(t *testing.T) { m.check(t, c) })
+			}
+		})
+		t.Logf("%s: %d cases (%d refused, %d allowed reads, %d allowed writes) in %v",
+			d.Dialect, len(cases), len(refused), len(allowedGets), len(allowedWrites), time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// principal is someone calling the hall: logged in once on each face.
+type principal struct {
+	name   string    // in subtest names
+	kind   auth.Kind // "" for nobody
+	cookie string    // web session
+	token  string    // API bearer token
+}
+
+// object is what a route's id designates, resolved in the fixture.
+type object struct {
+	kind string
+	ids  map[string]int64 // by path wildcard name: {id}, {iid}
+	// mine are the principals entitled to the object from their side of
+	// the hall: its taxpayer's administrator, the staff of its bureau
+	// subtree. Anyone else is another taxpayer or another bureau.
+	mine map[string]bool
+	// secrets are values that identify the object (name, code, phone):
+	// no refused principal may see them in a response.
+	secrets []string
+}
+
+type verdict int
+
+const (
+	allowed       verdict = iota
+	mustLogin             // nobody: 401, or the login page for a web GET
+	wrongSide             // the other side of the hall: 403
+	otherTaxpayer         // 403 or 404
+	otherBureau           // 404, not 403: existence does not leak
+)
+
+var verdictNames = map[verdict]string{allowed: "allowed", mustLogin: "must log in", wrongSide: "wrong side (403)",
+	otherTaxpayer: "another taxpayer (403/404)", otherBureau: "another bureau (404)"}
+
+// matrixCase is one request of the matrix.
+type matrixCase struct {
+	name    string // "METHOD pattern / principal"
+	face    string // "web" or "api"
+	method  string
+	path    string
+	form    url.Values // web POST
+	json    []byte     // API body
+	who     *principal
+	obj     *object // nil when the route takes no id
+	verdict verdict
+	leak    bool // the body must name none of obj.secrets
+}
+
+type matrix struct {
+	d       *db.DB
+	h       http.Handler
+	fx      *fixture
+	objects map[string]*object
+}
+
+// demoHash is the demo password's hash, computed once per test binary.
+var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
+
+// fixture is the hall the matrix runs on: the demo's bureaus (province,
+// Xiamen with 思明 and 湖里, Fuzhou with 鼓楼) and staff, an all-roles
+// member added in 思明, 湖里, 鼓楼 and the Xiamen city bureau, enterprise A
+// in 思明 and B in 湖里 with their users, a natural person.
+type fixture struct {
+	siming, huli, gulou, xiamen int64 // org ids
+	tpA                         int64 // enterprise A
+	tpACode, tpAName            string
+	tpBCode, person             string // codes
+	identA                      int64  // an open identification of A
+	userA                       int64  // A's finance user (not an admin)
+	userAName, userAPhone       string
+	reviewer                    int64 // the 思明 reviewer (demo staff 35020302)
+	reviewerName, reviewerPhone string
+	simingCode                  string // the 思明 bureau's code
+	today                       string
+}
+
+// allRoles is every staff role: the other-bureau principals pass every role
+// check, so what refuses them is the bureau scope.
+func allRoles() []string {
+	var out []string
+	for _, l := range auth.StaffRoles {
+		out = append(out, l.Code)
+	}
+	return out
+}
+
+func newMatrix(t *testing.T, d *db.DB) *matrix {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, d, demo.Options{Enterprises: 3, Individuals: 1, Now: Now(), PasswordHash: demoHash()}); err != nil {
+		t.Fatal(err)
+	}
+	fx := &fixture{today: Now().Format(db.DateLayout)}
+	one := func(q string, args []any, dest ...any) {
+		t.Helper()
+		if err := d.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
+			t.Fatalf("fixture: %s %v: %v", q, args, err)
+		}
+	}
+	orgID := func(division string) int64 {
+		var id int64
+		one(`SELECT id FROM orgs WHERE division_code = $1`, []any{division}, &id)
+		return id
+	}
+	fx.siming, fx.huli, fx.gulou, fx.xiamen = orgID("350203"), orgID("350206"), orgID("350102"), orgID("3502")
+	one(`SELECT code FROM orgs WHERE id = $1`, []any{fx.siming}, &fx.simingCode)
+	enterprise := func(bureau int64) (id int64, code, name string) {
+		one(`SELECT id, code, name FROM taxpayers WHERE kind = 'enterprise' AND status = 'active' AND bureau_id = $1 ORDER BY id LIMIT 1`,
+			[]any{bureau}, &id, &code, &name)
+		return
+	}
+	fx.tpA, fx.tpACode, fx.tpAName = enterprise(fx.siming)
+	_, fx.tpBCode, _ = enterprise(fx.huli)
+	one(`SELECT code FROM taxpayers WHERE kind = 'individual' ORDER BY id LIMIT 1`, nil, &fx.person)
+	one(`SELECT id FROM tax_identifications WHERE taxpayer_id = $1 AND end_date = '' ORDER BY id LIMIT 1`, []any{fx.tpA}, &fx.identA)
+	one(`SELECT id, name, phone FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'caiwu'`, []any{fx.tpA}, &fx.userA, &fx.userAName, &fx.userAPhone)
+	one(`SELECT id, name, phone FROM staff WHERE staff_no = '35020302'`, nil, &fx.reviewer, &fx.reviewerName, &fx.reviewerPhone)
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		for i, o := range []struct {
+			id   int64
+			no   string
+			name string
+		}{{fx.siming, "M350203", "矩阵思明"}, {fx.huli, "M350206", "矩阵湖里"}, {fx.gulou, "M350102", "矩阵鼓楼"}, {fx.xiamen, "M350200", "矩阵厦门"}} {
+			if _, err := org.InsertStaff(ctx, tx, Now(), o.id, o.no, o.name, fmt.Sprintf("0592-555%04d", i), allRoles(), demoHash()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c, _ := ParseFlags("serve", nil, io.Discard)
+	a, err := New(c, NewLogger(c, io.Discard), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &matrix{d: d, h: a.Handler, fx: fx}
+	m.objects = m.resolvers()
+	return m
+}
+
+// The principals, logged in once on each face and reused by every case.
+const (
+	pTaxpayerA   = "taxpayer-A-admin"
+	pTaxpayerB   = "taxpayer-B-admin"
+	pTaxpayerBUs = "taxpayer-B-clerk"
+	pPerson      = "natural-person"
+	pSiming      = "staff-思明"
+	pXiamen      = "staff-厦门-parent"
+	pHuli        = "staff-湖里-sibling"
+	pGulou       = "staff-鼓楼-other-city"
+	pNobody      = "anonymous"
+)
+
+func (m *matrix) principals(t *testing.T) []*principal {
+	t.Helper()
+	fx := m.fx
+	taxpayer := func(name, code, username string) *principal {
+		p := &principal{name: name, kind: auth.Taxpayer}
+		p.cookie = m.webLogin(t, "/login", url.Values{"code": {code}, "username": {username}, "password": {demo.Password}})
+		p.token = m.apiLogin(t, map[string]string{"kind": "taxpayer", "code": code, "username": username, "password": demo.Password})
+		return p
+	}
+	staff := func(name, no string) *principal {
+		p := &principal{name: name, kind: auth.Staff}
+		p.cookie = m.webLogin(t, "/staff/login", url.Values{"staff_no": {no}, "password": {demo.Password}})
+		p.token = m.apiLogin(t, map[string]string{"kind": "staff", "staff_no": no, "password": demo.Password})
+		return p
+	}
+	return []*principal{
+		taxpayer(pTaxpayerA, fx.tpACode, "admin"),
+		taxpayer(pTaxpayerB, fx.tpBCode, "admin"),
+		taxpayer(pTaxpayerBUs, fx.tpBCode, "banshui"),
+		taxpayer(pPerson, fx.person, ""),
+		staff(pSiming, "M350203"),
+		staff(pXiamen, "M350200"),
+		staff(pHuli, "M350206"),
+		staff(pGulou, "M350102"),
+		{name: pNobody},
+	}
+}
+
+// resolvers give, for each kind of object a route may name, one object of
+// the fixture with its owners. A route whose Object is not here fails the
+// test: add a resolver.
+func (m *matrix) resolvers() map[string]*object {
+	fx := m.fx
+	bureauA := map[string]bool{pSiming: true, pXiamen: true}
+	return map[string]*object{
+		// Taxpayer A; {iid} is one of its open identifications. Its own
+		// users are on its side too (they see their own record).
+		"taxpayer": {kind: "taxpayer", ids: map[string]int64{"id": fx.tpA, "iid": fx.identA},
+			mine:    map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true},
+			secrets: []string{fx.tpACode, fx.tpAName}},
+		// A's finance user: only A's administrator manages it.
+		"taxpayer_user": {kind: "taxpayer_user", ids: map[string]int64{"id": fx.userA},
+			mine:    map[string]bool{pTaxpayerA: true},
+			secrets: []string{fx.userAName, fx.userAPhone}},
+		// The 思明 bureau.
+		"org": {kind: "org", ids: map[string]int64{"id": fx.siming}, mine: bureauA, secrets: []string{fx.simingCode}},
+		// The 思明 reviewer.
+		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
+			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
+	}
+}
+
+// webForms are valid-looking form values for every web write route that
+// is not public, by "METHOD pattern". A new route without one fails the
+// test: add a sample body.
+func (m *matrix) webForms() map[string]url.Values {
+	fx := m.fx
+	const pw = "Lujiang#Tide2031"
+	return map[string]url.Values{
+		"POST /account/password":                               {"current_password": {demo.Password}, "password": {pw}, "password_confirm": {pw}},
+		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
+		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
+		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
+		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
+		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},
+		"POST /staff/orgs/{id}":                                {"name": {"国家税务总局厦门市思明区税务局"}, "address": {"厦门市思明区湖滨南路1号"}, "phone": {"0592-2000001"}, "active": {"1"}},
+		"POST /staff/staff":                                    {"org_id": {strconv.FormatInt(fx.siming, 10)}, "staff_no": {"M9999"}, "name": {"王五"}, "roles": {auth.RoleWindowClerk}, "active": {"1"}, "password": {pw}},
+		"POST /staff/staff/{id}":                               {"org_id": {strconv.FormatInt(fx.siming, 10)}, "name": {"李四"}, "phone": {"0592-2000002"}, "roles": {auth.RoleReviewer}, "active": {"1"}},
+		"POST /staff/staff/{id}/password":                      {"password": {pw}},
+	}
+}
+
+// apiBodies are minimal valid JSON bodies for every API route that reads
+// one and is not public, by "METHOD path". A new route without one fails
+// the test: add a sample body.
+func (m *matrix) apiBodies() map[string]jsonObject {
+	fx := m.fx
+	const pw = "Lujiang#Tide2031"
+	return map[string]jsonObject{
+		"POST /api/v1/me/password":                              {"current_password": demo.Password, "password": pw, "password_confirm": pw},
+		"POST /api/v1/my/users":                                 {"username": "matrix1", "name": "林晓东", "phone": "13912345678", "role": auth.TPClerk, "password": pw, "password_confirm": pw},
+		"PATCH /api/v1/my/users/{id}":                           {"name": "陈小满"},
+		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
+		"POST /api/v1/taxpayers/{id}/identifications":           {"tax_type": "consumption", "period": "month", "start_date": fx.today},
+		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {"end_date": fx.today},
+		"POST /api/v1/orgs":                                     {"parent_id": fx.siming, "division_code": "350203", "name": "矩阵测试分局"},
+		"PATCH /api/v1/orgs/{id}":                               {"phone": "0592-2000003"},
+		"POST /api/v1/staff":                                    {"org_id": fx.siming, "staff_no": "M9999", "name": "王五", "roles": []string{auth.RoleWindowClerk}, "password": pw},
+		"PATCH /api/v1/staff/{id}":                              {"phone": "0592-2000004"},
+		"POST /api/v1/staff/{id}/password":                      {"password": pw},
+	}
+}
+
+// jsonObject is a JSON request body.
+type jsonObject map[string]any
+
+var wildcard = regexp.MustCompile(`\{([a-z]+)\}`)
+
+// fill puts the object's ids into a pattern's wildcards.
+func fill(t *testing.T, pattern string, o *object) string {
+	return wildcard.ReplaceAllStringFunc(pattern, func(w string) string {
+		name := strings.Trim(w, "{}")
+		id, ok := o.ids[name]
+		if !ok {
+			t.Errorf("%s: the resolver for object %q gives no id for {%s}: add it", pattern, o.kind, name)
+		}
+		return strconv.FormatInt(id, 10)
+	})
+}
+
+// cases builds the matrix from the two route tables.
+func (m *matrix) cases(t *testing.T) []matrixCase {
+	t.Helper()
+	people := m.principals(t)
+	forms, bodies := m.webForms(), m.apiBodies()
+	var out []matrixCase
+	add := func(face, method, pattern, path string, side auth.Kind, o *object, form url.Values, body []byte) {
+		for _, p := range people {
+			v := judge(p, side, o)
+			if o == nil && v == allowed {
+				continue // a route without an id adds only its refusals: the other side, nobody
+			}
+			out = append(out, matrixCase{name: method + " " + pattern + " / " + p.name, face: face, method: method, path: path,
+				form: form, json: body, who: p, obj: o, verdict: v,
+				leak: o != nil && (v == otherTaxpayer || v == otherBureau || v == wrongSide && !o.mine[p.name])})
+		}
+	}
+	resolve := func(key, objectKind string, ids int) *object {
+		if ids == 0 {
+			return nil
+		}
+		if objectKind == "" {
+			t.Errorf("%s takes an id but names no Object", key)
+			return nil
+		}
+		o := m.objects[objectKind]
+		if o == nil {
+			t.Errorf("%s: add a resolver for object %q (authz_test.go, resolvers)", key, objectKind)
+		}
+		return o
+	}
+
+	for _, rt := range web.Routes() {
+		if rt.For == web.Public {
+			continue
+		}
+		key := rt.Method + " " + rt.Pattern
+		o := resolve(key, rt.Object, len(rt.IDs))
+		if len(rt.IDs) > 0 && o == nil {
+			continue
+		}
+		var form url.Values
+		if rt.Method != http.MethodGet {
+			var ok bool
+			if form, ok = forms[key]; !ok {
+				t.Errorf("add a sample body for %s (authz_test.go, webForms)", key)
+				continue
+			}
+		}
+		path := rt.Pattern
+		if o != nil {
+			path = fill(t, rt.Pattern, o)
+		}
+		side := map[web.Audience]auth.Kind{web.Taxpayers: auth.Taxpayer, web.Staff: auth.Staff}[rt.For]
+		add("web", rt.Method, rt.Pattern, path, side, o, form, nil)
+	}
+	for _, rt := range (&api.API{}).Routes() {
+		if rt.Access == api.Public {
+			continue
+		}
+		key := rt.Method + " " + rt.Path
+		o := resolve(key, rt.Object, len(rt.IDs))
+		if rt.HasID() && o == nil {
+			continue
+		}
+		var body []byte
+		if rt.Body {
+			sample, ok := bodies[key]
+			if !ok {
+				t.Errorf("add a sample body for %s (authz_test.go, apiBodies)", key)
+				continue
+			}
+			body, _ = json.Marshal(sample)
+		}
+		path := rt.Path
+		if o != nil {
+			path = fill(t, rt.Path, o)
+		}
+		side := map[api.Access]auth.Kind{api.TaxpayerUser: auth.Taxpayer, api.StaffUser: auth.Staff, api.AdminUser: auth.Staff}[rt.Access]
+		add("api", rt.Method, rt.Path, path, side, o, nil, body)
+	}
+	for _, k := range []string{"taxpayer", "taxpayer_user", "org", "staff"} {
+		if !slices.ContainsFunc(out, func(c matrixCase) bool { return c.obj != nil && c.obj.kind == k }) {
+			t.Errorf("no route exercised object %q", k)
+		}
+	}
+	if len(out) < 200 {
+		t.Errorf("only %d cases: the route tables were not read", len(out))
+	}
+	return out
+}
+
+// judge says what p must get from a route for side (auth.Taxpayer,
+// auth.Staff, or "" for any logged-in actor) about o (nil for none).
+func judge(p *principal, side auth.Kind, o *object) verdict {
+	switch {
+	case p.kind == "":
+		return mustLogin
+	case side != "" && p.kind != side:
+		return wrongSide
+	case o == nil || o.mine[p.name]:
+		return allowed
+	case p.kind == auth.Taxpayer:
+		return otherTaxpayer
+	}
+	return otherBureau
+}
+
+// check sends one case and judges the answer.
+func (m *matrix) check(t *testing.T, c matrixCase) {
+	var before string
+	write := c.method != http.MethodGet
+	if write && c.verdict != allowed {
+		before = m.snapshot(t)
+	}
+	status, header, body := m.send(t, c)
+	want := verdictNames[c.verdict]
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Errorf("%s %s as %s (%s): %s; body: %.300s", c.method, c.path, c.who.name, want, fmt.Sprintf(format, args...), body)
+	}
+	switch c.verdict {
+	case allowed:
+		switch {
+		case status >= 500:
+			fail("status %d", status)
+		case !write && status != http.StatusOK:
+			fail("status %d, want 200", status)
+		case write && (status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound):
+			fail("status %d: the owner's side is refused", status)
+		}
+	case mustLogin:
+		if c.face == "web" && c.method == http.MethodGet {
+			loc := header.Get("Location")
+			if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") && !strings.HasPrefix(loc, "/staff/login?next=") {
+				fail("status %d to %q, want 303 to the login", status, loc)
+			}
+		} else if status != http.StatusUnauthorized {
+			fail("status %d, want 401", status)
+		}
+	case wrongSide:
+		if status != http.StatusForbidden {
+			fail("status %d, want 403", status)
+		}
+	case otherTaxpayer:
+		if status != http.StatusForbidden && status != http.StatusNotFound {
+			fail("status %d, want 403 or 404", status)
+		}
+	case otherBureau:
+		if status != http.StatusNotFound {
+			fail("status %d, want 404", status)
+		}
+	}
+	if c.leak {
+		for _, s := range c.obj.secrets {
+			if s != "" && strings.Contains(body, s) {
+				fail("the response names the object (%q)", s)
+			}
+		}
+	}
+	if before != "" {
+		if after := m.snapshot(t); after != before {
+			fail("a refused request changed the database:\n%s", diffLines(before, after))
+		}
+	}
+}
+
+// send makes the case's request as its principal.
+func (m *matrix) send(t *testing.T, c matrixCase) (int, http.Header, string) {
+	t.Helper()
+	var rd io.Reader
+	var ctype string
+	switch {
+	case c.form != nil:
+		rd, ctype = strings.NewReader(c.form.Encode()), "application/x-www-form-urlencoded"
+	case c.json != nil:
+		rd, ctype = strings.NewReader(string(c.json)), "application/json"
+	}
+	req := httptest.NewRequest(c.method, c.path, rd)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	switch {
+	case c.face == "web" && c.who.cookie != "":
+		req.AddCookie(&http.Cookie{Name: "taxhall_session", Value: c.who.cookie})
+	case c.face == "api" && c.who.token != "":
+		req.Header.Set("Authorization", "Bearer "+c.who.token)
+	}
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, req)
+	return rec.Code, rec.Header(), rec.Body.String()
+}
+
+// webLogin logs in through a login form and returns the session cookie.
+func (m *matrix) webLogin(t *testing.T, path string, form url.Values) string {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "taxhall_session" && c.Value != "" {
+			return c.Value
+		}
+	}
+	t.Fatalf("login %s %v: %d, no session cookie: %.300s", path, form.Get("code")+form.Get("staff_no"), rec.Code, rec.Body.String())
+	return ""
+}
+
+// apiLogin gets an API token.
+func (m *matrix) apiLogin(t *testing.T, body map[string]string) string {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req := httptest.NewRequest(http.MethodPost, api.Prefix+"/auth/token", strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, req)
+	var out struct{ Token string }
+	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &out) != nil || out.Token == "" {
+		t.Fatalf("API login %v: %d %s", body["code"]+body["staff_no"], rec.Code, rec.Body.String())
+	}
+	return out.Token
+}
+
+// snapshotTables are the tables a refused write must leave alone: the
+// domain and its audit log (not sessions or throttle counters).
+var snapshotTables = []string{"orgs", "staff", "taxpayers", "taxpayer_users", "tax_identifications", "audit_log"}
+
+// snapshot renders every row of the domain tables, one line each.
+func (m *matrix) snapshot(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	for _, table := range snapshotTables {
+		rows, err := m.d.QueryContext(context.Background(), `SELECT * FROM `+table+` ORDER BY id`)
+		if err != nil {
+			t.Fatalf("snapshot %s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				t.Fatalf("snapshot %s: %v", table, err)
+			}
+			b.WriteString(table)
+			for i, v := range vals {
+				if bs, ok := v.([]byte); ok {
+					v = string(bs)
+				}
+				fmt.Fprintf(&b, " %s=%v", cols[i], v)
+			}
+			b.WriteByte('\n')
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			t.Fatalf("snapshot %s: %v", table, err)
+		}
+	}
+	return b.String()
+}
+
+// diffLines lists the lines of before and after that the other lacks.
+func diffLines(before, after string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for l := range strings.Lines(s) {
+			m[l] = true
+		}
+		return m
+	}
+	b, a := in(before), in(after)
+	var out strings.Builder
+	for l := range strings.Lines(before) {
+		if !a[l] {
+			out.WriteString("- " + l)
+		}
+	}
+	for l := range strings.Lines(after) {
+		if !b[l] {
+			out.WriteString("+ " + l)
+		}
+	}
+	return out.String()
+}
