@@ -28,12 +28,13 @@ func (s *Service) Suggestions(ctx context.Context, taxpayerID int64) (_ *Taxpaye
 	if err != nil {
 		return nil, nil, err
 	}
-	return t, s.suggest(t, existing), nil
+	return t, s.SuggestionsFor(t, existing), nil
 }
 
-// suggest completes SuggestedIdentifications with start dates and the
-// identifications in force.
-func (s *Service) suggest(t *Taxpayer, existing []*Identification) []Suggestion {
+// SuggestionsFor completes SuggestedIdentifications with start dates and
+// the identifications in force, for a record already read (the record page
+// shows both).
+func (s *Service) SuggestionsFor(t *Taxpayer, existing []*Identification) []Suggestion {
 	regDay := t.RegisteredAt.In(s.Now().Location()).Format(db.DateLayout)
 	list := SuggestedIdentifications(t)
 	for i := range list {

@@ -3,6 +3,7 @@ package taxpayer
 import (
 	"strings"
 
+	"taxhall/internal/auth"
 	"taxhall/internal/industry"
 )
 
@@ -26,10 +27,14 @@ func (s Suggestion) TaxTypeName() string {
 	return t.Name
 }
 
-// Periods lists the periods allowed for the tax type.
-func (s Suggestion) Periods() []string {
+// PeriodChoices lists the periods allowed for the tax type, with names.
+func (s Suggestion) PeriodChoices() []auth.Label {
 	t, _ := LookupTaxType(s.TaxType)
-	return t.Periods
+	out := make([]auth.Label, 0, len(t.Periods))
+	for _, p := range t.Periods {
+		out = append(out, auth.Label{Code: p, Name: auth.NameOf(Periods, p)})
+	}
+	return out
 }
 
 // consumptionIndustries are the GB/T 4754-2017 divisions whose makers

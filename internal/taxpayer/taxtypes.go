@@ -278,6 +278,28 @@ func identifiedMessage(taxName, since string) string {
 	return "该纳税人已有" + taxName + "认定" + since + "，请先终止原认定再重新认定"
 }
 
+// IdentificationOf returns one identification of a taxpayer with the
+// taxpayer, for a clerk who may end it (the confirmation page shows both).
+// An identification of another taxpayer is NotFound, like a taxpayer
+// outside the clerk's bureau.
+func (s *Service) IdentificationOf(ctx context.Context, taxpayerID, id int64) (_ *Taxpayer, _ *Identification, err error) {
+	defer db.Wrap(&err, "taxpayer.IdentificationOf(%d, %d)", taxpayerID, id)
+	if _, err := auth.RequireStaff(ctx, identifyRoles...); err != nil {
+		return nil, nil, err
+	}
+	t, list, err := s.Record(ctx, taxpayerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(list, func(i *Identification) bool { return i.ID == id })
+	if i < 0 {
+		return nil, nil, errNoIdentification
+	}
+	return t, list[i], nil
+}
+
+var errNoIdentification = apperr.New(apperr.NotFound, "税种认定不存在")
+
 // EndIdentification ends an identification in force on endDate (inclusive),
 // for example when a small-scale taxpayer becomes a general taxpayer.
 func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, endDate string) (err error) {
@@ -302,7 +324,7 @@ func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, e
 		}
 		i := slices.IndexFunc(list, func(i *Identification) bool { return i.ID == id })
 		if i < 0 {
-			return apperr.New(apperr.NotFound, "税种认定不存在")
+			return errNoIdentification
 		}
 		e := list[i]
 		if e.EndDate != "" {
