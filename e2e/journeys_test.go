@@ -267,8 +267,16 @@ func TestClerkIdentifiesAndOtherDistrictCannotSee(t *testing.T) {
 		}
 		c.ExpectPath(record)
 		c.ExpectText(".flash", "已认定：增值税（小规模纳税人）", "按季", today)
-		c.ExpectText("main h1", "正常")
+		c.ExpectText("main h1", "新办待认定")
 		expectRow(c, `section[aria-labelledby=ident] table tbody tr`, "增值税（小规模纳税人）", "按季", today, "长期")
+	})
+
+	j.step("Siming clerk marks identification complete", func(t *testing.T) {
+		if st := c.Click("complete", `form[action$="/identification-complete"] button[type=submit]`); st != http.StatusOK {
+			c.fatalf("status %d", st)
+		}
+		c.ExpectText(".flash", "认定完成")
+		c.ExpectText("main h1", "正常")
 	})
 
 	j.step("taxpayer logs in to the hall", func(t *testing.T) {

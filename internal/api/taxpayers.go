@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
 )
@@ -24,8 +25,22 @@ func (a *API) taxpayerRoutes() []route {
 		{Pattern: "POST /taxpayers/{id}/identifications", Tag: tagTaxpayers, Access: StaffUser, Object: "taxpayer", Status: http.StatusCreated,
 			Errors:  []apperr.Code{apperr.Invalid},
 			Summary: "税种认定（窗口受理、审核人员）",
-			Doc:     "同一税种在有效期内不能重复认定，增值税小规模纳税人与一般纳税人认定不能重叠，须先终止原认定。新办待认定的纳税人首次认定后转为正常。",
+			Doc:     "同一税种在有效期内不能重复认定，增值税小规模纳税人与一般纳税人认定不能重叠，须先终止原认定。认定不改变纳税人状态：新办待认定的纳税人在办结认定（identification-complete）后才转为正常。",
 			Handler: handle(a.identify)},
+		{Pattern: "GET /taxpayers/{id}/identification-suggestions", Tag: tagTaxpayers, Access: StaffUser, Object: "taxpayer",
+			Summary: "查询纳税人的常用税种认定组合（窗口受理、审核人员）",
+			Doc:     "按纳税人类型（单位、个体工商户、自然人）和所属行业给出常用的税（费）种、申报期限和理由；checked 为默认勾选，有效期起默认为登记日期。已有有效认定的税种给出 identified 且不勾选。",
+			Handler: handle(a.identificationSuggestions)},
+		{Pattern: "POST /taxpayers/{id}/identifications/batch", Tag: tagTaxpayers, Access: StaffUser, Object: "taxpayer", Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "批量税种认定（窗口受理、审核人员）",
+			Doc:     "在一个事务中认定多个税（费）种：全部成功或全部不认定。每项的检查与单项认定相同，同组税种（增值税小规模与一般纳税人）不能同时提交。出错时 fields 的键为 items.序号.字段（序号从 0 开始），说明以该项的税种名称开头。",
+			Handler: handle(a.identifyBatch)},
+		{Pattern: "POST /taxpayers/{id}/identification-complete", Tag: tagTaxpayers, Access: StaffUser, Object: "taxpayer",
+			Errors:  []apperr.Code{apperr.Invalid, apperr.Conflict},
+			Summary: "办结新办纳税人的税种认定（窗口受理、审核人员）",
+			Doc:     "新办待认定 → 正常，纳税人移出新办待认定待办。须至少有一项有效认定（否则 422）；纳税人不是新办待认定状态时返回 409。办结后仍可新增或终止认定。",
+			Handler: handle(a.completeIdentification)},
 		{Pattern: "POST /taxpayers/{id}/identifications/{iid}/end", Tag: tagTaxpayers, Access: StaffUser, Object: "taxpayer",
 			Errors:  []apperr.Code{apperr.Invalid},
 			Summary: "终止税种认定（窗口受理、审核人员）", Handler: handle(a.endIdentification)},
@@ -112,4 +127,63 @@ func (a *API) endIdentification(ctx context.Context, r *http.Request, in endRequ
 		return noContent{}, err
 	}
 	return noContent{}, a.Taxpayers.EndIdentification(ctx, id, iid, in.EndDate)
+}
+
+// suggestionView is one line of the usual identification set.
+type suggestionView struct {
+	TaxType     string `json:"tax_type" enum:"tax_types"`
+	TaxTypeName string `json:"tax_type_name"`
+	Period      string `json:"period" enum:"periods" doc:"常用的申报期限"`
+	PeriodName  string `json:"period_name"`
+	StartDate   string `json:"start_date" format:"date" doc:"建议的有效期起：登记日期"`
+	Checked     bool   `json:"checked" doc:"是否默认勾选"`
+	Reason      string `json:"reason" doc:"建议（或不默认勾选）的理由"`
+	Identified  string `json:"identified,omitempty" doc:"已有的同组有效认定，如“增值税（小规模纳税人） 按季 自 2026-11-02”；有此字段时不应再认定"`
+}
+
+func (a *API) identificationSuggestions(ctx context.Context, r *http.Request, _ noBody) (list[suggestionView], error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return list[suggestionView]{}, err
+	}
+	_, sg, err := a.Taxpayers.Suggestions(ctx, id)
+	if err != nil {
+		return list[suggestionView]{}, err
+	}
+	return mapList(sg, func(s taxpayer.Suggestion) suggestionView {
+		return suggestionView{TaxType: s.TaxType, TaxTypeName: s.TaxTypeName(), Period: s.Period, PeriodName: auth.NameOf(taxpayer.Periods, s.Period),
+			StartDate: s.StartDate, Checked: s.Checked, Reason: s.Why, Identified: s.Identified}
+	}), nil
+}
+
+type identifyBatchRequest struct {
+	Items []identifyRequest `json:"items" doc:"要认定的税（费）种，至少 1 项"`
+}
+
+func (a *API) identifyBatch(ctx context.Context, r *http.Request, in identifyBatchRequest) (list[identificationView], error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return list[identificationView]{}, err
+	}
+	items := make([]taxpayer.IdentifyInput, len(in.Items))
+	for i, it := range in.Items {
+		items[i] = taxpayer.IdentifyInput{TaxType: it.TaxType, Period: it.Period, StartDate: it.StartDate}
+	}
+	done, err := a.Taxpayers.IdentifyBatch(ctx, id, items)
+	if err != nil {
+		return list[identificationView]{}, err
+	}
+	return mapList(done, viewIdentification), nil
+}
+
+func (a *API) completeIdentification(ctx context.Context, r *http.Request, _ noBody) (taxpayerView, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return taxpayerView{}, err
+	}
+	t, err := a.Taxpayers.CompleteIdentification(ctx, id)
+	if err != nil {
+		return taxpayerView{}, err
+	}
+	return viewTaxpayer(t), nil
 }

@@ -313,6 +313,8 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
+		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},
+		"POST /staff/taxpayers/{id}/identification-complete":   {},
 		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},
 		"POST /staff/orgs/{id}":                                {"name": {"国家税务总局厦门市思明区税务局"}, "address": {"厦门市思明区湖滨南路1号"}, "phone": {"0592-2000001"}, "active": {"1"}},
 		"POST /staff/staff":                                    {"org_id": {strconv.FormatInt(fx.siming, 10)}, "staff_no": {"M9999"}, "name": {"王五"}, "roles": {auth.RoleWindowClerk}, "active": {"1"}, "password": {pw}},
@@ -334,6 +336,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
 		"POST /api/v1/taxpayers/{id}/identifications":           {"tax_type": "consumption", "period": "month", "start_date": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {"end_date": fx.today},
+		"POST /api/v1/taxpayers/{id}/identifications/batch":     {"items": []jsonObject{{"tax_type": "consumption", "period": "month", "start_date": fx.today}}},
 		"POST /api/v1/orgs":                                     {"parent_id": fx.siming, "division_code": "350203", "name": "矩阵测试分局"},
 		"PATCH /api/v1/orgs/{id}":                               {"phone": "0592-2000003"},
 		"POST /api/v1/staff":                                    {"org_id": fx.siming, "staff_no": "M9999", "name": "王五", "roles": []string{auth.RoleWindowClerk}, "password": pw},
@@ -485,6 +488,12 @@ func (m *matrix) check(t *testing.T, c matrixCase) {
 		switch {
 		case status >= 500:
 			fail("status %d", status)
+		case !write && status == http.StatusSeeOther && c.face == "web":
+			// A form's address answers GET by sending the reader to the
+			// page that holds the form: fine, unless it is a login.
+			if loc := header.Get("Location"); strings.Contains(loc, "login") {
+				fail("redirected to %s", loc)
+			}
 		case !write && status != http.StatusOK:
 			fail("status %d, want 200", status)
 		case write && (status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound):

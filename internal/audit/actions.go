@@ -11,6 +11,9 @@ const (
 
 	TaxIdentificationCreate Action = "tax_identification.create"
 	TaxIdentificationEnd    Action = "tax_identification.end"
+	// TaxpayerIdentificationComplete is a clerk finishing the identification
+	// of a new taxpayer: 新办待认定 → 正常.
+	TaxpayerIdentificationComplete Action = "taxpayer.identification_complete"
 
 	TaxpayerUserCreate        Action = "taxpayer_user.create"
 	TaxpayerUserUpdate        Action = "taxpayer_user.update"
@@ -34,20 +37,21 @@ const (
 // #nosec G101 -- action names such as "password_reset" name events, they
 // hold no credentials.
 var actionNames = map[Action]string{
-	TaxpayerRegister:          "在线登记",
-	TaxIdentificationCreate:   "税（费）种认定",
-	TaxIdentificationEnd:      "终止认定",
-	TaxpayerUserCreate:        "添加办税人员",
-	TaxpayerUserUpdate:        "修改办税人员",
-	TaxpayerUserDisable:       "停用办税人员",
-	TaxpayerUserEnable:        "启用办税人员",
-	TaxpayerUserPasswordReset: "重置办税人员密码",
-	OrgCreate:                 "新增税务机关",
-	OrgUpdate:                 "修改税务机关",
-	StaffCreate:               "新增工作人员",
-	StaffUpdate:               "修改工作人员",
-	StaffPasswordReset:        "重置工作人员密码",
-	PasswordChange:            "本人修改密码",
+	TaxpayerRegister:               "在线登记",
+	TaxIdentificationCreate:        "税（费）种认定",
+	TaxIdentificationEnd:           "终止认定",
+	TaxpayerIdentificationComplete: "认定完成",
+	TaxpayerUserCreate:             "添加办税人员",
+	TaxpayerUserUpdate:             "修改办税人员",
+	TaxpayerUserDisable:            "停用办税人员",
+	TaxpayerUserEnable:             "启用办税人员",
+	TaxpayerUserPasswordReset:      "重置办税人员密码",
+	OrgCreate:                      "新增税务机关",
+	OrgUpdate:                      "修改税务机关",
+	StaffCreate:                    "新增工作人员",
+	StaffUpdate:                    "修改工作人员",
+	StaffPasswordReset:             "重置工作人员密码",
+	PasswordChange:                 "本人修改密码",
 }
 
 // Name is the Chinese name of the action; an unknown action (from an older

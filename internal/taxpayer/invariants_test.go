@@ -74,8 +74,8 @@ func TestParallelIdentificationsLeaveOneOpen(t *testing.T) {
 				t.Errorf("round %d: %d succeeded, %d open, unexpected errors %v", round, ok, open, other)
 			}
 			got, _ := e.tp.Get(clerk, reg.Taxpayer.ID)
-			if got.Status != taxpayer.StatusActive {
-				t.Errorf("status %s", got.Status)
+			if got.Status != taxpayer.StatusPending {
+				t.Errorf("status %s, want pending until identification is complete", got.Status)
 			}
 		}
 	})

@@ -195,9 +195,17 @@ func TestTaxTypeIdentification(t *testing.T) {
 		if err := identify(clerk, "vat_small", "quarter", "2026-11-23"); err != nil {
 			t.Fatal(err)
 		}
+		// One identification does not finish a new taxpayer: it stays in
+		// the to-do list until a clerk marks identification complete.
 		got, _ := e.tp.Get(clerk, id)
-		if got.Status != taxpayer.StatusActive {
-			t.Errorf("status after identification: %s", got.Status)
+		if got.Status != taxpayer.StatusPending {
+			t.Errorf("status after the first identification: %s, want pending", got.Status)
+		}
+		if got, err := e.tp.CompleteIdentification(clerk, id); err != nil || got.Status != taxpayer.StatusActive {
+			t.Fatalf("complete: %+v %v", got, err)
+		}
+		if got, _ := e.tp.Get(clerk, id); got.Status != taxpayer.StatusActive {
+			t.Errorf("status after completion: %s", got.Status)
 		}
 		for _, c := range []struct{ tax, period, start, field string }{
 			{"vat_general", "month", "2026-12-01", "tax_type"},     // overlaps the small-scale VAT
@@ -231,7 +239,7 @@ func TestTaxTypeIdentification(t *testing.T) {
 		}
 		// The record's history names who did what.
 		hist, err := e.tp.History(clerk, id)
-		if err != nil || len(hist) != 4 || hist[0].ActionName != "税（费）种认定" || hist[0].ActorName == "" || hist[len(hist)-1].ActionName != "在线登记" {
+		if err != nil || len(hist) != 5 || hist[0].ActionName != "税（费）种认定" || hist[2].ActionName != "认定完成" || hist[0].ActorName == "" || hist[len(hist)-1].ActionName != "在线登记" {
 			t.Errorf("history: %+v %v", hist, err)
 		}
 		if _, err := e.tp.History(e.staff(t, "35020601"), id); apperr.CodeOf(err) != apperr.NotFound {

@@ -155,7 +155,9 @@ type IdentifyInput struct {
 // Identify records that the taxpayer files TaxType by Period from
 // StartDate. The clerk's bureau must be competent for the taxpayer. A tax
 // already in force on or after that date must be ended first; VAT
-// small-scale and general cannot overlap. A pending taxpayer becomes active.
+// small-scale and general cannot overlap. The status does not change: a new
+// taxpayer stays 新办待认定 until a clerk marks its identification complete
+// (CompleteIdentification), since it usually needs several.
 //
 // The check and the insert run in one serializable transaction, and the
 // database holds the rule too (one open identification per taxpayer and
@@ -172,6 +174,34 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 	if err != nil {
 		return nil, err
 	}
+	in, f := checkIdentify(t, in, now)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	var ident *Identification
+	err = s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
+		existing, err := listIdentifications(ctx, tx, taxpayerID)
+		if err != nil {
+			return err
+		}
+		if e := openOverlap(existing, in); e != nil {
+			return errIdentified(e.TaxTypeName(), e.StartDate)
+		}
+		ident, err = insertChecked(ctx, tx, now, a, taxpayerID, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ident, nil
+}
+
+// checkIdentify checks one line of identification for a taxpayer, without
+// the database: the tax type fits the taxpayer's kind, the period the tax
+// type, and the start date lies between registration and a year ahead. It
+// returns the line with its date normalised and the problems by field
+// (tax_type, period, start_date).
+func checkIdentify(t *Taxpayer, in IdentifyInput, now time.Time) (IdentifyInput, apperr.Fields) {
 	f := apperr.Fields{}
 	tt, ok := LookupTaxType(in.TaxType)
 	switch {
@@ -196,55 +226,79 @@ func (s *Service) Identify(ctx context.Context, taxpayerID int64, in IdentifyInp
 		f.Add("start_date", "有效期起不能早于登记日期 "+regDay)
 	case start.After(now.AddDate(1, 0, 0)):
 		f.Add("start_date", "有效期起不能晚于一年以后")
+	default:
+		in.StartDate = start.Format(db.DateLayout)
 	}
-	if err := f.Err(); err != nil {
-		return nil, err
+	return in, f
+}
+
+// openOverlap returns the identification of the same group as in that is
+// in force on or after in's start date, or nil.
+func openOverlap(existing []*Identification, in IdentifyInput) *Identification {
+	for _, e := range existing {
+		if TaxGroup(e.TaxType) == TaxGroup(in.TaxType) && (e.EndDate == "" || e.EndDate >= in.StartDate) {
+			return e
+		}
 	}
-	in.StartDate = start.Format(db.DateLayout)
-	var ident *Identification
-	err = s.DB.TxWith(ctx, db.Serializable, func(tx *sql.Tx) error {
-		existing, err := listIdentifications(ctx, tx, taxpayerID)
-		if err != nil {
-			return err
-		}
-		for _, e := range existing {
-			if TaxGroup(e.TaxType) == TaxGroup(in.TaxType) && (e.EndDate == "" || e.EndDate >= in.StartDate) {
-				return errIdentified(e.TaxTypeName(), e.StartDate)
-			}
-		}
-		id, err := InsertIdentification(ctx, tx, now, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID)
-		if db.IsUniqueViolation(err) {
-			// Another clerk's identification committed between our read
-			// and our insert (on PostgreSQL at READ COMMITTED, or reported
-			// so at SERIALIZABLE): the same answer as the check above.
-			return errIdentified(tt.Name, "")
-		}
-		if err != nil {
-			return err
-		}
-		// 新办待认定 → 正常, only from pending: a conditional update, so a
-		// concurrent status change is never overwritten.
-		if _, err := tx.ExecContext(ctx, `UPDATE taxpayers SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
-			StatusActive, db.TS(now), taxpayerID, StatusPending); err != nil {
-			return err
-		}
-		ident = &Identification{ID: id, TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate, CreatedBy: a.Name, CreatedAt: now}
-		return audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxIdentificationCreate, "taxpayer", taxpayerID,
-			tt.Name+" "+auth.NameOf(Periods, in.Period)+" 自 "+in.StartDate)
-	})
+	return nil
+}
+
+// insertChecked writes a checked line inside tx and records it in the
+// audit log. A unique violation means another clerk's identification of
+// the group committed between our read and our insert (on PostgreSQL at
+// READ COMMITTED, or reported so at SERIALIZABLE): the same answer as the
+// overlap check.
+func insertChecked(ctx context.Context, tx *sql.Tx, now time.Time, a *auth.Actor, taxpayerID int64, in IdentifyInput) (*Identification, error) {
+	tt, _ := LookupTaxType(in.TaxType)
+	id, err := InsertIdentification(ctx, tx, now, taxpayerID, in.TaxType, in.Period, in.StartDate, a.UserID)
+	if db.IsUniqueViolation(err) {
+		return nil, errIdentified(tt.Name, "")
+	}
 	if err != nil {
 		return nil, err
 	}
-	return ident, nil
+	if err := audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxIdentificationCreate, "taxpayer", taxpayerID,
+		tt.Name+" "+auth.NameOf(Periods, in.Period)+" 自 "+in.StartDate); err != nil {
+		return nil, err
+	}
+	return &Identification{ID: id, TaxType: in.TaxType, Period: in.Period, StartDate: in.StartDate, CreatedBy: a.Name, CreatedAt: now}, nil
 }
 
 // errIdentified is the field error for a tax already identified.
 func errIdentified(taxName, since string) error {
+	return apperr.InvalidField("tax_type", identifiedMessage(taxName, since))
+}
+
+// identifiedMessage says that a tax is identified already (since a date,
+// when known) and what to do.
+func identifiedMessage(taxName, since string) string {
 	if since != "" {
 		since = "（自 " + since + " 起）"
 	}
-	return apperr.InvalidField("tax_type", "该纳税人已有"+taxName+"认定"+since+"，请先终止原认定再重新认定")
+	return "该纳税人已有" + taxName + "认定" + since + "，请先终止原认定再重新认定"
 }
+
+// IdentificationOf returns one identification of a taxpayer with the
+// taxpayer, for a clerk who may end it (the confirmation page shows both).
+// An identification of another taxpayer is NotFound, like a taxpayer
+// outside the clerk's bureau.
+func (s *Service) IdentificationOf(ctx context.Context, taxpayerID, id int64) (_ *Taxpayer, _ *Identification, err error) {
+	defer db.Wrap(&err, "taxpayer.IdentificationOf(%d, %d)", taxpayerID, id)
+	if _, err := auth.RequireStaff(ctx, identifyRoles...); err != nil {
+		return nil, nil, err
+	}
+	t, list, err := s.Record(ctx, taxpayerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(list, func(i *Identification) bool { return i.ID == id })
+	if i < 0 {
+		return nil, nil, errNoIdentification
+	}
+	return t, list[i], nil
+}
+
+var errNoIdentification = apperr.New(apperr.NotFound, "税种认定不存在")
 
 // EndIdentification ends an identification in force on endDate (inclusive),
 // for example when a small-scale taxpayer becomes a general taxpayer.
@@ -270,7 +324,7 @@ func (s *Service) EndIdentification(ctx context.Context, taxpayerID, id int64, e
 		}
 		i := slices.IndexFunc(list, func(i *Identification) bool { return i.ID == id })
 		if i < 0 {
-			return apperr.New(apperr.NotFound, "税种认定不存在")
+			return errNoIdentification
 		}
 		e := list[i]
 		if e.EndDate != "" {

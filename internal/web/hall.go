@@ -84,13 +84,16 @@ func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := r.PostForm
+	old, err := s.Taxpayers.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := confirmDisable(f, old.Active, "停用前请勾选“确认停用”"); err != nil {
+		return userEditView.formError(s, w, r, err, userEditPage(old, nil))
+	}
 	u, err := s.Taxpayers.UpdateUser(r.Context(), id, taxpayer.UserInput{Name: f.Get("name"), Phone: f.Get("phone"), Role: f.Get("role"),
 		Admin: f.Get("admin") == "1"}, f.Get("active") == "1")
 	if err != nil {
-		old, gerr := s.Taxpayers.User(r.Context(), id)
-		if gerr != nil {
-			return gerr
-		}
 		return userEditView.formError(s, w, r, err, userEditPage(old, nil))
 	}
 	return s.redirect(w, r, "/hall/users", "已保存 "+u.Name+" 的信息")
@@ -101,7 +104,11 @@ func (s *Server) hallUserPassword(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := s.Taxpayers.ResetUserPassword(r.Context(), id, r.PostForm.Get("password"), r.PostForm.Get("password_confirm")); err != nil {
+	err = confirmReset(r.PostForm)
+	if err == nil {
+		err = s.Taxpayers.ResetUserPassword(r.Context(), id, r.PostForm.Get("password"), r.PostForm.Get("password_confirm"))
+	}
+	if err != nil {
 		u, gerr := s.Taxpayers.User(r.Context(), id)
 		if gerr != nil {
 			return gerr

@@ -31,6 +31,7 @@ var (
 	staffHomeView = newView[staffHomePage]("staff_home.html")
 	taxpayersView = newView[taxpayersPage]("staff_taxpayers.html")
 	taxpayerView  = newView[taxpayerPage]("staff_taxpayer.html")
+	identEndView  = newView[identEndPage]("staff_identification_end.html")
 	orgsView      = newView[orgsPage]("staff_orgs.html")
 	orgEditView   = newView[orgPage]("staff_org_edit.html")
 	staffListView = newView[staffListPage]("staff_staff.html")
@@ -104,8 +105,14 @@ type taxpayerPage struct {
 	Idents            []*taxpayer.Identification
 	History           []taxpayer.Event
 	TaxTypes, Periods []Option
-	Today             string
-	EndID             int64 // the identification whose end date was refused
+	Suggestions       []taxpayer.Suggestion // the usual set; nil when the actor may not identify
+}
+
+// identEndPage confirms ending an identification.
+type identEndPage struct {
+	basePage
+	Taxpayer *taxpayer.Taxpayer
+	Ident    *taxpayer.Identification
 }
 
 type orgsPage struct {

@@ -111,7 +111,13 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
 		{Method: "GET", Pattern: "/staff/taxpayers/{id}", For: Staff, Object: "taxpayer", h: s.staffTaxpayer},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}/identifications", For: Staff, Object: "taxpayer", h: s.staffRecordRedirect},
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications", For: Staff, Object: "taxpayer", h: s.staffIdentify},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}/identifications/batch", For: Staff, Object: "taxpayer", h: s.staffRecordRedirect},
+		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/batch", For: Staff, Object: "taxpayer", h: s.staffIdentifyBatch},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}/identification-complete", For: Staff, Object: "taxpayer", h: s.staffRecordRedirect},
+		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identification-complete", For: Staff, Object: "taxpayer", h: s.staffIdentificationComplete},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEndForm},
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
 		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},

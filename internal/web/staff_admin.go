@@ -71,17 +71,25 @@ func (s *Server) staffOrgEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) staffOrgUpdate(w http.ResponseWriter, r *http.Request) error {
+	// Refused before the confirmation step, as the service would refuse the save.
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	f := r.PostForm
-	o, err := s.Orgs.Update(r.Context(), id, org.Input{Name: f.Get("name"), Address: f.Get("address"), Phone: f.Get("phone"), Active: f.Get("active") == "1"})
+	old, err := s.Orgs.Get(r.Context(), id)
 	if err != nil {
-		old, gerr := s.Orgs.Get(r.Context(), id)
-		if gerr != nil {
-			return gerr
-		}
+		return err
+	}
+	err = confirmDisable(f, old.Active, "停用前请勾选“确认停用”")
+	var o *org.Org
+	if err == nil {
+		o, err = s.Orgs.Update(r.Context(), id, org.Input{Name: f.Get("name"), Address: f.Get("address"), Phone: f.Get("phone"), Active: f.Get("active") == "1"})
+	}
+	if err != nil {
 		return orgEditView.formError(s, w, r, err, &orgPage{basePage: basePage{Title: old.Name}, Org: old})
 	}
 	s.forgetBureau() // the provincial bureau may have been renamed
@@ -179,12 +187,16 @@ func (s *Server) staffStaffUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	st, err := s.Orgs.UpdateStaff(r.Context(), id, staffInput(r.PostForm))
+	old, err := s.Orgs.GetStaff(r.Context(), id)
 	if err != nil {
-		old, gerr := s.Orgs.GetStaff(r.Context(), id)
-		if gerr != nil {
-			return gerr
-		}
+		return err
+	}
+	err = confirmDisable(r.PostForm, old.Active, "停用前请勾选“确认停用”")
+	var st *org.Staff
+	if err == nil {
+		st, err = s.Orgs.UpdateStaff(r.Context(), id, staffInput(r.PostForm))
+	}
+	if err != nil {
 		p, derr := s.staffEditPage(r, old, nil)
 		if derr != nil {
 			return derr
@@ -199,7 +211,11 @@ func (s *Server) staffStaffPassword(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.Orgs.ResetStaffPassword(r.Context(), id, r.PostForm.Get("password")); err != nil {
+	err = confirmReset(r.PostForm)
+	if err == nil {
+		err = s.Orgs.ResetStaffPassword(r.Context(), id, r.PostForm.Get("password"))
+	}
+	if err != nil {
 		fields, ok := invalid(err)
 		if !ok {
 			return err

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
@@ -61,7 +60,9 @@ func (s *Server) staffTaxpayers(w http.ResponseWriter, r *http.Request) error {
 }
 
 // taxpayerRecord is the record page of a taxpayer with its identifications,
-// history and the choices of the identification form.
+// history and, for a clerk who may identify, the choices of the two
+// identification forms (the usual set, one line) filled with their
+// defaults: identifyDefaults.
 func (s *Server) taxpayerRecord(r *http.Request, id int64) (*taxpayerPage, error) {
 	t, idents, err := s.Taxpayers.Record(r.Context(), id)
 	if err != nil {
@@ -77,11 +78,15 @@ func (s *Server) taxpayerRecord(r *http.Request, id int64) (*taxpayerPage, error
 			types = append(types, Option{tt.Code, tt.Name})
 		}
 	}
-	return &taxpayerPage{
+	p := &taxpayerPage{
 		basePage: basePage{Title: t.Name},
 		Taxpayer: t, Idents: idents, History: history, TaxTypes: types, Periods: labelOptions(taxpayer.Periods),
-		Today: s.Taxpayers.Now().In(cst).Format("2006-01-02"),
-	}, nil
+	}
+	if taxpayer.CanIdentify(auth.ActorFrom(r.Context())) {
+		p.Suggestions = s.Taxpayers.SuggestionsFor(t, idents)
+	}
+	p.Form = identifyDefaults(p)
+	return p, nil
 }
 
 func (s *Server) staffTaxpayer(w http.ResponseWriter, r *http.Request) error {
@@ -93,55 +98,5 @@ func (s *Server) staffTaxpayer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Form = url.Values{"start_date": {p.Taxpayer.RegisteredAt.In(cst).Format("2006-01-02")}, "period": {taxpayer.Monthly}}
 	return taxpayerView.ok(s, w, r, p)
-}
-
-func (s *Server) staffIdentify(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f := r.PostForm
-	i, err := s.Taxpayers.Identify(r.Context(), id, taxpayer.IdentifyInput{TaxType: f.Get("tax_type"), Period: f.Get("period"), StartDate: f.Get("start_date")})
-	if err != nil {
-		if _, ok := invalid(err); !ok {
-			return err
-		}
-		p, derr := s.taxpayerRecord(r, id)
-		if derr != nil {
-			return derr
-		}
-		return taxpayerView.formError(s, w, r, err, p)
-	}
-	return s.redirect(w, r, "/staff/taxpayers/"+strconv.FormatInt(id, 10), "已认定："+i.TaxTypeName()+"，"+i.PeriodName()+"申报，自 "+i.StartDate+" 起")
-}
-
-func (s *Server) staffIdentificationEnd(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	iid, err := httpx.PathID(r, "iid")
-	if err != nil {
-		return err
-	}
-	if err := s.Taxpayers.EndIdentification(r.Context(), id, iid, r.PostForm.Get("end_date")); err != nil {
-		fields, ok := invalid(err)
-		if !ok {
-			return err
-		}
-		p, derr := s.taxpayerRecord(r, id)
-		if derr != nil {
-			return derr
-		}
-		p.EndID = iid
-		p.Errors = map[string]string{"end_date": fields["end_date"]}
-		if p.Errors["end_date"] == "" {
-			p.Errors["end_date"] = apperr.As(err).Message
-		}
-		taxpayerView.render(s, w, r, http.StatusUnprocessableEntity, p)
-		return nil
-	}
-	return s.redirect(w, r, "/staff/taxpayers/"+strconv.FormatInt(id, 10), "认定已终止")
 }

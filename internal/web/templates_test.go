@@ -58,6 +58,17 @@ func exampleHistory() []taxpayer.Event {
 	return []taxpayer.Event{e, reg}
 }
 
+// exampleSuggestions is the usual set of the example enterprise, VAT
+// small-scale already in force.
+func exampleSuggestions() []taxpayer.Suggestion {
+	list := taxpayer.SuggestedIdentifications(exampleTaxpayer(taxpayer.Enterprise))
+	for i := range list {
+		list[i].StartDate = "2026-11-23"
+	}
+	list[0].Identified, list[0].Checked = "增值税（小规模纳税人） 按季 自 2026-11-23", false
+	return list
+}
+
 var exampleOrgs = []*org.Org{
 	{ID: 1, Code: "13500000000", Name: "国家税务总局福建省税务局", Level: "province", DivisionCode: "350000", Active: true},
 	{ID: 9, Code: "13502060000", Name: "国家税务总局厦门市湖里区税务局", Level: "district", ParentID: 2, DivisionCode: "350206", Active: false, Depth: 2},
@@ -113,7 +124,13 @@ var examples = map[string]example{
 	}, staffSide},
 	"staff_taxpayer.html": {func() page {
 		return &taxpayerPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Idents: exampleIdents, History: exampleHistory(),
-			TaxTypes: roles, Periods: roles, Today: "2026-11-23", EndID: 1, basePage: basePage{Errors: map[string]string{"end_date": "不能早于起始日期"}}}
+			TaxTypes: roles, Periods: roles, Suggestions: exampleSuggestions(), basePage: basePage{
+				Form:   url.Values{"set": {"cit"}, "set_period_cit": {"quarter"}, "set_start_cit": {"2026-01-01"}, "tax_type": {"cit"}},
+				Errors: map[string]string{"set_start_cit": "企业所得税：有效期起不能早于登记日期 2026-11-23", "set_vat_general": "增值税（一般纳税人）：不能同时认定", "set": "请至少勾选一个税（费）种", "start_date": "请填写有效期起"}}}
+	}, staffSide},
+	"staff_identification_end.html": {func() page {
+		return &identEndPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Ident: exampleIdents[0],
+			basePage: basePage{Form: url.Values{"end_date": {"2026-11-01"}}, Errors: map[string]string{"end_date": "有效期止不能早于有效期起 2026-11-23"}}}
 	}, staffSide},
 	"staff_orgs.html":     {func() page { return &orgsPage{Orgs: exampleOrgs} }, staffSide},
 	"staff_org_edit.html": {func() page { return &orgPage{Org: exampleOrgs[1]} }, staffSide},

@@ -207,7 +207,12 @@ func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
 		s, body = other.post("/staff/taxpayers/"+id+"/identifications", url.Values{"tax_type": {"cit"}, "period": {"quarter"}, "start_date": {"2026-11-23"}})
 		b.expect(s, body, 404)
 
-		// The taxpayer now sees the identification and an active status.
+		// The taxpayer sees the identification, still awaiting the rest;
+		// once the clerk marks identification complete, an active status.
+		s, body = b.get("/hall")
+		b.expect(s, body, 200, "增值税（小规模纳税人）", "新办待认定")
+		s, body = clerk.post("/staff/taxpayers/"+id+"/identification-complete", nil)
+		b.expect(s, body, 200, "认定完成")
 		s, body = b.get("/hall")
 		b.expect(s, body, 200, "增值税（小规模纳税人）", "正常")
 	})

@@ -53,10 +53,11 @@
 
     // Ask before a destructive action that is still a one-step form
     // (data-confirm="question"). A confirmation page (.confirm) is already the
-    // question, so its forms are never asked twice.
-    document.querySelectorAll("form[data-confirm], form[action$='/end']").forEach(function (f) {
+    // question, so its forms are never asked twice. Ending an identification
+    // has its confirmation page and needs no question here.
+    document.querySelectorAll("form[data-confirm]").forEach(function (f) {
       if (f.closest(".confirm")) { return; }
-      var question = f.getAttribute("data-confirm") || "确认终止该税（费）种认定？";
+      var question = f.getAttribute("data-confirm");
       f.addEventListener("submit", function (e) {
         if (!window.confirm(question)) { e.preventDefault(); }
       });
