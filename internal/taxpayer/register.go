@@ -85,20 +85,18 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_
 	} else {
 		f.Check("code", ids.ValidateUSCC(in.Code))
 	}
-	if n := len([]rune(in.Name)); n < 2 || n > 100 {
-		f.Add("name", "请填写纳税人名称（2至100个字）")
-	}
-	if n := len([]rune(in.LegalRepName)); n < 2 || n > 50 {
-		f.Add("legal_rep_name", "请填写法定代表人姓名")
-	}
+	checkLength(f, "name", in.Name, "纳税人名称", 2, 100)
+	checkLength(f, "legal_rep_name", in.LegalRepName, "法定代表人姓名", 2, 50)
 	if in.LegalRepID == "" {
 		f.Add("legal_rep_id", "请填写法定代表人身份证号码")
 	} else {
 		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
 	}
 	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	if n := len([]rune(in.Address)); n < 4 || n > 200 {
-		f.Add("address", "请填写详细地址（街道、门牌号）")
+	if in.Address == "" {
+		f.Add("address", "请填写详细地址")
+	} else {
+		checkLength(f, "address", in.Address, "详细地址（街道、门牌号）", 4, 200)
 	}
 	if _, ok := industry.Lookup(in.IndustryCode); !ok {
 		f.Add("industry_code", "请选择所属行业")
@@ -155,19 +153,14 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (_
 	} else {
 		f.Check("resident_id", ids.ValidateResidentID(in.ResidentID, now))
 	}
-	if n := len([]rune(in.Name)); n < 2 || n > 50 {
-		f.Add("name", "请填写与身份证一致的姓名")
-	}
+	checkLength(f, "name", in.Name, "姓名", 2, 50)
 	if in.Phone == "" {
 		f.Add("phone", "请填写手机号码")
 	} else {
 		f.Check("phone", ids.ValidateMobile(in.Phone))
 	}
 	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	if in.Password != in.PasswordConfirm {
-		f.Add("password_confirm", "两次输入的密码不一致")
-	}
-	f.Check("password", auth.CheckPasswordStrength(in.Password, in.ResidentID, in.Phone))
+	auth.CheckNewPassword(f, "password", in.Password, "password_confirm", in.PasswordConfirm, in.ResidentID, in.Phone)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -182,8 +175,12 @@ const SelfUsername = auth.SelfUsername
 // checkDivision requires a real district that some bureau of the hall
 // serves, and returns that competent bureau.
 func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division string) *org.Org {
-	if _, ok := divisions.Area(division); !ok {
+	if division == "" {
 		f.Add("division_code", "请选择所在区县")
+		return nil
+	}
+	if _, ok := divisions.Area(division); !ok {
+		f.Add("division_code", "所选区县不存在，请重新选择")
 		return nil
 	}
 	b, err := org.CompetentBureau(ctx, s.DB, division)

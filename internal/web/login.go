@@ -50,7 +50,7 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, 
 			form[k] = v
 		}
 	}
-	p := &basePage{Title: title, Form: form, Next: safeNext(r.PostForm.Get("next"), "")}
+	p := &basePage{Title: title, Form: form, Next: safeNext(r.PostForm.Get("next"), ""), Outcome: "登录未成功"}
 	status := http.StatusUnauthorized
 	switch apperr.CodeOf(err) {
 	case apperr.Invalid:

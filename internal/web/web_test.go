@@ -312,7 +312,7 @@ func TestChangeOwnPasswordPage(t *testing.T) {
 	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
 	b.expect(s, body, 200, `href="/account/password"`)
 	s, body = b.post("/account/password", url.Values{"current_password": {"nope"}, "password": {"Huli#Clerk2026"}, "password_confirm": {"Huli#Clerk2026"}})
-	b.expect(s, body, 422, "当前密码不正确", `id="e-current_password"`)
+	b.expect(s, body, 422, "当前密码不正确", `id="f-current_password-error"`, `aria-describedby="f-current_password-error"`)
 	if strings.Contains(body, "Huli#Clerk2026") {
 		t.Error("password echoed back")
 	}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"taxhall/internal/db"
+	"taxhall/internal/demo"
+	"taxhall/internal/taxpayer"
+)
+
+var (
+	idAttr        = regexp.MustCompile(`\sid="([^"]+)"`)
+	describedBy   = regexp.MustCompile(`aria-describedby="([^"]*)"`)
+	summaryLink   = regexp.MustCompile(`<li><a href="#([^"]+)">`)
+	invalidID     = regexp.MustCompile(`<(?:input|select|textarea)[^>]*\sid="([^"]+)"[^>]*aria-invalid="true"`)
+	controlOpen   = regexp.MustCompile(`<(?:input|select|textarea)\s[^>]*>`)
+	summaryBlock  = regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`)
+	mainThenFirst = regexp.MustCompile(`<main id="main" class="wrap">\s*<([a-z0-9]+)[^>]*>`)
+)
+
+// checkFormMarkup checks the form contract of docs/design.md on a page:
+// aria-describedby names only ids the page holds; with errors, the error
+// summary is the first element of <main>, its links lead to controls of the
+// page in their order, and every control in error says so.
+func checkFormMarkup(t *testing.T, what, html string) {
+	t.Helper()
+	ids := map[string]int{}
+	order := []string{}
+	for _, m := range idAttr.FindAllStringSubmatch(html, -1) {
+		ids[m[1]] = len(order)
+		order = append(order, m[1])
+	}
+	for _, m := range describedBy.FindAllStringSubmatch(html, -1) {
+		if m[1] == "" {
+			t.Errorf("%s: empty aria-describedby", what)
+		}
+		for _, id := range strings.Fields(m[1]) {
+			if _, ok := ids[id]; !ok {
+				t.Errorf("%s: aria-describedby names %q, which is not on the page", what, id)
+			}
+		}
+	}
+	links := summaryLink.FindAllStringSubmatch(html, -1)
+	last := -1
+	for _, m := range links {
+		pos, ok := ids[m[1]]
+		if !ok {
+			t.Errorf("%s: summary links to #%s, which is not on the page", what, m[1])
+			continue
+		}
+		if pos < last {
+			t.Errorf("%s: summary link #%s out of the fields' order", what, m[1])
+		}
+		last = pos
+	}
+	if strings.Contains(html, `aria-invalid="true"`) {
+		if m := mainThenFirst.FindStringSubmatch(html); m == nil || !strings.Contains(m[0], `class="error-summary"`) {
+			t.Errorf("%s: the error summary is not the first element of main", what)
+		}
+		if !strings.Contains(html, "<title>错误：") {
+			t.Errorf("%s: title does not start with 错误：", what)
+		}
+		linked := map[string]bool{}
+		for _, m := range links {
+			linked[m[1]] = true
+		}
+		for _, m := range invalidID.FindAllStringSubmatch(html, -1) {
+			if !linked[m[1]] && !strings.HasPrefix(m[1], "f-") {
+				t.Errorf("%s: control %s in error has no summary link", what, m[1])
+			}
+		}
+	}
+	for _, c := range controlOpen.FindAllString(html, -1) {
+		if strings.Contains(c, `type="password"`) && strings.Contains(c, "value=") {
+			t.Errorf("%s: a password box has a value: %s", what, c)
+		}
+	}
+}
+
+// TestEveryFormFollowsTheFieldContract renders every page example twice:
+// as it is, and with an error on every control it shows. Both must keep the
+// contract (finding 1: 24 dangling aria-describedby ids on the enterprise
+// form; no summary; errors only on selects).
+func TestEveryFormFollowsTheFieldContract(t *testing.T) {
+	s := templateServer(t)
+	for name, ex := range examples {
+		a := ex.actors[0]
+		p := ex.page()
+		html, err := renderFor(s, name, p, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFormMarkup(t, name, html)
+		controls := p.base().controls
+		if len(controls) == 0 {
+			continue
+		}
+		p = ex.page()
+		p.base().Errors = map[string]string{}
+		for _, c := range controls {
+			p.base().Errors[c] = "“" + c + "”有误"
+		}
+		html, err = renderFor(s, name, p, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFormMarkup(t, name+" with errors", html)
+		links := summaryLink.FindAllStringSubmatch(html, -1)
+		if len(links) != len(controls) {
+			t.Errorf("%s: %d summary links for %d fields in error", name, len(links), len(controls))
+		}
+		for _, c := range controls {
+			if n := strings.Count(html, `id="f-`+c+`-error"`); n != 1 {
+				t.Errorf("%s: field %s shows its error %d times", name, c, n)
+			}
+			if !strings.Contains(html, `<a href="#f-`+c+`">“`+c+`”有误</a>`) {
+				t.Errorf("%s: no summary link for %s with the field's words", name, c)
+			}
+		}
+	}
+}
+
+// TestEnterpriseFormErrorsAreVisible posts the enterprise form with many
+// mistakes: the summary leads to each field, and says that values were
+// kept only when they were, and never that passwords were.
+func TestEnterpriseFormErrorsAreVisible(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+
+	s, body := b.post("/register/enterprise", url.Values{"name": {"甲"}, "user_password": {"short"}, "user_password_confirm": {"short"}})
+	b.expect(s, body, 422, "<title>错误：新办企业登记", `<h2 id="error-summary-title">提交的信息有 `,
+		"除密码外，已填写的内容已为您保留。", `<a href="#f-code">请填写统一社会信用代码</a>`)
+	checkFormMarkup(t, "enterprise form", body)
+	links := summaryLink.FindAllStringSubmatch(body, -1)
+	var got []string
+	for _, m := range links {
+		got = append(got, m[1])
+	}
+	want := []string{"f-code", "f-name", "f-legal_rep_name", "f-legal_rep_id", "f-industry_code", "f-registered_capital"}
+	if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+		t.Errorf("summary links %v, want them to start %v", got, want)
+	}
+	for _, id := range got {
+		ctl := regexp.MustCompile(`<(?:input|select)[^>]*id="` + id + `"[^>]*>`).FindString(body)
+		if !strings.Contains(ctl, `aria-invalid="true"`) || !strings.Contains(ctl, id+"-error") {
+			t.Errorf("control %s: %s", id, ctl)
+		}
+	}
+	if strings.Contains(body, "请填写纳税人名称（2至100个字）") {
+		t.Error("a one-character name is told to fill in a name")
+	}
+
+	// Nothing typed: nothing kept, and the summary does not claim it.
+	s, body = b.post("/register/enterprise", url.Values{"accounting_standard": {""}})
+	b.expect(s, body, 422, "error-summary")
+	if strings.Contains(summaryBlock.FindString(body), "保留") {
+		t.Errorf("empty form claims kept values: %s", stripTags(summaryBlock.FindString(body)))
+	}
+
+	// A form of passwords only keeps nothing.
+	b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
+	s, body = b.post("/account/password", url.Values{"current_password": {"nope"}, "password": {"x"}, "password_confirm": {"y"}})
+	b.expect(s, body, 422, "<title>错误：修改密码", `<a href="#f-current_password">当前密码不正确</a>`)
+	if strings.Contains(body, "保留") {
+		t.Error("the password form claims kept values")
+	}
+	checkFormMarkup(t, "password form", body)
+}
+
+// TestHintsAgreeWithRules: the username hint says the rule the service
+// applies (finding 10: the hint allowed fewer characters than the rule).
+func TestHintsAgreeWithRules(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	s, body := b.get("/register/enterprise")
+	b.expect(s, body, 200, strings.TrimPrefix(taxpayer.UsernameRule, "用户名为"))
+}
