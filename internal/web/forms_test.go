@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -178,4 +180,65 @@ func TestHintsAgreeWithRules(t *testing.T) {
 	b := newBrowser(t, ts)
 	s, body := b.get("/register/enterprise")
 	b.expect(s, body, 200, strings.TrimPrefix(taxpayer.UsernameRule, "用户名为"))
+}
+
+// TestEveryFormURLAnswersGET (finding 2): after a failed form the address
+// bar shows the POST URL; reloading or bookmarking it must show the form
+// (or the page that holds it), as the right person, never 页面不存在 or
+// 请求方式有误. Generated from the route table: a new POST route is covered.
+func TestEveryFormURLAnswersGET(t *testing.T) {
+	d := db.NewTestSQLite(t)
+	ts := site(t, d)
+	ctx := context.Background()
+	one := func(q string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		if err := d.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	hall, own := enterpriseAdmin(t, ts, d)
+	user := one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND is_admin = 0 ORDER BY id LIMIT 1`, own)
+	if user == 0 {
+		t.Fatal("no user to manage")
+	}
+	siming := one(`SELECT t.id FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id WHERE o.division_code = '350203' ORDER BY t.id LIMIT 1`)
+	clerk := staffBrowser(t, ts, "35020301")
+	admin := staffBrowser(t, ts, "35020001")
+	ids := map[string][]int64{
+		"taxpayer_user": {user},
+		"taxpayer":      {siming, 1},
+		"staff":         {one(`SELECT id FROM staff WHERE staff_no = '35020301'`)},
+		"org":           {one(`SELECT id FROM orgs WHERE division_code = '350203'`)},
+	}
+	posts := 0
+	for _, rt := range Routes() {
+		if rt.Method != "POST" {
+			continue
+		}
+		posts++
+		b := newBrowser(t, ts)
+		switch {
+		case rt.For == Taxpayers:
+			b = hall
+		case rt.For == Staff && rt.Object == "taxpayer":
+			b = clerk
+		case rt.For == Staff:
+			b = admin
+		case rt.For == LoggedIn:
+			b = clerk
+		}
+		path := rt.Path(ids[rt.Object]...)
+		s, body := b.get(path)
+		if s != http.StatusOK {
+			t.Errorf("GET %s (the address of a %s form) as %s: %d %.200s", path, rt.Pattern, rt.For, s, stripTags(body))
+		}
+	}
+	if posts < 10 {
+		t.Fatalf("only %d POST routes", posts)
+	}
+	// The logout address shows a logout button to someone logged in.
+	s, body := clerk.get("/logout")
+	clerk.expect(s, body, 200, `<form method="post" action="/logout"`, "退出登录", "35020301")
 }

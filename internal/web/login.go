@@ -68,6 +68,15 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, 
 	return nil
 }
 
+// logoutPage is the address of the logout button opened as a page: the
+// button again (logging out is a POST), or the home page for nobody.
+func (s *Server) logoutPage(w http.ResponseWriter, r *http.Request) error {
+	if auth.ActorFrom(r.Context()) == nil {
+		return s.redirect(w, r, "/", "")
+	}
+	return logoutView.ok(s, w, r, &basePage{Title: "退出登录"})
+}
+
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	a := auth.ActorFrom(r.Context())
 	if err := s.Auth.Logout(r.Context()); err != nil {

@@ -17,6 +17,7 @@ var (
 	loginView      = newView[basePage]("login.html")
 	staffLoginView = newView[basePage]("staff_login.html")
 	passwordView   = newView[basePage]("account_password.html")
+	logoutView     = newView[basePage]("logout.html")
 
 	registerView           = newView[basePage]("register.html")
 	registerEnterpriseView = newView[registerPage]("register_enterprise.html")

@@ -89,6 +89,7 @@ var examples = map[string]example{
 	}, everyone},
 	"account_password.html": {func() page { return &basePage{Errors: map[string]string{"current_password": "当前密码不正确"}} }, append(taxpayerSide, staffSide...)},
 	"register.html":         {func() page { return &basePage{} }, everyone},
+	"logout.html":           {func() page { return &basePage{} }, append(taxpayerSide, staffSide...)},
 	"register_enterprise.html": {func() page {
 		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles, basePage: basePage{Form: url.Values{"user_role": {"a"}, "division_code": {"350206"}}}}
 	}, everyone},
