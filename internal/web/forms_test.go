@@ -242,3 +242,22 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 	s, body := clerk.get("/logout")
 	clerk.expect(s, body, 200, `<form method="post" action="/logout"`, "退出登录", "35020301")
 }
+
+// TestLoginSaysTheUsernameIsMissing (finding 6): an enterprise code with
+// no username is a field error on the username, never a failure counted.
+func TestLoginSaysTheUsernameIsMissing(t *testing.T) {
+	d := db.NewTestSQLite(t)
+	ts := site(t, d)
+	var code string
+	if err := d.QueryRowContext(context.Background(), `SELECT code FROM taxpayers WHERE kind = 'enterprise' ORDER BY id LIMIT 1`).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, ts)
+	for range 7 {
+		s, body := b.post("/login", url.Values{"code": {code}, "password": {demo.Password}})
+		b.expect(s, body, 422, `<a href="#f-username">企业用户请填写用户名；自然人请留空</a>`, `id="f-username-error"`, "除密码外，已填写的内容已为您保留。")
+		checkFormMarkup(t, "login", body)
+	}
+	s, body := b.post("/login", url.Values{"code": {code}, "username": {"admin"}, "password": {demo.Password}})
+	b.expect(s, body, 200, "我的办税")
+}
