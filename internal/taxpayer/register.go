@@ -82,8 +82,10 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_
 
 	if in.Code == "" {
 		f.Add("code", "请填写统一社会信用代码")
-	} else {
-		f.Check("code", ids.ValidateUSCC(in.Code))
+	} else if err := ids.ValidateUSCC(in.Code); err != nil {
+		f.Add("code", err.Error())
+	} else if IsBusinessCode(in.Code) {
+		f.Add("code", BusinessCodeOnEnterpriseForm)
 	}
 	checkLength(f, "name", in.Name, "纳税人名称", 2, 100)
 	checkLength(f, "legal_rep_name", in.LegalRepName, "法定代表人姓名", 2, 50)
@@ -93,11 +95,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_
 		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
 	}
 	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	if in.Address == "" {
-		f.Add("address", "请填写详细地址")
-	} else {
-		checkLength(f, "address", in.Address, "详细地址（街道、门牌号）", 4, 200)
-	}
+	checkAddress(f, in.Address)
 	if _, ok := industry.Lookup(in.IndustryCode); !ok {
 		f.Add("industry_code", "请选择所属行业")
 	}
@@ -240,8 +238,8 @@ func InsertTaxpayer(ctx context.Context, q db.Querier, now time.Time, t *Taxpaye
 		t.RegisteredAt = now
 	}
 	return q.QueryRowContext(ctx, `INSERT INTO taxpayers (kind, code, name, legal_rep_name, legal_rep_id, division_code, address,
-		industry_code, registered_capital_fen, accounting_standard, phone, email, bureau_id, status, registered_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		industry_code, registered_capital_fen, accounting_standard, phone, email, bureau_id, status, registered_at, updated_at, sub_kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		t.Kind, t.Code, t.Name, t.LegalRepName, t.LegalRepID, t.DivisionCode, t.Address, t.IndustryCode, t.RegisteredCapitalFen,
-		t.AccountingStandard, t.Phone, t.Email, t.BureauID, t.Status, db.TS(t.RegisteredAt), db.TS(now)).Scan(&t.ID)
+		t.AccountingStandard, t.Phone, t.Email, t.BureauID, t.Status, db.TS(t.RegisteredAt), db.TS(now), t.SubKind).Scan(&t.ID)
 }

@@ -2,15 +2,18 @@ package web
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
+	"taxhall/internal/ids"
 	"taxhall/internal/taxpayer"
 )
 
@@ -260,4 +263,38 @@ func TestLoginSaysTheUsernameIsMissing(t *testing.T) {
 	}
 	s, body := b.post("/login", url.Values{"code": {code}, "username": {"admin"}, "password": {demo.Password}})
 	b.expect(s, body, 200, "我的办税")
+}
+
+// TestIndividualBusinessPath (finding 11): /register offers the 个体工商户
+// path; a form left without a district gets it from the credit code; the
+// registration needs no capital nor e-mail and shows the kind.
+func TestIndividualBusinessPath(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	b := newBrowser(t, ts)
+	s, body := b.get("/register")
+	b.expect(s, body, 200, `href="/register/business"`, "个体工商户登记")
+	s, body = b.get("/register/business")
+	b.expect(s, body, 200, `name="operator_name"`, `name="operator_id"`)
+	for _, absent := range []string{`name="registered_capital"`, `name="legal_rep_name"`} {
+		if strings.Contains(body, absent) {
+			t.Errorf("business form asks %s", absent)
+		}
+	}
+	r := rand.New(rand.NewPCG(11, 11))
+	code := ids.GenerateBusinessUSCC(r, "350203")
+	form := url.Values{"code": {code}, "name": {"思明区老林小吃店"}, "operator_name": {"林国平"},
+		"operator_id": {ids.GenerateResidentID(r, "350203", time.Date(1966, 4, 5, 0, 0, 0, 0, time.UTC), true)},
+		"address":     {"中山路12号"}, "industry_code": {"62"}, "phone": {"13906001111"},
+		"user_username": {"lingp"}, "user_password": {"Xiaochi#2026"}, "user_password_confirm": {"Xiaochi#2026"}}
+	s, body = b.post("/register/business", form)
+	b.expect(s, body, 422, `<option value="350203" selected>`, `<a href="#f-division_code">`+DivisionPrefilled+`</a>`)
+	checkFormMarkup(t, "business form", body)
+	form.Set("division_code", "350203")
+	s, body = b.post("/register/business", form)
+	b.expect(s, body, 200, "登记成功", "个体工商户", code, "国家税务总局厦门市思明区税务局", "lingp")
+
+	// The enterprise form sends a 92 code to the business path, and
+	// prefills its district too.
+	s, body = b.post("/register/enterprise", url.Values{"code": {ids.GenerateBusinessUSCC(r, "350206")}})
+	b.expect(s, body, 422, taxpayer.BusinessCodeOnEnterpriseForm, `<option value="350206" selected>`)
 }

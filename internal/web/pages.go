@@ -22,6 +22,7 @@ var (
 	registerView           = newView[basePage]("register.html")
 	registerEnterpriseView = newView[registerPage]("register_enterprise.html")
 	registerIndividualView = newView[registerPage]("register_individual.html")
+	registerBusinessView   = newView[registerPage]("register_business.html")
 	registeredView         = newView[registeredPage]("registered.html")
 
 	hallView     = newView[hallPage]("hall.html")

@@ -104,6 +104,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/register", For: Public, h: s.registerChoice},
 		{Method: "GET", Pattern: "/register/enterprise", For: Public, h: s.registerEnterpriseForm},
 		{Method: "POST", Pattern: "/register/enterprise", For: Public, h: s.registerEnterpriseSubmit},
+		{Method: "GET", Pattern: "/register/business", For: Public, h: s.registerBusinessForm},
+		{Method: "POST", Pattern: "/register/business", For: Public, h: s.registerBusinessSubmit},
 		{Method: "GET", Pattern: "/register/individual", For: Public, h: s.registerIndividualForm},
 		{Method: "POST", Pattern: "/register/individual", For: Public, h: s.registerIndividualSubmit},
 

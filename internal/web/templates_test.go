@@ -93,6 +93,9 @@ var examples = map[string]example{
 	"register_enterprise.html": {func() page {
 		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles, basePage: basePage{Form: url.Values{"user_role": {"a"}, "division_code": {"350206"}}}}
 	}, everyone},
+	"register_business.html": {func() page {
+		return &registerPage{Districts: groups, Industries: groups, basePage: basePage{Form: url.Values{"division_code": {"350206"}}}}
+	}, everyone},
 	"register_individual.html": {func() page {
 		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles}
 	}, everyone},
