@@ -25,7 +25,7 @@ func TestMessagesSayWhatIsWrong(t *testing.T) {
 			"legal_rep_name":        "请填写法定代表人姓名",
 			"address":               "详细地址（街道、门牌号）至少 4 个字",
 			"user_username":         "请填写用户名",
-			"user_name":             "姓名至少 2 个字",
+			"user_name":             "管理员姓名至少 2 个字",
 			"user_password":         "请填写密码",
 			"user_password_confirm": "",
 		} {

@@ -78,9 +78,15 @@ func checkUserText(u *UserInput, f apperr.Fields, prefix string) bool {
 }
 
 func checkUserDetails(u *UserInput, f apperr.Fields, prefix string) {
-	checkLength(f, prefix+"name", u.Name, "姓名", 2, 50)
+	// On the registration form (prefix "user_") the user is the
+	// administrator, beside a legal representative's name: say whose.
+	who := ""
+	if prefix != "" {
+		who = "管理员"
+	}
+	checkLength(f, prefix+"name", u.Name, who+"姓名", 2, 50)
 	if u.Phone == "" {
-		f.Add(prefix+"phone", "请填写手机号码")
+		f.Add(prefix+"phone", "请填写"+who+"手机号码")
 	} else {
 		f.Check(prefix+"phone", ids.ValidateMobile(u.Phone))
 	}
