@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"taxhall/internal/app"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
@@ -84,12 +86,12 @@ func TestEnterpriseJourney(t *testing.T) {
 		if st := p.Click("register-invalid", `form[action="/register/enterprise"] button[type=submit]`); st != http.StatusUnprocessableEntity {
 			p.fatalf("status %d, want 422", st)
 		}
-		p.ExpectText(".alert", "提交的信息有误")
+		p.ExpectText(".error-summary", "提交的信息有", "处需要修改", "除密码外，已填写的内容已为您保留")
 		if v, _ := p.Attr("#f-code", "aria-invalid"); v != "true" {
 			p.fatalf("#f-code aria-invalid=%q, want true", v)
 		}
-		p.ExpectText("#f-code ~ p.error", "校验位")
-		p.ExpectText("#f-user_password ~ p.error", "密码")
+		p.ExpectText("#f-code-error", "校验位")
+		p.ExpectText("#f-user_password-error", "密码")
 	})
 
 	j.step("refused form keeps what was typed but not the password", func(t *testing.T) {
@@ -104,8 +106,12 @@ func TestEnterpriseJourney(t *testing.T) {
 		}
 	})
 
-	j.step("focus moves to the first field in error", func(t *testing.T) {
+	j.step("focus moves to the error summary, whose first link leads to the first field in error", func(t *testing.T) {
 		// The page's script does this.
+		if cls := evalJSON[string](p, `document.activeElement ? document.activeElement.className : ""`); cls != "error-summary" {
+			p.fatalf("focus on %q, want the error summary", cls)
+		}
+		p.Do(chromedp.Click(chromedp.CSS(`.error-summary a[href="#f-code"]`)))
 		if id := evalJSON[string](p, `document.activeElement ? document.activeElement.id : ""`); id != "f-code" {
 			p.fatalf("focus on %q, want f-code", id)
 		}

@@ -62,7 +62,7 @@ func TestTokens(t *testing.T) {
 			{name: "failure 3", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
 			{name: "failure 4", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
 			{name: "failure 5", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 401},
-			{name: "locked", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 429, want: []expect{eq("error.code", "too_many"), has("error.message", "15分钟")}},
+			{name: "locked", method: "POST", url: "/api/v1/auth/token", body: wrong, status: 429, want: []expect{eq("error.code", "too_many"), has("error.message", "已暂时锁定，请于 17:15 后再试")}},
 			{name: "locked even with the right password", method: "POST", url: "/api/v1/auth/token", status: 429,
 				body: map[string]string{"kind": "staff", "staff_no": simingReviewer, "password": demo.Password}},
 		})

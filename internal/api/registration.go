@@ -15,6 +15,11 @@ func (a *API) registrationRoutes() []route {
 			Summary: "单位纳税人在线登记",
 			Doc:     "登记成功后纳税人由地址所在区县的主管税务机关管辖，状态为新办待认定；user 为本单位首个用户（管理员）。校验失败时 fields 中管理员用户的字段名带 user_ 前缀（如 user_password）。同一地址登记尝试过多将被暂时限制（429）。返回的登记信息不脱敏（登记人本人提交的信息）。",
 			Handler: handle(a.registerEnterprise)},
+		{Pattern: "POST /registrations/business", Tag: tagRegister, Access: Public, Status: http.StatusCreated,
+			Errors:  []apperr.Code{apperr.Invalid, apperr.TooMany},
+			Summary: "个体工商户在线登记",
+			Doc:     "统一社会信用代码以 92 开头的个体工商户：填写经营者（而非法定代表人），无注册资本，电子邮箱选填；经营者为首个用户（管理员），以信用代码、用户名和密码登录。以 92 开头的代码提交到 /registrations/enterprise 会被拒绝，反之亦然。登记后为 kind=enterprise、individual_business=true 的纳税人。",
+			Handler: handle(a.registerBusiness)},
 		{Pattern: "POST /registrations/individual", Tag: tagRegister, Access: Public, Status: http.StatusCreated,
 			Errors:  []apperr.Code{apperr.Invalid, apperr.TooMany},
 			Summary: "自然人在线登记", Doc: "登记后以身份证号码和密码登录，用户名留空。", Handler: handle(a.registerIndividual)},
@@ -53,6 +58,22 @@ func (u userRequest) input() taxpayer.UserInput {
 		Password: u.Password, PasswordConfirm: u.PasswordConfirm}
 }
 
+// businessRequest mirrors taxpayer.BusinessInput.
+type businessRequest struct {
+	Code            string `json:"code" doc:"统一社会信用代码（18 位，以 92 开头）"`
+	Name            string `json:"name" doc:"个体工商户名称，与营业执照一致"`
+	OperatorName    string `json:"operator_name" doc:"经营者姓名"`
+	OperatorID      string `json:"operator_id" doc:"经营者居民身份证号码"`
+	DivisionCode    string `json:"division_code" doc:"经营地所在区县的 6 位行政区划代码，决定主管税务机关"`
+	Address         string `json:"address" doc:"经营地详细地址"`
+	IndustryCode    string `json:"industry_code" doc:"国民经济行业大类 2 位代码"`
+	Phone           string `json:"phone" doc:"经营者手机号码，也是其用户的手机号码"`
+	Email           string `json:"email,omitempty" doc:"电子邮箱（选填）"`
+	Username        string `json:"username" doc:"经营者的登录用户名：3 至 32 位，以字母开头，可含字母、数字、下划线、点和连字符；校验失败时字段名为 user_username"`
+	Password        string `json:"password" doc:"密码，规则同单位用户；校验失败时字段名为 user_password"`
+	PasswordConfirm string `json:"password_confirm" doc:"再次输入密码；校验失败时字段名为 user_password_confirm"`
+}
+
 // individualRequest mirrors taxpayer.IndividualInput.
 type individualRequest struct {
 	ResidentID      string `json:"resident_id" doc:"居民身份证号码，登录时作为纳税人识别号"`
@@ -85,6 +106,18 @@ func (a *API) registerIndividual(ctx context.Context, _ *http.Request, in indivi
 	res, err := a.Taxpayers.RegisterIndividual(ctx, taxpayer.IndividualInput{
 		ResidentID: in.ResidentID, Name: in.Name, Phone: in.Phone, DivisionCode: in.DivisionCode,
 		Password: in.Password, PasswordConfirm: in.PasswordConfirm,
+	})
+	if err != nil {
+		return registeredView{}, err
+	}
+	return registeredView{Taxpayer: viewTaxpayer(res.Taxpayer), Username: res.Username}, nil
+}
+
+func (a *API) registerBusiness(ctx context.Context, _ *http.Request, in businessRequest) (registeredView, error) {
+	res, err := a.Taxpayers.RegisterBusiness(ctx, taxpayer.BusinessInput{
+		Code: in.Code, Name: in.Name, OperatorName: in.OperatorName, OperatorID: in.OperatorID,
+		DivisionCode: in.DivisionCode, Address: in.Address, IndustryCode: in.IndustryCode, Phone: in.Phone, Email: in.Email,
+		Username: in.Username, Password: in.Password, PasswordConfirm: in.PasswordConfirm,
 	})
 	if err != nil {
 		return registeredView{}, err

@@ -46,6 +46,22 @@ func TestRegistrationAndIdentification(t *testing.T) {
 					"password": "short", "password_confirm": "short"},
 				want: []expect{eq("error.fields.password", "密码至少需要10位")}},
 		})
+		business := ids.GenerateBusinessUSCC(r, "350203")
+		biz := map[string]string{"code": business, "name": "思明区老林小吃店", "operator_name": "林国平",
+			"operator_id":   ids.GenerateResidentID(r, "350203", time.Date(1966, 4, 5, 0, 0, 0, 0, time.UTC), true),
+			"division_code": "350203", "address": "中山路12号", "industry_code": "62", "phone": "13906001111",
+			"username": "lingp", "password": pw, "password_confirm": pw}
+		e.run([]scenario{
+			{name: "individual business", method: "POST", url: "/api/v1/registrations/business", body: biz, status: 201,
+				want: []expect{eq("username", "lingp"), eq("taxpayer.code", business), eq("taxpayer.kind", "enterprise"),
+					eq("taxpayer.individual_business", true), eq("taxpayer.kind_name", "个体工商户"), eq("taxpayer.legal_rep_name", "林国平"),
+					eq("taxpayer.bureau_name", "国家税务总局厦门市思明区税务局")}},
+			{name: "business code on the enterprise path", method: "POST", url: "/api/v1/registrations/enterprise",
+				body: ent(ids.GenerateBusinessUSCC(r, "350203"), pw), status: 422, want: []expect{has("error.fields.code", "个体工商户登记")}},
+			{name: "enterprise code on the business path", method: "POST", url: "/api/v1/registrations/business",
+				body: map[string]string{"code": ids.GenerateUSCC(r, "350203")}, status: 422,
+				want: []expect{has("error.fields.code", "以92开头"), present("error.fields.user_username")}},
+		})
 		individual := map[string]string{"resident_id": person, "name": "林小梅", "phone": "13800001234", "division_code": "350206",
 			"password": "Xiaomei#2026pw", "password_confirm": "Xiaomei#2026pw"}
 		e.run([]scenario{

@@ -19,6 +19,7 @@ type taxpayerView struct {
 	ID                     int64     `json:"id"`
 	Kind                   string    `json:"kind" enum:"taxpayer_kinds"`
 	KindName               string    `json:"kind_name"`
+	IndividualBusiness     bool      `json:"individual_business,omitempty" doc:"个体工商户（kind 为 enterprise，统一社会信用代码以 92 开头）；legal_rep_* 为经营者"`
 	Code                   string    `json:"code" doc:"纳税人识别号：统一社会信用代码；自然人为居民身份证号码（完整）"`
 	Name                   string    `json:"name" doc:"纳税人名称；自然人为姓名"`
 	LegalRepName           string    `json:"legal_rep_name,omitempty" doc:"法定代表人姓名（单位纳税人）"`
@@ -42,7 +43,7 @@ type taxpayerView struct {
 
 func viewTaxpayer(t *taxpayer.Taxpayer) taxpayerView {
 	return taxpayerView{
-		ID: t.ID, Kind: t.Kind, KindName: t.KindName(), Code: t.Code, Name: t.Name,
+		ID: t.ID, Kind: t.Kind, KindName: t.KindName(), IndividualBusiness: t.IsBusiness(), Code: t.Code, Name: t.Name,
 		LegalRepName: t.LegalRepName, LegalRepID: t.LegalRepID,
 		DivisionCode: t.DivisionCode, DivisionName: t.DivisionName(), Address: t.Address,
 		IndustryCode: t.IndustryCode, IndustryName: t.IndustryName(), RegisteredCapitalFen: t.RegisteredCapitalFen,

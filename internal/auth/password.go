@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"taxhall/internal/apperr"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -62,6 +63,24 @@ var dummyHash = HashPassword("taxhall-dummy-password")
 var commonPasswords = []string{"password", "passw0rd", "qwerty", "123456", "12345678", "abc123", "admin", "iloveyou", "taxhall", "woaini", "a1b2c3"}
 
 var errCommon = errors.New("密码过于常见，请换一个不易猜到的密码")
+
+// CheckNewPassword adds to f the messages of a new password (field) and of
+// its confirmation (confirmField, "" when the form has none): an empty box
+// is asked for ("请填写…"), a filled one told the rule it breaks.
+func CheckNewPassword(f apperr.Fields, field, pw, confirmField, confirm string, personal ...string) {
+	if pw == "" {
+		f.Add(field, "请填写密码")
+	} else {
+		f.Check(field, CheckPasswordStrength(pw, personal...))
+	}
+	switch {
+	case confirmField == "":
+	case confirm == "" && pw != "":
+		f.Add(confirmField, "请再次输入密码")
+	case confirm != pw:
+		f.Add(confirmField, "两次输入的密码不一致")
+	}
+}
 
 // CheckPasswordStrength returns a Chinese message when pw is too weak:
 // at least 10 characters, three of four character classes, not containing

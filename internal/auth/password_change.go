@@ -59,10 +59,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, password, confirm
 	if password == current && password != "" {
 		f.Add("password", "新密码不能与当前密码相同")
 	}
-	f.Check("password", CheckPasswordStrength(password, personal...))
-	if password != confirm {
-		f.Add("password_confirm", "两次输入的密码不一致")
-	}
+	CheckNewPassword(f, "password", password, "password_confirm", confirm, personal...)
 	if err := f.Err(); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/db"
+	"taxhall/internal/ids"
 )
 
 // Service logs users in and out and resolves session tokens to actors.
@@ -86,6 +87,11 @@ func (s *Service) LoginTaxpayer(ctx context.Context, code, username, password st
 	}
 	f.Text("code", code, 30)
 	f.Text("username", username, 32)
+	if username == "" && isCreditCode(code, now) {
+		// An enterprise user who forgot the username: say so, before any
+		// password is checked or any failure counted.
+		f.Add("username", UsernameMissing)
+	}
 	if password == "" {
 		f.Add("password", "请填写密码")
 	}
@@ -105,6 +111,15 @@ func (s *Service) LoginTaxpayer(ctx context.Context, code, username, password st
 	err = s.DB.QueryRowContext(ctx, `SELECT u.id, u.password_hash FROM taxpayer_users u JOIN taxpayers t ON t.id = u.taxpayer_id
 		WHERE t.code = $1 AND u.username = $2 AND u.active = 1 AND t.status <> 'deregistered'`, code, username).Scan(&id, &hash)
 	return s.finish(ctx, now, err, Taxpayer, id, hash, password, ticket, via, userAgent)
+}
+
+// UsernameMissing answers a login with a credit code and no username.
+const UsernameMissing = "企业用户请填写用户名；自然人请留空"
+
+// isCreditCode reports whether code is a unified social credit code
+// (an enterprise logs in with one) and not a resident ID (an individual).
+func isCreditCode(code string, now time.Time) bool {
+	return ids.ValidateUSCC(code) == nil && ids.ValidateResidentID(code, now) != nil
 }
 
 // LoginStaff checks a staff member's credentials. Staff numbers are
@@ -156,10 +171,10 @@ func (s *Service) finish(ctx context.Context, now time.Time, lookupErr error, ki
 	}
 	if lookupErr != nil {
 		s.verify(dummyHash, password)
-		return nil, errBadCredentials
+		return nil, s.badCredentials(ticket)
 	}
 	if !s.verify(hash, password) {
-		return nil, errBadCredentials
+		return nil, s.badCredentials(ticket)
 	}
 	return s.start(ctx, now, kind, id, ticket, via, userAgent)
 }

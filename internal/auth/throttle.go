@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -16,13 +17,24 @@ import (
 // limit gives up before doing the costly or guessable thing (checking a
 // password, probing whether a code is registered).
 func CountAttempt(ctx context.Context, q db.Querier, key string, now time.Time, window time.Duration) (n int, err error) {
+	n, _, err = countAttempt(ctx, q, key, now, window)
+	return n, err
+}
+
+// countAttempt is CountAttempt that also returns when the window ends: the
+// same single upsert returns the count and the window's start.
+func countAttempt(ctx context.Context, q db.Querier, key string, now time.Time, window time.Duration) (n int, ends time.Time, err error) {
 	defer db.Wrap(&err, "auth.CountAttempt(%q)", key)
+	var start string
 	err = q.QueryRowContext(ctx, `INSERT INTO throttle_counters (key, window_start, n) VALUES ($1, $2, 1)
 		ON CONFLICT (key) DO UPDATE SET
 			n = CASE WHEN throttle_counters.window_start <= $3 THEN 1 ELSE throttle_counters.n + 1 END,
 			window_start = CASE WHEN throttle_counters.window_start <= $3 THEN excluded.window_start ELSE throttle_counters.window_start END
-		RETURNING n`, key, db.TS(now), db.TS(now.Add(-window))).Scan(&n)
-	return n, err
+		RETURNING n, window_start`, key, db.TS(now), db.TS(now.Add(-window))).Scan(&n, &start)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	return n, db.ParseTS(start).Add(window), nil
 }
 
 // giveBack returns one reserved attempt: it was not a failure.
@@ -56,38 +68,70 @@ func clearKey(ctx context.Context, q db.Querier, key string) error {
 // back to the address and account counters: only failures count.
 type loginTicket struct {
 	pair, address, account string
+	n                      int       // attempts of the pair in its window, this one included
+	ends                   time.Time // when the pair's window ends
 }
 
-var (
-	errAccountLocked = apperr.New(apperr.TooMany, "该账户登录失败次数过多，已暂时锁定，请15分钟后再试")
-	errAddressLocked = apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，请15分钟后再试")
-)
+// cst is China Standard Time, in which a person is told when a lock ends.
+var cst = time.FixedZone("CST", 8*3600)
+
+// until says when a lock ends, in China time ("请于 14:35 后再试").
+func until(t time.Time) string { return "请于 " + t.In(cst).Format("15:04") + " 后再试" }
+
+func accountLocked(ends time.Time) error {
+	return apperr.New(apperr.TooMany, "该账户登录失败次数过多，已暂时锁定，"+until(ends))
+}
+
+func addressLocked(ends time.Time) error {
+	return apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，已暂时限制登录，"+until(ends))
+}
+
+// triesShownAfter is the failure after which a wrong password is told how
+// many tries are left before the lock.
+const triesShownAfter = 3
+
+// badCredentials is the answer to a wrong password (or an unknown
+// account): from the third failure on it says how many tries are left, and
+// on the last one when the lock ends.
+func (s *Service) badCredentials(t *loginTicket) error {
+	left := s.AccountLimit - t.n
+	switch {
+	case t.n < triesShownAfter:
+		return errBadCredentials
+	case left > 0:
+		return apperr.New(apperr.Unauthenticated, "账号或密码不正确，还可尝试 "+strconv.Itoa(left)+" 次")
+	default:
+		return apperr.New(apperr.Unauthenticated, "账号或密码不正确。失败次数过多，登录已暂时锁定，"+until(t.ends))
+	}
+}
 
 // admit reserves a login attempt for account, or says why not.
 func (s *Service) admit(ctx context.Context, now time.Time, account string) (*loginTicket, error) {
 	ip := IPFrom(ctx)
 	t := &loginTicket{pair: account + "@" + ip, account: account}
-	n, err := CountAttempt(ctx, s.DB, t.pair, now, s.FailureWindow)
-	if err != nil {
+	var err error
+	if t.n, t.ends, err = countAttempt(ctx, s.DB, t.pair, now, s.FailureWindow); err != nil {
 		return nil, err
 	}
-	if n > s.AccountLimit {
-		return nil, errAccountLocked
+	if t.n > s.AccountLimit {
+		return nil, accountLocked(t.ends)
 	}
 	if ip != "" {
 		t.address = "ip:" + ip
-		if n, err = CountAttempt(ctx, s.DB, t.address, now, s.FailureWindow); err != nil {
+		n, ends, err := countAttempt(ctx, s.DB, t.address, now, s.FailureWindow)
+		if err != nil {
 			return nil, err
 		}
 		if n > s.AddressLimit {
-			return nil, errAddressLocked
+			return nil, addressLocked(ends)
 		}
 	}
-	if n, err = CountAttempt(ctx, s.DB, t.account, now, s.FailureWindow); err != nil {
+	n, ends, err := countAttempt(ctx, s.DB, t.account, now, s.FailureWindow)
+	if err != nil {
 		return nil, err
 	}
 	if n > s.AccountCeiling {
-		return nil, errAccountLocked
+		return nil, accountLocked(ends)
 	}
 	return t, nil
 }

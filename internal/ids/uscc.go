@@ -106,3 +106,14 @@ func GenerateUSCC(r *rand.Rand, division6 string) string {
 	}
 	return s + string(c)
 }
+
+// GenerateBusinessUSCC is GenerateUSCC for an individual business
+// (个体工商户, "92"): demo data and tests.
+func GenerateBusinessUSCC(r *rand.Rand, division6 string) string {
+	s := "92" + GenerateUSCC(r, division6)[2:17]
+	c, err := USCCCheckChar(s)
+	if err != nil {
+		return s
+	}
+	return s + string(c)
+}

@@ -139,11 +139,18 @@ func (s *Service) Create(ctx context.Context, in Input) (_ *Org, err error) {
 	f := apperr.Fields{}
 	in.Name, in.Address, in.Phone = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.Phone)
 	checkText(f, in)
+	in.DivisionCode = strings.TrimSpace(in.DivisionCode)
 	if !f.Text("division_code", in.DivisionCode, 12) {
 		return nil, f.Err()
 	}
+	if in.DivisionCode == "" {
+		f.Add("division_code", "请填写行政区划代码")
+	}
 	parent, err := getOrg(ctx, s.DB, in.ParentID)
 	if err != nil || !a.Covers(parent.Path) {
+		if in.ParentID == 0 {
+			f.Add("parent_id", "请选择上级税务机关")
+		}
 		f.Add("parent_id", "请选择您管辖范围内的上级税务机关")
 		return nil, f.Err()
 	}
@@ -152,8 +159,8 @@ func (s *Service) Create(ctx context.Context, in Input) (_ *Org, err error) {
 		f.Add("parent_id", "区县税务局下不能再设下级税务机关")
 	}
 	want := map[string]int{City: 4, District: 6}[level]
-	if d, ok := divisions.Lookup(in.DivisionCode); !ok || len(d.Code) != want || !strings.HasPrefix(d.Code, parent.DivisionCode) {
-		f.Add("division_code", "请选择上级税务机关辖区内的行政区划")
+	if d, ok := divisions.Lookup(in.DivisionCode); in.DivisionCode != "" && want > 0 && (!ok || len(d.Code) != want || !strings.HasPrefix(d.Code, parent.DivisionCode)) {
+		f.Add("division_code", "行政区划代码应为"+parent.Name+"辖区内的"+map[int]string{4: "市级4位", 6: "区县级6位"}[want]+"代码")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

@@ -143,11 +143,13 @@ func (s *Service) CreateStaff(ctx context.Context, in StaffInput) (_ *Staff, err
 	}
 	f := apperr.Fields{}
 	in.StaffNo = auth.NormalizeStaffNo(in.StaffNo)
-	if !validStaffNo(in.StaffNo) {
+	if in.StaffNo == "" {
+		f.Add("staff_no", "请填写工号")
+	} else if !validStaffNo(in.StaffNo) {
 		f.Add("staff_no", "工号应为4至20位字母或数字")
 	}
 	checkStaffInput(ctx, s.DB, a, &in, f)
-	f.Check("password", auth.CheckPasswordStrength(in.Password, in.StaffNo))
+	auth.CheckNewPassword(f, "password", in.Password, "", "", in.StaffNo)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -321,8 +323,10 @@ func (s *Service) ResetStaffPassword(ctx context.Context, id int64, password str
 		if err := mayManage(me, st); err != nil {
 			return err
 		}
-		if err := auth.CheckPasswordStrength(password, st.StaffNo); err != nil {
-			return apperr.InvalidField("password", err.Error())
+		f := apperr.Fields{}
+		auth.CheckNewPassword(f, "password", password, "", "", st.StaffNo)
+		if err := f.Err(); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3`, auth.HashPassword(password), db.TS(now), id); err != nil {
 			return err

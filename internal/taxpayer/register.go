@@ -82,24 +82,20 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_
 
 	if in.Code == "" {
 		f.Add("code", "请填写统一社会信用代码")
-	} else {
-		f.Check("code", ids.ValidateUSCC(in.Code))
+	} else if err := ids.ValidateUSCC(in.Code); err != nil {
+		f.Add("code", err.Error())
+	} else if IsBusinessCode(in.Code) {
+		f.Add("code", BusinessCodeOnEnterpriseForm)
 	}
-	if n := len([]rune(in.Name)); n < 2 || n > 100 {
-		f.Add("name", "请填写纳税人名称（2至100个字）")
-	}
-	if n := len([]rune(in.LegalRepName)); n < 2 || n > 50 {
-		f.Add("legal_rep_name", "请填写法定代表人姓名")
-	}
+	checkLength(f, "name", in.Name, "纳税人名称", 2, 100)
+	checkLength(f, "legal_rep_name", in.LegalRepName, "法定代表人姓名", 2, 50)
 	if in.LegalRepID == "" {
 		f.Add("legal_rep_id", "请填写法定代表人身份证号码")
 	} else {
 		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
 	}
 	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	if n := len([]rune(in.Address)); n < 4 || n > 200 {
-		f.Add("address", "请填写详细地址（街道、门牌号）")
-	}
+	checkAddress(f, in.Address)
 	if _, ok := industry.Lookup(in.IndustryCode); !ok {
 		f.Add("industry_code", "请选择所属行业")
 	}
@@ -155,19 +151,14 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (_
 	} else {
 		f.Check("resident_id", ids.ValidateResidentID(in.ResidentID, now))
 	}
-	if n := len([]rune(in.Name)); n < 2 || n > 50 {
-		f.Add("name", "请填写与身份证一致的姓名")
-	}
+	checkLength(f, "name", in.Name, "姓名", 2, 50)
 	if in.Phone == "" {
 		f.Add("phone", "请填写手机号码")
 	} else {
 		f.Check("phone", ids.ValidateMobile(in.Phone))
 	}
 	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	if in.Password != in.PasswordConfirm {
-		f.Add("password_confirm", "两次输入的密码不一致")
-	}
-	f.Check("password", auth.CheckPasswordStrength(in.Password, in.ResidentID, in.Phone))
+	auth.CheckNewPassword(f, "password", in.Password, "password_confirm", in.PasswordConfirm, in.ResidentID, in.Phone)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -182,8 +173,12 @@ const SelfUsername = auth.SelfUsername
 // checkDivision requires a real district that some bureau of the hall
 // serves, and returns that competent bureau.
 func (s *Service) checkDivision(ctx context.Context, f apperr.Fields, division string) *org.Org {
-	if _, ok := divisions.Area(division); !ok {
+	if division == "" {
 		f.Add("division_code", "请选择所在区县")
+		return nil
+	}
+	if _, ok := divisions.Area(division); !ok {
+		f.Add("division_code", "所选区县不存在，请重新选择")
 		return nil
 	}
 	b, err := org.CompetentBureau(ctx, s.DB, division)
@@ -243,8 +238,8 @@ func InsertTaxpayer(ctx context.Context, q db.Querier, now time.Time, t *Taxpaye
 		t.RegisteredAt = now
 	}
 	return q.QueryRowContext(ctx, `INSERT INTO taxpayers (kind, code, name, legal_rep_name, legal_rep_id, division_code, address,
-		industry_code, registered_capital_fen, accounting_standard, phone, email, bureau_id, status, registered_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		industry_code, registered_capital_fen, accounting_standard, phone, email, bureau_id, status, registered_at, updated_at, sub_kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		t.Kind, t.Code, t.Name, t.LegalRepName, t.LegalRepID, t.DivisionCode, t.Address, t.IndustryCode, t.RegisteredCapitalFen,
-		t.AccountingStandard, t.Phone, t.Email, t.BureauID, t.Status, db.TS(t.RegisteredAt), db.TS(now)).Scan(&t.ID)
+		t.AccountingStandard, t.Phone, t.Email, t.BureauID, t.Status, db.TS(t.RegisteredAt), db.TS(now), t.SubKind).Scan(&t.ID)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -21,6 +22,16 @@ const (
 	Enterprise = "enterprise"
 	Individual = "individual"
 )
+
+// SubKinds of an enterprise-kind taxpayer: "" for an ordinary enterprise or
+// unit, IndividualBusiness for a 个体工商户 (credit code 92…), whose
+// LegalRepName and LegalRepID are its operator's (经营者).
+const IndividualBusiness = "individual_business"
+
+// IsBusinessCode reports whether a (normalized) credit code is that of an
+// individual business: registration authority 9 (market regulation),
+// category 2 (个体工商户), GB 32100-2015.
+func IsBusinessCode(code string) bool { return strings.HasPrefix(code, "92") }
 
 // Statuses of a taxpayer in the register.
 const (
@@ -50,6 +61,7 @@ var AccountingStandards = []auth.Label{
 type Taxpayer struct {
 	ID                   int64     `json:"id"`
 	Kind                 string    `json:"kind"`
+	SubKind              string    `json:"sub_kind,omitempty"`
 	Code                 string    `json:"code"`
 	Name                 string    `json:"name"`
 	LegalRepName         string    `json:"legal_rep_name,omitempty"`
@@ -70,10 +82,25 @@ type Taxpayer struct {
 
 // KindName is the Chinese name of the taxpayer's kind.
 func (t *Taxpayer) KindName() string {
-	if t.Kind == Individual {
+	switch {
+	case t.Kind == Individual:
 		return "自然人"
+	case t.SubKind == IndividualBusiness:
+		return "个体工商户"
 	}
 	return "单位纳税人"
+}
+
+// IsBusiness reports whether the taxpayer is an individual business.
+func (t *Taxpayer) IsBusiness() bool { return t.SubKind == IndividualBusiness }
+
+// RepTitle names the person in LegalRepName: the operator (经营者) of an
+// individual business, else the legal representative.
+func (t *Taxpayer) RepTitle() string {
+	if t.IsBusiness() {
+		return "经营者"
+	}
+	return "法定代表人"
 }
 
 // StatusName is the Chinese name of the status.
@@ -99,7 +126,7 @@ type Service struct {
 	Now func() time.Time
 }
 
-const taxpayerCols = `t.id, t.kind, t.code, t.name, t.legal_rep_name, t.legal_rep_id, t.division_code, t.address,
+const taxpayerCols = `t.id, t.kind, t.sub_kind, t.code, t.name, t.legal_rep_name, t.legal_rep_id, t.division_code, t.address,
 	t.industry_code, t.registered_capital_fen, t.accounting_standard, t.phone, t.email, t.bureau_id, o.name, o.path,
 	t.status, t.registered_at`
 
@@ -108,7 +135,7 @@ const taxpayerFrom = ` FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id`
 func scanTaxpayer(sc db.Scanner) (*Taxpayer, error) {
 	var t Taxpayer
 	var reg string
-	err := sc.Scan(&t.ID, &t.Kind, &t.Code, &t.Name, &t.LegalRepName, &t.LegalRepID, &t.DivisionCode, &t.Address,
+	err := sc.Scan(&t.ID, &t.Kind, &t.SubKind, &t.Code, &t.Name, &t.LegalRepName, &t.LegalRepID, &t.DivisionCode, &t.Address,
 		&t.IndustryCode, &t.RegisteredCapitalFen, &t.AccountingStandard, &t.Phone, &t.Email, &t.BureauID, &t.BureauName,
 		&t.bureauPath, &t.Status, &reg)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type UserInput struct {
 
 var usernameRe = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
 
+// UsernameRule is the rule of usernames, as the forms' hints say it.
+const UsernameRule = "用户名为3至32位，以字母开头，可含字母、数字、下划线（_）、点（.）和连字符（-）"
+
 // checkUser validates a new user; prefix names the form fields ("user_" on
 // the registration form, "" on the user form).
 func checkUser(u *UserInput, f apperr.Fields, prefix, taxpayerCode string) {
@@ -52,14 +56,16 @@ func checkUser(u *UserInput, f apperr.Fields, prefix, taxpayerCode string) {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.Name = strings.TrimSpace(u.Name)
 	u.Phone = strings.TrimSpace(u.Phone)
-	if !usernameRe.MatchString(u.Username) || u.Username == SelfUsername {
-		f.Add(prefix+"username", "用户名为3至32位，以字母开头，可含字母、数字、下划线、点和连字符")
+	switch {
+	case u.Username == "":
+		f.Add(prefix+"username", "请填写用户名")
+	case u.Username == SelfUsername:
+		f.Add(prefix+"username", "用户名“self”为系统保留，请换一个")
+	case !usernameRe.MatchString(u.Username):
+		f.Add(prefix+"username", UsernameRule)
 	}
 	checkUserDetails(u, f, prefix)
-	if u.Password != u.PasswordConfirm {
-		f.Add(prefix+"password_confirm", "两次输入的密码不一致")
-	}
-	f.Check(prefix+"password", auth.CheckPasswordStrength(u.Password, u.Username, taxpayerCode, u.Phone))
+	auth.CheckNewPassword(f, prefix+"password", u.Password, prefix+"password_confirm", u.PasswordConfirm, u.Username, taxpayerCode, u.Phone)
 }
 
 // checkUserText refuses bad bytes in a user's text fields, before any
@@ -72,11 +78,15 @@ func checkUserText(u *UserInput, f apperr.Fields, prefix string) bool {
 }
 
 func checkUserDetails(u *UserInput, f apperr.Fields, prefix string) {
-	if n := len([]rune(u.Name)); n < 2 || n > 50 {
-		f.Add(prefix+"name", "请填写真实姓名")
+	// On the registration form (prefix "user_") the user is the
+	// administrator, beside a legal representative's name: say whose.
+	who := ""
+	if prefix != "" {
+		who = "管理员"
 	}
+	checkLength(f, prefix+"name", u.Name, who+"姓名", 2, 50)
 	if u.Phone == "" {
-		f.Add(prefix+"phone", "请填写手机号码")
+		f.Add(prefix+"phone", "请填写"+who+"手机号码")
 	} else {
 		f.Check(prefix+"phone", ids.ValidateMobile(u.Phone))
 	}
@@ -362,10 +372,7 @@ func (s *Service) ResetUserPassword(ctx context.Context, id int64, password, con
 			return err
 		}
 		f := apperr.Fields{}
-		if password != confirm {
-			f.Add("password_confirm", "两次输入的密码不一致")
-		}
-		f.Check("password", auth.CheckPasswordStrength(password, u.Username, a.TaxpayerCode, u.Phone))
+		auth.CheckNewPassword(f, "password", password, "password_confirm", confirm, u.Username, a.TaxpayerCode, u.Phone)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -378,4 +385,18 @@ func (s *Service) ResetUserPassword(ctx context.Context, id int64, password, con
 		}
 		return audit.Record(ctx, tx, auth.Who(ctx), now, audit.TaxpayerUserPasswordReset, "taxpayer", a.TaxpayerID, u.Username)
 	})
+}
+
+// checkLength asks for an empty text ("请填写姓名") and tells a short or
+// long one the rule it breaks ("姓名至少 2 个字"), instead of asking a
+// person who typed something to fill it in.
+func checkLength(f apperr.Fields, field, value, what string, min, max int) {
+	switch n := len([]rune(value)); {
+	case n == 0:
+		f.Add(field, "请填写"+what)
+	case n < min:
+		f.Add(field, what+"至少 "+strconv.Itoa(min)+" 个字")
+	case n > max:
+		f.Add(field, what+"不能超过 "+strconv.Itoa(max)+" 个字")
+	}
 }

@@ -50,7 +50,7 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, 
 			form[k] = v
 		}
 	}
-	p := &basePage{Title: title, Form: form, Next: safeNext(r.PostForm.Get("next"), "")}
+	p := &basePage{Title: title, Form: form, Next: safeNext(r.PostForm.Get("next"), ""), Outcome: "登录未成功"}
 	status := http.StatusUnauthorized
 	switch apperr.CodeOf(err) {
 	case apperr.Invalid:
@@ -66,6 +66,15 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error, 
 	}
 	v.render(s, w, r, status, p)
 	return nil
+}
+
+// logoutPage is the address of the logout button opened as a page: the
+// button again (logging out is a POST), or the home page for nobody.
+func (s *Server) logoutPage(w http.ResponseWriter, r *http.Request) error {
+	if auth.ActorFrom(r.Context()) == nil {
+		return s.redirect(w, r, "/", "")
+	}
+	return logoutView.ok(s, w, r, &basePage{Title: "退出登录"})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 
 	"taxhall/internal/auth"
 	"taxhall/internal/divisions"
@@ -63,6 +64,19 @@ func labelOptions(ls []auth.Label) []Option {
 	out := make([]Option, len(ls))
 	for i, l := range ls {
 		out[i] = Option{l.Code, l.Name}
+	}
+	return out
+}
+
+// orgOptions lists tax authorities for a select; with "parents", only
+// those that may have a lower level (not district bureaus).
+func orgOptions(orgs []*org.Org, only ...string) []Option {
+	var out []Option
+	for _, o := range orgs {
+		if len(only) > 0 && only[0] == "parents" && o.Level == org.District {
+			continue
+		}
+		out = append(out, Option{strconv.FormatInt(o.ID, 10), o.Name})
 	}
 	return out
 }

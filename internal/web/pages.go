@@ -17,10 +17,12 @@ var (
 	loginView      = newView[basePage]("login.html")
 	staffLoginView = newView[basePage]("staff_login.html")
 	passwordView   = newView[basePage]("account_password.html")
+	logoutView     = newView[basePage]("logout.html")
 
 	registerView           = newView[basePage]("register.html")
 	registerEnterpriseView = newView[registerPage]("register_enterprise.html")
 	registerIndividualView = newView[registerPage]("register_individual.html")
+	registerBusinessView   = newView[registerPage]("register_business.html")
 	registeredView         = newView[registeredPage]("registered.html")
 
 	hallView     = newView[hallPage]("hall.html")

@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"path"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,9 +30,15 @@ type basePage struct {
 	Bureau string     // the provincial bureau's name, from the org tree
 	Flash  string
 	Form   url.Values        // values typed, echoed back after an error
-	Errors map[string]string // per-field messages
-	Path   string
-	Next   string // where a login form returns to
+	Errors map[string]string // per-field messages; "_" is about the whole form
+	// Outcome heads the error summary instead of "提交的信息有 N 处需要修改"
+	// where the failure is the outcome of the whole form ("登录未成功").
+	Outcome string
+	Path    string
+	Next    string // where a login form returns to
+
+	controls []string   // names of the form controls rendered, in page order (see noteControl)
+	posted   url.Values // the form posted, when the request is a POST
 }
 
 func (p *basePage) base() *basePage { return p }
@@ -136,35 +144,147 @@ var funcs = template.FuncMap{
 	"maskCode": ids.MaskTaxpayerCode,
 	"static":   staticURL,
 	// Form controls: {{template "input" (field . "code" "识别号" | hint "…" | auto "off" | optional)}}.
-	"field":    newField,
-	"as":       func(typ string, f Field) Field { f.Type = typ; return f },
-	"hint":     func(h string, f Field) Field { f.Hint = h; return f },
-	"auto":     func(a string, f Field) Field { f.Auto = a; return f },
-	"optional": func(f Field) Field { f.Required = false; return f },
-	"options":  func(o []Option, f Field) Field { f.Options = o; return f },
-	"groups":   func(g []Group, f Field) Field { f.Groups = g; return f },
+	"field":      newField,
+	"as":         func(typ string, f Field) Field { f.Type = typ; return f },
+	"code":       func(f Field) Field { f.Class, f.Auto, f.NoSpell = "w-code", "off", true; return f },
+	"class":      func(c string, f Field) Field { f.Class = c; return f },
+	"orgOptions": orgOptions,
+	"hint":       func(h string, f Field) Field { f.Hint = h; return f },
+	"auto":       func(a string, f Field) Field { f.Auto = a; return f },
+	"optional":   func(f Field) Field { f.Required = false; return f },
+	"options":    func(o []Option, f Field) Field { f.Options = o; return f },
+	"groups":     func(g []Group, f Field) Field { f.Groups = g; return f },
 }
 
 // Field is one form control with its label, value, hint and error, built
-// in a template by field and the modifiers as, hint, auto, optional,
-// options and groups.
+// in a template by field and the modifiers as, hint, auto, optional, code,
+// class, options and groups, and written by the partials input, select,
+// check (one checkbox) and checks (a group) of _layout.html, whose markup
+// docs/design.md ("Form field") describes.
 type Field struct {
-	Name, Label, Type, Value, Error, Hint, Auto string
-	Required                                    bool
-	Options                                     []Option
-	Groups                                      []Group
+	Name, Label, Type, Value, Error, Hint, Auto, Class string
+	Required, NoSpell                                  bool
+	Values                                             []string // every value of the name (checkboxes)
+	Options                                            []Option
+	Groups                                             []Group
 }
 
-// formState is what a field reads from its page.
-type formState interface {
-	Val(string) string
-	Err(string) string
+// ID is the id of the control (of the first box of a group): the target of
+// the error summary's link.
+func (f Field) ID() string { return "f-" + f.Name }
+
+// DescribedBy lists the ids of the hint and the error that the page holds
+// for the field, "" when it holds neither: aria-describedby never names an
+// id that does not exist.
+func (f Field) DescribedBy() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID()+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID()+"-error")
+	}
+	return strings.Join(ids, " ")
 }
+
+// Has reports whether the box with value v is ticked.
+func (f Field) Has(v string) bool { return slices.Contains(f.Values, v) }
 
 // newField is a required text field showing the value typed and its error.
-func newField(p formState, name, label string) Field {
-	return Field{Name: name, Label: label, Type: "text", Value: p.Val(name), Error: p.Err(name), Required: true}
+// It notes the control on its page, so that the error summary lists the
+// errors in the order of the fields on the page.
+func newField(p page, name, label string) Field {
+	b := p.base()
+	b.noteControl(name)
+	return Field{Name: name, Label: label, Type: "text", Value: b.Val(name), Values: b.Form[name], Error: b.Err(name), Required: true}
 }
+
+// noteControl records that the page renders a control for name.
+func (p *basePage) noteControl(name string) {
+	if !slices.Contains(p.controls, name) {
+		p.controls = append(p.controls, name)
+	}
+}
+
+// SummaryItem is one line of the error summary: the message of a field and
+// the id of its control ("" when the page has no control of that name).
+type SummaryItem struct{ ID, Message string }
+
+// ErrorSummary is what the layout shows first in <main> when a form failed
+// (docs/design.md, "Error summary").
+type ErrorSummary struct {
+	Heading string
+	Form    string // the message about the whole form ("_")
+	Kept    string // the sentence about the values kept, "" when none were
+	Items   []SummaryItem
+}
+
+// Summary is the error summary of the page, nil when there is no error. The
+// field errors come in the order of the controls on the page (noted while
+// the content was rendered: see Server.execute); errors of names without a
+// control follow, without a link.
+func (p *basePage) Summary() *ErrorSummary {
+	if len(p.Errors) == 0 {
+		return nil
+	}
+	sum := &ErrorSummary{Form: p.Errors["_"]}
+	listed := map[string]bool{"_": true}
+	for _, name := range p.controls {
+		if msg, ok := p.Errors[name]; ok && !listed[name] {
+			sum.Items = append(sum.Items, SummaryItem{ID: "f-" + name, Message: msg})
+			listed[name] = true
+		}
+	}
+	var rest []string
+	for name := range p.Errors {
+		if !listed[name] {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	for _, name := range rest {
+		sum.Items = append(sum.Items, SummaryItem{Message: p.Errors[name]})
+	}
+	switch {
+	case p.Outcome != "":
+		sum.Heading = p.Outcome
+	case len(sum.Items) > 0:
+		sum.Heading = "提交的信息有 " + strconv.Itoa(len(sum.Items)) + " 处需要修改"
+	default:
+		sum.Heading = "提交未成功"
+	}
+	sum.Kept = p.keptSentence()
+	return sum
+}
+
+// keptSentence says that the values typed were kept, only when some were:
+// a control of the page (other than a password) whose value was posted and
+// is shown again. Passwords never come back, and the sentence says so when
+// the page has password boxes.
+func (p *basePage) keptSentence() string {
+	kept, passwords := false, false
+	for _, name := range p.controls {
+		if isPassword(name) {
+			passwords = true
+			continue
+		}
+		if p.posted.Get(name) != "" && p.Val(name) != "" {
+			kept = true
+		}
+	}
+	switch {
+	case !kept:
+		return ""
+	case passwords:
+		return "除密码外，已填写的内容已为您保留。"
+	default:
+		return "已填写的内容已为您保留。"
+	}
+}
+
+// isPassword reports whether a form field holds a password, by the
+// convention of the forms (password, user_password, current_password …).
+func isPassword(name string) bool { return strings.Contains(name, "password") }
 
 // parseTemplates builds one template set per page: the layout, the shared
 // partials and the page itself.
@@ -205,6 +325,9 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, b *basePage) {
 	if b.Form == nil {
 		b.Form = url.Values{}
 	}
+	if r.Method == http.MethodPost {
+		b.posted = r.PostForm
+	}
 	if b.Flash == "" && w != nil {
 		b.Flash = s.takeFlash(w, r)
 	}
@@ -229,6 +352,14 @@ func (s *Server) execute(buf *bytes.Buffer, name string, p page) error {
 	pt, ok := s.pages[name]
 	if !ok {
 		return &missingTemplate{name}
+	}
+	if len(p.base().Errors) > 0 {
+		// The error summary comes first in <main> and lists the errors in
+		// the order of the fields, which the content shows later: a first
+		// rendering of the content notes its controls (newField).
+		if err := pt.t.ExecuteTemplate(io.Discard, "content", p); err != nil {
+			return err
+		}
 	}
 	return pt.t.ExecuteTemplate(buf, "layout", p)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,6 +52,11 @@ type Route struct {
 	Object string
 	// IDs are the names of the pattern's path values, in order.
 	IDs []string
+	// Form is, for a POST route, the page that holds its form (a pattern
+	// with the same path values). A POST-only URL answers GET by a redirect
+	// there, so that reloading or bookmarking the address of a failed form
+	// never shows 页面不存在; "" means the home page.
+	Form string
 
 	h   handler
 	raw http.Handler // a route outside the page adapter (static files)
@@ -90,6 +96,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
 		{Method: "GET", Pattern: "/staff/login", For: Public, h: s.staffLoginForm},
 		{Method: "POST", Pattern: "/staff/login", For: Public, h: s.staffLoginSubmit},
+		{Method: "GET", Pattern: "/logout", For: Public, h: s.logoutPage},
 		{Method: "POST", Pattern: "/logout", For: Public, h: s.logout},
 		{Method: "GET", Pattern: "/account/password", For: LoggedIn, h: s.passwordForm},
 		{Method: "POST", Pattern: "/account/password", For: LoggedIn, h: s.passwordSubmit},
@@ -97,6 +104,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/register", For: Public, h: s.registerChoice},
 		{Method: "GET", Pattern: "/register/enterprise", For: Public, h: s.registerEnterpriseForm},
 		{Method: "POST", Pattern: "/register/enterprise", For: Public, h: s.registerEnterpriseSubmit},
+		{Method: "GET", Pattern: "/register/business", For: Public, h: s.registerBusinessForm},
+		{Method: "POST", Pattern: "/register/business", For: Public, h: s.registerBusinessSubmit},
 		{Method: "GET", Pattern: "/register/individual", For: Public, h: s.registerIndividualForm},
 		{Method: "POST", Pattern: "/register/individual", For: Public, h: s.registerIndividualSubmit},
 
@@ -106,7 +115,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/users", For: Taxpayers, h: s.hallUserCreate},
 		{Method: "GET", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserEdit},
 		{Method: "POST", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserUpdate},
-		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword},
+		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword, Form: "/hall/users/{id}"},
 
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
@@ -129,12 +138,56 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/staff", For: Staff, h: s.staffStaffCreate},
 		{Method: "GET", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffEdit},
 		{Method: "POST", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffUpdate},
-		{Method: "POST", Pattern: "/staff/staff/{id}/password", For: Staff, Object: "staff", h: s.staffStaffPassword},
+		{Method: "POST", Pattern: "/staff/staff/{id}/password", For: Staff, Object: "staff", h: s.staffStaffPassword, Form: "/staff/staff/{id}"},
 	}
+	rts = withFormGETs(rts)
 	for i := range rts {
 		for _, m := range pathParam.FindAllString(rts[i].Pattern, -1) {
 			rts[i].IDs = append(rts[i].IDs, strings.Trim(m, "{}"))
 		}
 	}
 	return rts
+}
+
+// withFormGETs adds, for each POST route without a GET of its own, a GET
+// that redirects to the page holding the form (Route.Form): after a failed
+// form the address bar shows the POST URL, and reloading or bookmarking it
+// must lead back to the form.
+func withFormGETs(rts []Route) []Route {
+	gets := map[string]handler{}
+	for _, rt := range rts {
+		if rt.Method == "GET" {
+			gets[rt.Pattern] = rt.h
+		}
+	}
+	for _, rt := range rts {
+		if rt.Method != "POST" || gets[rt.Pattern] != nil {
+			continue
+		}
+		// The form's own page answers, under this address, with the same
+		// access checks: a blind redirect would answer a stranger 303 where
+		// the page answers 404.
+		h := gets[rt.Form]
+		if h == nil {
+			h = formRedirect(rt.Form)
+		}
+		gets[rt.Pattern] = h
+		rts = append(rts, Route{Method: "GET", Pattern: rt.Pattern, For: rt.For, Object: rt.Object, Form: rt.Form, h: h})
+	}
+	return rts
+}
+
+// formRedirect answers GET of a POST-only URL with a redirect (303) to the
+// page of its form, filled with the request's path values.
+func formRedirect(form string) handler {
+	if form == "" {
+		form = "/"
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		target := pathParam.ReplaceAllStringFunc(form, func(m string) string {
+			return url.PathEscape(r.PathValue(strings.Trim(m, "{}")))
+		})
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return nil
+	}
 }

@@ -133,7 +133,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if ref, perr := url.Parse(r.Referer()); perr == nil && ref.Host == r.Host {
 			next = safeNext(ref.RequestURI(), "")
 		}
-		view.render(s, w, r, http.StatusUnauthorized, &basePage{Title: title, Next: next,
+		view.render(s, w, r, http.StatusUnauthorized, &basePage{Title: title, Next: next, Outcome: "请重新登录",
 			Errors: map[string]string{"_": "登录已超时或尚未登录，请重新登录后再办理。"}})
 		return
 	}

@@ -100,8 +100,12 @@ var examples = map[string]example{
 	}, everyone},
 	"account_password.html": {func() page { return &basePage{Errors: map[string]string{"current_password": "当前密码不正确"}} }, append(taxpayerSide, staffSide...)},
 	"register.html":         {func() page { return &basePage{} }, everyone},
+	"logout.html":           {func() page { return &basePage{} }, append(taxpayerSide, staffSide...)},
 	"register_enterprise.html": {func() page {
 		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles, basePage: basePage{Form: url.Values{"user_role": {"a"}, "division_code": {"350206"}}}}
+	}, everyone},
+	"register_business.html": {func() page {
+		return &registerPage{Districts: groups, Industries: groups, basePage: basePage{Form: url.Values{"division_code": {"350206"}}}}
 	}, everyone},
 	"register_individual.html": {func() page {
 		return &registerPage{Districts: groups, Industries: groups, Standards: roles, Roles: roles}

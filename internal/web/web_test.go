@@ -221,12 +221,15 @@ func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
 func TestLoginThrottleAndLogout(t *testing.T) {
 	ts := site(t, db.NewTestSQLite(t))
 	b := newBrowser(t, ts)
-	for range 5 {
+	for i := range 5 {
 		s, body := b.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {"wrong"}})
-		b.expect(s, body, 401, "账号或密码不正确", `value="35020301"`)
+		b.expect(s, body, 401, "账号或密码不正确", `value="35020301"`, "<title>错误：税务人员登录", "登录未成功")
+		if i == 2 {
+			b.expect(s, body, 401, "还可尝试 2 次")
+		}
 	}
 	s, body := b.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {demo.Password}})
-	b.expect(s, body, 429, "15分钟后再试")
+	b.expect(s, body, 429, "已暂时锁定，请于 10:15 后再试")
 
 	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
 	b.expect(s, body, 200, "工作台")
@@ -317,7 +320,7 @@ func TestChangeOwnPasswordPage(t *testing.T) {
 	s, body = b.post("/staff/login", url.Values{"staff_no": {"35020601"}, "password": {demo.Password}})
 	b.expect(s, body, 200, `href="/account/password"`)
 	s, body = b.post("/account/password", url.Values{"current_password": {"nope"}, "password": {"Huli#Clerk2026"}, "password_confirm": {"Huli#Clerk2026"}})
-	b.expect(s, body, 422, "当前密码不正确", `id="e-current_password"`)
+	b.expect(s, body, 422, "当前密码不正确", `id="f-current_password-error"`, `aria-describedby="f-current_password-error"`)
 	if strings.Contains(body, "Huli#Clerk2026") {
 		t.Error("password echoed back")
 	}

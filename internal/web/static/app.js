@@ -51,6 +51,19 @@
       if (el) { el.addEventListener("blur", function () { el.value = el.value.trim().toUpperCase(); }); }
     });
 
+    // Prefill the district from characters 3–8 of the credit code (the
+    // division code) when none is chosen yet; the server does the same when
+    // a form comes back with the district empty.
+    var code = document.getElementById("f-code"), district = document.getElementById("f-division_code");
+    if (code && district && district.tagName === "SELECT") {
+      code.addEventListener("blur", function () {
+        var d = code.value.trim().toUpperCase().slice(2, 8);
+        if (district.value || !/^\d{6}$/.test(d)) { return; }
+        var opt = district.querySelector("option[value='" + d + "']");
+        if (opt) { district.value = d; district.dispatchEvent(new Event("change", { bubbles: true })); }
+      });
+    }
+
     // Ask before a destructive action that is still a one-step form
     // (data-confirm="question"). A confirmation page (.confirm) is already the
     // question, so its forms are never asked twice. Ending an identification
