@@ -85,6 +85,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/static/", For: Public, raw: s.static()},
 		{Method: "GET", Pattern: "/{$}", For: Public, h: s.home},
 		{Method: "GET", Pattern: "/search", For: Public, h: s.search},
+		{Method: "GET", Pattern: "/care", For: Public, h: s.careForm},
+		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
