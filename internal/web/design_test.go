@@ -378,7 +378,7 @@ func TestMenuMarksTheSectionOnEveryPage(t *testing.T) {
 		{clerk, "/staff", "/staff"}, {clerk, "/staff/taxpayers", "/staff/taxpayers"}, {clerk, record, "/staff/taxpayers"},
 		{clerk, "/account/password", "/account/password"},
 		{admin, "/staff/orgs", "/staff/orgs"}, {admin, bureau, "/staff/orgs"}, {admin, "/staff/staff", "/staff/staff"},
-		{admin, "/staff/staff/new", "/staff/staff"}, {admin, member, "/staff/staff"},
+		{admin, "/staff/staff/new", "/staff/staff"}, {admin, member, "/staff/staff"}, {admin, "/staff/design", "/staff"},
 	} {
 		s, body := c.b.get(c.path)
 		c.b.expect(s, body, 200)
@@ -472,5 +472,23 @@ func TestSearchAnswersWhatPeopleType(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDesignPageIsLiveAndInert: the living example renders through the
+// layout for staff, and none of its example forms posts anything.
+func TestDesignPageIsLiveAndInert(t *testing.T) {
+	ts := site(t, db.NewTestSQLite(t))
+	clerk := staffBrowser(t, ts, "35020301")
+	s, body := clerk.get("/staff/design")
+	clerk.expect(s, body, 200, "<title>组件示例 - 网上办税服务厅</title>", `<table class="card responsive">`, `class="error-summary"`, `class="card confirm"`,
+		`<form method="post" action="/care" class="care-switch">`)
+	main := between(body, `<main`, `</main>`)
+	if strings.Contains(main, `method="post"`) || strings.Contains(main, `type="submit" class="btn warning"`) {
+		t.Error("an example form of the design page would act")
+	}
+	s, _ = noRedirects(t, ts).get("/staff/design")
+	if s != http.StatusSeeOther {
+		t.Errorf("anonymous design page: %d", s)
 	}
 }

@@ -38,6 +38,7 @@ var (
 	staffListView = newView[staffListPage]("staff_staff.html")
 	staffNewView  = newView[staffPage]("staff_staff_new.html")
 	staffEditView = newView[staffPage]("staff_staff_edit.html")
+	designView    = newView[basePage]("design.html")
 )
 
 type errorPage struct {

@@ -126,6 +126,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffEdit},
 		{Method: "POST", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffUpdate},
 		{Method: "POST", Pattern: "/staff/staff/{id}/password", For: Staff, Object: "staff", h: s.staffStaffPassword},
+		{Method: "GET", Pattern: "/staff/design", For: Staff, h: s.staffDesign},
 	}
 	for i := range rts {
 		for _, m := range pathParam.FindAllString(rts[i].Pattern, -1) {

@@ -78,9 +78,10 @@ type example struct {
 
 // examples has one entry per view (TestEveryViewHasAnExample keeps it so).
 var examples = map[string]example{
-	"error.html": {func() page { return &errorPage{Status: 404, Message: "您访问的页面不存在"} }, everyone},
-	"care.html":  {func() page { return &basePage{Care: true} }, everyone},
-	"home.html":  {func() page { return &homePage{Catalogue: catalogue} }, everyone},
+	"error.html":  {func() page { return &errorPage{Status: 404, Message: "您访问的页面不存在"} }, everyone},
+	"care.html":   {func() page { return &basePage{Care: true} }, everyone},
+	"design.html": {func() page { return &basePage{} }, staffSide},
+	"home.html":   {func() page { return &homePage{Catalogue: catalogue} }, everyone},
 	"search.html": {func() page {
 		return &searchPage{Q: "申报", Hits: catalogue[:2], Topics: topics, Popular: catalogue[:1], Suggestions: suggestions}
 	}, everyone},
