@@ -93,6 +93,12 @@ func checkFormMarkup(t *testing.T, what, html string) {
 func TestEveryFormFollowsTheFieldContract(t *testing.T) {
 	s := templateServer(t)
 	for name, ex := range examples {
+		if name == "design.html" {
+			// The living example page shows the components side by side,
+			// an error summary among them, on a page that is not a form;
+			// TestDesignPageIsLiveAndInert covers it.
+			continue
+		}
 		a := ex.actors[0]
 		p := ex.page()
 		html, err := renderFor(s, name, p, a)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
 	"taxhall/internal/taxpayer"
@@ -20,7 +21,14 @@ func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
 	return hallView.ok(s, w, r, &hallPage{basePage: basePage{Title: "我的办税"}, Taxpayer: t, Idents: idents})
 }
 
+// errNoUsers answers the user pages for a natural person: the account is
+// theirs alone, and the menu does not offer user management.
+var errNoUsers = apperr.New(apperr.Forbidden, "自然人账户仅供本人使用，没有办税人员管理功能。如需修改登录密码，请在菜单中选择“修改密码”。")
+
 func (s *Server) hallUsers(w http.ResponseWriter, r *http.Request) error {
+	if a := auth.ActorFrom(r.Context()); a.TaxpayerKind == taxpayer.Individual {
+		return errNoUsers
+	}
 	users, err := s.Taxpayers.Users(r.Context())
 	if err != nil {
 		return err

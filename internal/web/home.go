@@ -2,7 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strings"
+
+	"taxhall/internal/auth"
 )
 
 // Service is one entry of the hall's function catalogue, used by the home
@@ -12,48 +13,52 @@ type Service struct {
 	Title    string
 	Desc     string
 	URL      string
-	Keywords string
-	Login    string // "" public, "taxpayer" or "staff": who can use it
+	Keywords string // words people search for that the title does not say
+	Login    string // "" public, "taxpayer", "staff", or "any" (any logged-in actor): who can use it
+	Popular  bool   // offered on an empty search
 }
 
 var catalogue = []Service{
-	{"新办纳税人", "新办企业登记", "新设立的企业、单位在线登记税务信息，并创建第一个办税账户。", "/register/enterprise", "注册 登记 新办 开业 企业 公司 统一社会信用代码 税务登记", ""},
-	{"新办纳税人", "自然人注册", "个人凭居民身份证号码注册，办理个人涉税事项。", "/register/individual", "注册 个人 自然人 身份证", ""},
-	{"登录", "纳税人登录", "企业凭纳税人识别号、用户名和密码登录；自然人凭身份证号码和密码登录。", "/login", "登录 登陆 企业 个人 密码", ""},
-	{"登录", "税务人员登录", "税务机关工作人员凭工号登录内部办公平台。", "/staff/login", "税务人员 工作人员 内部 工号", ""},
-	{"我的办税", "我的税务信息", "查看本单位登记信息、主管税务机关与税（费）种认定。", "/hall", "税种认定 税费种认定 主管税务机关 登记信息 申报期限", "taxpayer"},
-	{"我的办税", "办税人员管理", "单位管理员添加办税人员、设置身份、重置密码、停用账户。", "/hall/users", "用户 办税员 财务负责人 法定代表人 代理 重置密码 停用", "taxpayer"},
-	{"税务人员", "纳税人管理", "查询本局管辖的纳税人，查看登记信息，办理税（费）种认定。", "/staff/taxpayers", "纳税人 查询 税种认定 税费种认定", "staff"},
-	{"税务人员", "税务机关设置", "系统管理员维护税务机关层级。", "/staff/orgs", "机构 税务机关 组织", "staff"},
-	{"税务人员", "人员与岗位", "系统管理员管理工作人员账号与岗位角色。", "/staff/staff", "人员 岗位 角色 账号 工号", "staff"},
+	{"新办纳税人", "新办企业登记", "新设立的企业、单位、个体工商户在线登记税务信息，并创建第一个办税账户。", "/register/enterprise", "新办登记 税务登记 新办 开业 设立 注册 企业 公司 个体工商户 统一社会信用代码 营业执照", "", true},
+	{"新办纳税人", "自然人注册", "个人凭居民身份证号码注册，办理个人涉税事项。", "/register/individual", "注册 登记 新办 个人 自然人 身份证 开户", "", true},
+	{"登录", "纳税人登录", "企业凭纳税人识别号、用户名和密码登录；自然人凭身份证号码和密码登录。", "/login", "登录 登陆 企业 个人 密码 账号", "", true},
+	{"登录", "税务人员登录", "税务机关工作人员凭工号登录内部办公平台。", "/staff/login", "税务人员 工作人员 内部 工号", "", false},
+	{"我的办税", "我的税务信息", "查看本单位登记信息、主管税务机关与税（费）种认定。", "/hall", "税种认定 税费种认定 主管税务机关 登记信息 申报期限 我的信息", "taxpayer", true},
+	{"我的办税", "办税人员管理", "单位管理员添加办税人员、设置身份、重置密码、停用账户。", "/hall/users", "用户 办税员 财务负责人 法定代表人 代理 重置密码 停用 授权", "taxpayer", true},
+	{"我的办税", "修改密码", "修改本人的登录密码；修改后其他设备上的登录将失效。", "/account/password", "密码 改密 修改密码 账户安全", "any", false},
+	{"税务人员", "纳税人管理", "查询本局管辖的纳税人，查看登记信息，办理税（费）种认定。", "/staff/taxpayers", "纳税人 查询 税种认定 税费种认定 新办待认定", "staff", false},
+	{"税务人员", "税务机关设置", "系统管理员维护税务机关层级。", "/staff/orgs", "机构 税务机关 组织", "staff", false},
+	{"税务人员", "人员与岗位", "系统管理员管理工作人员账号与岗位角色。", "/staff/staff", "人员 岗位 角色 账号 工号", "staff", false},
+}
+
+// usableBy reports whether a can use the function (perhaps after logging
+// in): a visitor may be anyone, a logged-in actor is one side of the hall.
+func (c Service) usableBy(a *auth.Actor) bool {
+	switch c.Login {
+	case "taxpayer":
+		return a == nil || a.Kind == auth.Taxpayer
+	case "staff":
+		return a == nil || a.Kind == auth.Staff
+	}
+	return true
+}
+
+// homeTiles are the functions on the home page: the public's and
+// taxpayers' for everyone but staff, the staff functions for staff only.
+func homeTiles(a *auth.Actor) []Service {
+	staff := a != nil && a.Kind == auth.Staff
+	var out []Service
+	for _, c := range catalogue {
+		if !c.usableBy(a) || c.URL == "/staff/login" || (c.Login == "staff") != staff {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	// The bureau's name comes with every page (basePage.Bureau, cached): the
 	// home page itself queries nothing.
-	return homeView.ok(s, w, r, &homePage{basePage: basePage{Title: "首页"}, Catalogue: catalogue})
-}
-
-// search finds catalogue entries whose title, description or keywords
-// contain every word of the query.
-func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	var hits []Service
-	if q != "" {
-		words := strings.Fields(q)
-		for _, c := range catalogue {
-			text := c.Title + " " + c.Desc + " " + c.Keywords
-			all := true
-			for _, wd := range words {
-				if !strings.Contains(strings.ToLower(text), strings.ToLower(wd)) {
-					all = false
-					break
-				}
-			}
-			if all {
-				hits = append(hits, c)
-			}
-		}
-	}
-	return searchView.ok(s, w, r, &searchPage{basePage: basePage{Title: "搜索"}, Q: q, Hits: hits})
+	return homeView.ok(s, w, r, &homePage{basePage: basePage{Title: "首页"}, Catalogue: homeTiles(auth.ActorFrom(r.Context()))})
 }

@@ -13,7 +13,16 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return s.redirect(w, r, "/hall", "")
 	}
 	form := url.Values{"code": {r.URL.Query().Get("code")}}
-	return loginView.ok(s, w, r, &basePage{Title: "纳税人登录", Form: form, Next: safeNext(r.URL.Query().Get("next"), "")})
+	return loginView.ok(s, w, r, &basePage{Title: "纳税人登录", Form: form, Next: safeNext(r.URL.Query().Get("next"), ""), Alert: loginReason(r)})
+}
+
+// loginReason says why the login page is shown: after a session ended, the
+// page that needed the login redirects here with reason=expired.
+func loginReason(r *http.Request) string {
+	if r.URL.Query().Get("reason") == "expired" {
+		return expiredMessage + "。"
+	}
+	return ""
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -29,7 +38,7 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if a := auth.ActorFrom(r.Context()); a != nil && a.Kind == auth.Staff {
 		return s.redirect(w, r, "/staff", "")
 	}
-	return staffLoginView.ok(s, w, r, &basePage{Title: "税务人员登录", Next: safeNext(r.URL.Query().Get("next"), "")})
+	return staffLoginView.ok(s, w, r, &basePage{Title: "税务人员登录", Next: safeNext(r.URL.Query().Get("next"), ""), Alert: loginReason(r)})
 }
 
 func (s *Server) staffLoginSubmit(w http.ResponseWriter, r *http.Request) error {

@@ -11,6 +11,8 @@ import (
 var (
 	errorView = newView[errorPage]("error.html")
 
+	careView = newView[basePage]("care.html")
+
 	homeView   = newView[homePage]("home.html")
 	searchView = newView[searchPage]("search.html")
 
@@ -39,12 +41,14 @@ var (
 	staffListView = newView[staffListPage]("staff_staff.html")
 	staffNewView  = newView[staffPage]("staff_staff_new.html")
 	staffEditView = newView[staffPage]("staff_staff_edit.html")
+	designView    = newView[basePage]("design.html")
 )
 
 type errorPage struct {
 	basePage
-	Status  int
-	Message string
+	Status    int
+	Message   string
+	RequestID string // the X-Request-ID in the server log, to quote to 12366 (500 pages)
 }
 
 type homePage struct {
@@ -54,8 +58,11 @@ type homePage struct {
 
 type searchPage struct {
 	basePage
-	Q    string
-	Hits []Service
+	Q           string
+	Hits        []Service
+	Topics      []topic   // what the query asks for that the hall cannot do yet
+	Popular     []Service // offered for an empty query
+	Suggestions []string  // searches that find something, offered when nothing is found
 }
 
 // registerPage is the enterprise and the individual registration form.

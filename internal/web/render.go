@@ -29,13 +29,16 @@ type basePage struct {
 	Menu   []MenuItem // the main menu for the actor, current page marked
 	Bureau string     // the provincial bureau's name, from the org tree
 	Flash  string
+	Alert  string            // a page-level problem not tied to a field (design.md: Notices)
 	Form   url.Values        // values typed, echoed back after an error
 	Errors map[string]string // per-field messages; "_" is about the whole form
 	// Outcome heads the error summary instead of "提交的信息有 N 处需要修改"
 	// where the failure is the outcome of the whole form ("登录未成功").
 	Outcome string
 	Path    string
+	Here    string // the page's path and query, where the care switch returns
 	Next    string // where a login form returns to
+	Care    bool   // care mode (关怀模式) is on: the layout puts class="care" on <html>
 
 	controls []string   // names of the form controls rendered, in page order (see noteControl)
 	posted   url.Values // the form posted, when the request is a POST
@@ -139,10 +142,16 @@ var funcs = template.FuncMap{
 	"add":          func(a, b int) int { return a + b },
 	"itoa":         func(i int64) string { return strconv.FormatInt(i, 10) },
 	"join":         strings.Join,
-	// The one masking rule (package ids) for pages and API alike.
-	"maskID":   ids.MaskResidentID,
-	"maskCode": ids.MaskTaxpayerCode,
-	"static":   staticURL,
+	// The one masking rule (package ids) for pages and API alike: lists and
+	// summaries mask, full values only on the record page of someone
+	// entitled to them.
+	"maskResidentID":   ids.MaskResidentID,
+	"maskPhone":        ids.MaskPhone,
+	"maskTaxpayerCode": ids.MaskTaxpayerCode,
+	// phrases splits a bureau's name into phrases that a line may break
+	// between but not inside (design.md: Typography).
+	"phrases": phrases,
+	"static":  staticURL,
 	// Form controls: {{template "input" (field . "code" "识别号" | hint "…" | auto "off" | optional)}}.
 	"field":      newField,
 	"as":         func(typ string, f Field) Field { f.Type = typ; return f },
@@ -320,6 +329,8 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, b *basePage) {
 	}
 	b.Can = canOf(b.Actor)
 	b.Path = r.URL.Path
+	b.Here = here(r)
+	b.Care = careOn(r)
 	b.Menu = menuFor(b.Actor, b.Path)
 	b.Bureau = s.bureauName(r.Context())
 	if b.Form == nil {
@@ -367,3 +378,13 @@ func (s *Server) execute(buf *bytes.Buffer, name string, p page) error {
 type missingTemplate struct{ name string }
 
 func (e *missingTemplate) Error() string { return "no template " + e.name }
+
+// phrases splits a bureau's name after "国家税务总局", so that a heading
+// breaks between "国家税务总局" and "福建省税务局", never inside either.
+func phrases(name string) []string {
+	const head = "国家税务总局"
+	if rest, ok := strings.CutPrefix(name, head); ok && rest != "" {
+		return []string{head, rest}
+	}
+	return []string{name}
+}

@@ -91,6 +91,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/static/", For: Public, raw: s.static()},
 		{Method: "GET", Pattern: "/{$}", For: Public, h: s.home},
 		{Method: "GET", Pattern: "/search", For: Public, h: s.search},
+		{Method: "GET", Pattern: "/care", For: Public, h: s.careForm},
+		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
@@ -139,6 +141,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffEdit},
 		{Method: "POST", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffUpdate},
 		{Method: "POST", Pattern: "/staff/staff/{id}/password", For: Staff, Object: "staff", h: s.staffStaffPassword, Form: "/staff/staff/{id}"},
+		{Method: "GET", Pattern: "/staff/design", For: Staff, h: s.staffDesign},
 	}
 	rts = withFormGETs(rts)
 	for i := range rts {

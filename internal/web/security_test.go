@@ -266,7 +266,7 @@ func TestBureauNameFromOrgTree(t *testing.T) {
 	}
 	b := newBrowser(t, ts)
 	s, body := b.get("/")
-	b.expect(s, body, 200, "国家税务总局测试省税务局<br>网上办税服务厅", "主办：国家税务总局测试省税务局")
+	b.expect(s, body, 200, `<span class="nw">国家税务总局</span><span class="nw">测试省税务局</span><br><span class="nw">网上办税服务厅</span>`, "主办：国家税务总局测试省税务局")
 	if strings.Contains(body, "福建省税务局") {
 		t.Error("home page still names the Fujian bureau")
 	}

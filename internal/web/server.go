@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"log/slog"
@@ -93,7 +94,10 @@ func (s *Server) h(who Audience, fn handler) http.Handler {
 			if a, err := s.Auth.AuthenticateWeb(ctx, c.Value); err == nil {
 				ctx = auth.WithActor(ctx, a)
 			} else if apperr.CodeOf(err) == apperr.Unauthenticated {
+				// The browser had a session that has ended: a page that
+				// needs a login says why it asks again.
 				s.clearSession(w, r)
+				ctx = context.WithValue(ctx, expiredKey{}, true)
 			} else {
 				s.fail(w, r.WithContext(ctx), err)
 				return
@@ -125,16 +129,25 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasPrefix(r.URL.Path, "/staff") {
 			view, title, target = staffLoginView, "税务人员登录", "/staff/login"
 		}
+		expired, _ := r.Context().Value(expiredKey{}).(bool)
 		if r.Method == http.MethodGet {
-			http.Redirect(w, r, target+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			to := target + "?next=" + url.QueryEscape(r.URL.RequestURI())
+			if expired {
+				to += "&reason=expired"
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 		next := ""
 		if ref, perr := url.Parse(r.Referer()); perr == nil && ref.Host == r.Host {
 			next = safeNext(ref.RequestURI(), "")
 		}
+		msg := "登录已超时或尚未登录，请重新登录后再办理。"
+		if expired {
+			msg = expiredMessage + "后再办理。"
+		}
 		view.render(s, w, r, http.StatusUnauthorized, &basePage{Title: title, Next: next, Outcome: "请重新登录",
-			Errors: map[string]string{"_": "登录已超时或尚未登录，请重新登录后再办理。"}})
+			Errors: map[string]string{"_": msg}})
 		return
 	}
 	status := apperr.Status(code)
@@ -145,7 +158,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		obs.Logger(r.Context(), s.Log).Error("request failed", "err", err, "path", r.URL.Path)
 	}
-	errorView.render(s, w, r, status, &errorPage{basePage: basePage{Title: titleOf[status]}, Status: status, Message: msg})
+	errorView.render(s, w, r, status, &errorPage{basePage: basePage{Title: titleOf[status]}, Status: status, Message: msg,
+		RequestID: obs.RequestID(r.Context())})
 }
 
 var titleOf = map[int]string{
@@ -162,6 +176,14 @@ var titleOf = map[int]string{
 }
 
 var errLogin = apperr.New(apperr.Unauthenticated, "请先登录")
+
+// expiredKey marks a request whose session cookie named a session that has
+// ended (idle or absolute timeout, logout elsewhere, password change).
+type expiredKey struct{}
+
+// expiredMessage is what the login page says after a redirect with
+// reason=expired.
+const expiredMessage = "登录已超时，请重新登录"
 
 // errRole is a staff member whose roles do not allow the page.
 var errRole = apperr.New(apperr.Forbidden, "您的岗位没有此项权限")
@@ -181,7 +203,7 @@ func (s *Server) NotFound() http.Handler {
 	})
 }
 
-var errNotFound = apperr.New(apperr.NotFound, "您访问的页面不存在，请从首页重新进入。")
+var errNotFound = apperr.New(apperr.NotFound, "您访问的地址不存在，可能已更改或输入有误。")
 
 // invalid reports whether err carries per-field messages to show on a form.
 func invalid(err error) (map[string]string, bool) {

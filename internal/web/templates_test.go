@@ -90,8 +90,12 @@ type example struct {
 // examples has one entry per view (TestEveryViewHasAnExample keeps it so).
 var examples = map[string]example{
 	"error.html":  {func() page { return &errorPage{Status: 404, Message: "您访问的页面不存在"} }, everyone},
+	"care.html":   {func() page { return &basePage{Care: true} }, everyone},
+	"design.html": {func() page { return &basePage{} }, staffSide},
 	"home.html":   {func() page { return &homePage{Catalogue: catalogue} }, everyone},
-	"search.html": {func() page { return &searchPage{Q: "登记", Hits: catalogue[:2]} }, everyone},
+	"search.html": {func() page {
+		return &searchPage{Q: "申报", Hits: catalogue[:2], Topics: topics, Popular: catalogue[:1], Suggestions: suggestions}
+	}, everyone},
 	"login.html": {func() page {
 		return &basePage{Next: "/hall", Errors: map[string]string{"_": "账号或密码不正确", "code": "请填写"}, Form: url.Values{"code": {"x"}}}
 	}, everyone},
