@@ -55,7 +55,7 @@ func TestClerkIdentifiesNewTaxpayer(t *testing.T) {
 
 			j.step("the new enterprise is in the to-do list and opens from it", func(t *testing.T) {
 				c.ExpectText("main", "新办待认定", name)
-				if st := c.Click("record", `main ul.plain li:first-child a[href^="/staff/taxpayers/"]`); st != http.StatusOK {
+				if st := c.Click("record", `#pending ~ table tbody tr:first-child a[href^="/staff/taxpayers/"]`); st != http.StatusOK {
 					c.fatalf("status %d", st)
 				}
 				record = c.URL().Path
