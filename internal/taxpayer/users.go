@@ -209,7 +209,7 @@ func mayManageUser(me, target *User, next UserInput) error {
 var errPeerAdmin = apperr.New(apperr.Forbidden, "其他管理员的账号、管理员身份和法定代表人身份只能由法定代表人（管理员）设置")
 
 // OwnPasswordMessage refuses a reset of one's own password.
-const OwnPasswordMessage = "请通过修改密码功能修改本人密码，需验证当前密码"
+const OwnPasswordMessage = /* #nosec G101 -- a message, not a credential */ "请通过修改密码功能修改本人密码，需验证当前密码"
 
 // currentUser re-reads the acting administrator inside the transaction,
 // so that two administrators cannot disable each other at once: on

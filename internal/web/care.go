@@ -41,7 +41,7 @@ func (s *Server) careForm(w http.ResponseWriter, r *http.Request) error {
 // careToggle turns care mode on or off and returns to next (a path of this
 // site only, as after a login).
 func (s *Server) careToggle(w http.ResponseWriter, r *http.Request) error {
-	c := &http.Cookie{Name: careCookie, Value: "1", Path: "/", MaxAge: careYear,
+	c := &http.Cookie{Name: careCookie, Value: "1", Path: "/", MaxAge: careYear, // #nosec G124 -- Secure as documented at setSession
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode}
 	msg := "已开启关怀模式：字号更大，对比更强，按钮更大。再次点击页头的“关怀模式”即可关闭。"
 	if careOn(r) {

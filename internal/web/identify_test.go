@@ -113,7 +113,7 @@ func TestClerkIdentifiesTheUsualSet(t *testing.T) {
 			clerk.expect(s, body, 200, "共 0 户")
 			s, body = clerk.post(record+"/identification-complete", nil)
 			clerk.expect(s, body, 409, "不是新办待认定")
-			s, body = clerk.get(record)
+			_, body = clerk.get(record)
 			if strings.Contains(body, "按常用组合认定") || strings.Contains(body, `/identification-complete"`) {
 				t.Error("an active taxpayer is still offered the new-taxpayer set")
 			}

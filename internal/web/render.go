@@ -356,7 +356,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	_, _ = buf.WriteTo(w) // the client went away: nothing left to tell it
 }
 
 func (s *Server) execute(buf *bytes.Buffer, name string, p page) error {
