@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 )
 
 // Staff see only the taxpayers of their own bureau's subtree; taxpayer users
 // see only their own enterprise.
 func TestAccessIsolation(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		var tpID int64
 		var tpCode string

@@ -12,12 +12,13 @@ import (
 	"testing"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
 func TestTokens(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		var entCode, indCode string
 		e.query(`SELECT code FROM taxpayers WHERE kind = 'enterprise' AND status = 'active' ORDER BY id LIMIT 1`, nil, &entCode)
@@ -98,7 +99,7 @@ func TestTokens(t *testing.T) {
 
 func TestFallbackAndReference(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		e.run([]scenario{
 			{name: "unknown path", method: "GET", url: "/api/v1/nothing", status: 404, want: []expect{eq("error.code", "not_found")}},

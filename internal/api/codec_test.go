@@ -9,6 +9,7 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/input"
 )
 
@@ -18,7 +19,7 @@ import (
 // search text made SQLite's LIKE fail ("pattern too complex").
 func TestBadInputAtTheEdge(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		clerk, admin := e.staff(simingClerk), e.staff(xiamenAdmin)
 		var staffID int64

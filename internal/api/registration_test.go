@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/ids"
 )
 
 func TestRegistrationAndIdentification(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		r := rand.New(rand.NewPCG(1, 2))
 		code := ids.GenerateUSCC(r, "350203")

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
 func TestEnterpriseUsers(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		var code string
 		e.query(`SELECT code FROM taxpayers WHERE kind = 'enterprise' ORDER BY id LIMIT 1`, nil, &code)
@@ -69,7 +70,7 @@ func TestEnterpriseUsers(t *testing.T) {
 
 func TestAdministration(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		var simingOrg, fuzhouOrg, xiamenOrg int64
 		e.query(`SELECT id FROM orgs WHERE division_code = '350203'`, nil, &simingOrg)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/ids"
 )
 
@@ -16,7 +17,7 @@ const provinceAdmin = "35000001" // admin of the provincial bureau: sees every t
 // with the ids package's rule while the record of one shows it in full.
 func TestViewsMaskPersonalData(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		admin := e.staff(provinceAdmin)
 		type full struct{ code, kind, legalRepID, phone string }

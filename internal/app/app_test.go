@@ -17,6 +17,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
@@ -43,7 +44,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 // health check, metrics by route, the request ID, and a graceful stop (as on
 // SIGTERM) that waits for a request in flight.
 func TestServe(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		c, _ := ParseFlags("serve", nil, io.Discard)
 		c.ShutdownTimeout = 5 * time.Second
 		log := NewLogger(c, io.Discard)

@@ -20,6 +20,7 @@ import (
 	"taxhall/internal/api"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/org"
 	"taxhall/internal/web"
@@ -47,7 +48,7 @@ import (
 // fails the test until the resolvers below give one; a new write route fails
 // until webForms or apiBodies has a sample body for it.
 func TestAuthorizationMatrix(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		start := time.Now()
 		m := newMatrix(t, d)
 		cases := m.cases(t)

@@ -7,10 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"taxhall/internal/db/dbtest"
 	"testing"
 	"time"
-
-	"taxhall/internal/db"
 )
 
 // metricsApp builds the app over a fresh SQLite database with flags.
@@ -20,7 +19,7 @@ func metricsApp(t *testing.T, args ...string) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(c, NewLogger(c, io.Discard), db.NewTestSQLite(t))
+	a, err := New(c, NewLogger(c, io.Discard), dbtest.NewSQLite(t))
 	if err != nil {
 		t.Fatal(err)
 	}

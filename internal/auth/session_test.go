@@ -10,6 +10,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
@@ -37,7 +38,7 @@ func seeded(t *testing.T, d *db.DB) (*auth.Service, *clock, string) {
 }
 
 func TestSessionsExpireAndEnd(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, c, code := seeded(t, d)
 		ctx := auth.WithIP(context.Background(), "10.0.0.1")
 		sess, err := s.LoginTaxpayer(ctx, code, "ADMIN", demo.Password, auth.Web, "test")
@@ -106,7 +107,7 @@ func TestSessionsExpireAndEnd(t *testing.T) {
 }
 
 func TestLoginThrottlePerAccountAndAddress(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, c, _ := seeded(t, d)
 		ctx := auth.WithIP(context.Background(), "10.0.0.2")
 		for range s.AccountLimit {
@@ -159,7 +160,7 @@ func TestPasswordStrengthAndHashing(t *testing.T) {
 }
 
 func TestChangeOwnPassword(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, _, code := seeded(t, d)
 		bg := context.Background()
 		here, _ := s.LoginTaxpayer(bg, code, "caiwu", demo.Password, auth.Web, "here")
@@ -206,7 +207,7 @@ func TestChangeOwnPassword(t *testing.T) {
 // TestSessionKindsAreKeptApart: a browser cookie is no API bearer token and
 // an API token no browser cookie (security finding 7).
 func TestSessionKindsAreKeptApart(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, _, _ := seeded(t, d)
 		ctx := context.Background()
 		web, err := s.LoginStaff(ctx, "35020301", demo.Password, auth.Web, "browser")
@@ -258,9 +259,9 @@ func parallel(n int, fn func(i int)) {
 // nodes) check at most AccountLimit passwords (security finding 1); the
 // rest are refused as TooMany without a hash.
 func TestParallelWrongPasswordsGetFiveChecks(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s1, c, code := seeded(t, d)
-		s2 := auth.NewService(db.SecondPool(t, d), c.now)
+		s2 := auth.NewService(dbtest.SecondPool(t, d), c.now)
 		ctx := auth.WithIP(context.Background(), "10.0.0.7")
 		for _, tc := range []struct {
 			name  string
@@ -313,7 +314,7 @@ func individualCode(t *testing.T, d *db.DB) string {
 // address lock that address out of the account, not the owner logging in
 // from elsewhere; staff numbers are one account in any case.
 func TestLockFromOneAddressSparesTheOwner(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, _, _ := seeded(t, d)
 		attacker := auth.WithIP(context.Background(), "203.0.113.9")
 		for i := range s.AccountLimit {
@@ -343,7 +344,7 @@ func TestLockFromOneAddressSparesTheOwner(t *testing.T) {
 // TestStaffNumbersAreCaseInsensitive: the login finds a staff member
 // whatever the case typed, and counts the attempts in one bucket.
 func TestStaffNumbersAreCaseInsensitive(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, c, _ := seeded(t, d)
 		ctx := context.Background()
 		if _, err := d.ExecContext(ctx, `UPDATE staff SET staff_no = 'XM0301' WHERE staff_no = '35020301'`); err != nil {
@@ -368,7 +369,7 @@ func TestStaffNumbersAreCaseInsensitive(t *testing.T) {
 // TestChangePasswordIsThrottled: the current-password check of "change my
 // password" is a login check too; parallel guesses get AccountLimit checks.
 func TestChangePasswordIsThrottled(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, _, _ := seeded(t, d)
 		bg := context.Background()
 		st, err := s.LoginStaff(bg, "35020301", demo.Password, auth.Web, "")

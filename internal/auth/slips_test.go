@@ -7,6 +7,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
@@ -14,7 +15,7 @@ import (
 // with no username is told what is missing, before any password check and
 // without counting a failure, so it can never lock the account.
 func TestEnterpriseLoginWithoutUsername(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, _, code := seeded(t, d)
 		ctx := auth.WithIP(context.Background(), "10.0.0.5")
 		before := s.Verifications()
@@ -42,7 +43,7 @@ func TestEnterpriseLoginWithoutUsername(t *testing.T) {
 // failure on a wrong password is told how many tries are left, and the
 // lock says its end in China time (the clock is 09:00 UTC, 17:00 CST).
 func TestLoginSaysTriesLeftAndWhenTheLockEnds(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, _, _ := seeded(t, d)
 		ctx := auth.WithIP(context.Background(), "10.0.0.6")
 		want := []string{"账号或密码不正确", "账号或密码不正确", "账号或密码不正确，还可尝试 2 次", "账号或密码不正确，还可尝试 1 次",

@@ -36,6 +36,9 @@ type DB struct {
 	dsn     string // what Open was given, so that tests can open a second pool
 }
 
+// DSN is what Open was given (it may hold a password: never log it).
+func (d *DB) DSN() string { return d.dsn }
+
 // IsPostgres reports whether dsn selects PostgreSQL.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")

@@ -9,11 +9,12 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/ids"
 )
 
 func TestSeedBuildsARealisticHall(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 		res, err := Seed(ctx, d, Options{Enterprises: 50, Individuals: 50, Now: now, PasswordHash: auth.HashPassword(Password)})
@@ -94,7 +95,7 @@ func TestReadmeListsTheDemoLogins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	res, err := Seed(context.Background(), d, Options{Enterprises: 50, Individuals: 50, PasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/org"
 )
 
@@ -31,7 +32,7 @@ func orgByDivision(t *testing.T, s *org.Service, ctx context.Context, division s
 // a strictly higher bureau.
 func TestAdminsAreManagedFromAbove(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, as := setup(t, d)
 		prov, xm := as("35000001"), as("35020001")
 		me := auth.ActorFrom(xm)
@@ -91,7 +92,7 @@ func second[T any](_ T, err error) error { return err }
 // transaction, and validates the result.
 func TestPatchesKeepOmittedFields(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, as := setup(t, d)
 		xm := as("35020001")
 		siming := orgByDivision(t, s, xm, "350203")
@@ -120,7 +121,7 @@ func TestPatchesKeepOmittedFields(t *testing.T) {
 // TestOrgAndStaffBadBytes: NUL and invalid UTF-8 are field errors.
 func TestOrgAndStaffBadBytes(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, as := setup(t, d)
 		xm := as("35020001")
 		siming := orgByDivision(t, s, xm, "350203")

@@ -5,6 +5,7 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/org"
 )
 
@@ -12,7 +13,7 @@ import (
 // chosen, the empty division code and name are still flagged, each with
 // "请填写/请选择"; an empty staff number is asked for.
 func TestEmptyOrgFormIsFlaggedEverywhere(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, as := setup(t, d)
 		xm := as("35020001")
 		_, err := s.Create(xm, org.Input{})

@@ -10,6 +10,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/org"
 )
@@ -33,7 +34,7 @@ func setup(t *testing.T, d *db.DB) (*org.Service, func(string) context.Context) 
 }
 
 func TestOrgTreeAdministration(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, as := setup(t, d)
 		prov, xm, clerk := as("35000001"), as("35020001"), as("35020301")
 		all, err := s.List(prov)
@@ -79,7 +80,7 @@ func TestOrgTreeAdministration(t *testing.T) {
 }
 
 func TestStaffAdministration(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		s, as := setup(t, d)
 		xm := as("35020001")
 		orgs, _ := s.List(xm)

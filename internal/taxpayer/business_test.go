@@ -7,6 +7,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/ids"
 	"taxhall/internal/taxpayer"
 )
@@ -16,7 +17,7 @@ import (
 // an enterprise-kind taxpayer marked as an individual business; each path
 // sends the other's codes to the right form.
 func TestIndividualBusinessRegistration(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		ctx := auth.WithIP(context.Background(), "10.1.1.1")
 		code := ids.GenerateBusinessUSCC(e.r, "350203")

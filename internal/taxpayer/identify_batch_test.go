@@ -8,6 +8,7 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/taxpayer"
 )
 
@@ -97,7 +98,7 @@ func contains(list []string, s string) bool {
 // another bureau gets NotFound on every step.
 func TestIdentifyBatch(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		reg, err := e.tp.RegisterEnterprise(context.Background(), e.enterprise("350203"))
 		if err != nil {

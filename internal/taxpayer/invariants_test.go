@@ -9,6 +9,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/taxpayer"
 )
 
@@ -39,11 +40,11 @@ func parallel(n int, fn func(i int)) {
 // Three taxpayers in turn, so that a lucky schedule cannot hide a race.
 func TestParallelIdentificationsLeaveOneOpen(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		clerk := e.staff(t, "35020301")
 		d.SetMaxOpenConns(16)
-		d2 := db.SecondPool(t, d)
+		d2 := dbtest.SecondPool(t, d)
 		d2.SetMaxOpenConns(16)
 		services := []*taxpayer.Service{e.tp, {DB: d2, Now: e.tp.Now}}
 		for round := range 3 {
@@ -85,7 +86,7 @@ func TestParallelIdentificationsLeaveOneOpen(t *testing.T) {
 // a second open identification of a group whoever writes it.
 func TestDatabaseHoldsOneOpenIdentification(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		ctx := context.Background()
 		var tpID, staffID int64
@@ -107,7 +108,7 @@ func TestDatabaseHoldsOneOpenIdentification(t *testing.T) {
 // the address although their transaction rolls back (security finding 3).
 func TestFailedRegistrationsAreThrottled(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		in := e.enterprise("350203")
 		if _, err := e.tp.RegisterEnterprise(context.Background(), in); err != nil {
@@ -130,7 +131,7 @@ func TestFailedRegistrationsAreThrottled(t *testing.T) {
 // actions named in Chinese, the user's own password change included.
 func TestHistoryIsForStaff(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		bg := context.Background()
 		reg, err := e.tp.RegisterEnterprise(bg, e.enterprise("350203"))
@@ -160,7 +161,7 @@ func TestHistoryIsForStaff(t *testing.T) {
 // PostgreSQL they were SQLSTATE 22021, a 500); a huge page is clamped.
 func TestBadBytesAreFieldErrors(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		bg := context.Background()
 		reg, err := e.tp.RegisterEnterprise(bg, e.enterprise("350203"))
@@ -212,7 +213,7 @@ func second[T any](_ T, err error) error { return err }
 // administrator; the legal representative's administrator can.
 func TestEnterpriseAdminsCannotTakeEachOtherOver(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		bg := context.Background()
 		reg, err := e.tp.RegisterEnterprise(bg, e.enterprise("350203"))
@@ -286,7 +287,7 @@ func TestEnterpriseAdminsCannotTakeEachOtherOver(t *testing.T) {
 // TestPatchUserKeepsOmittedFields: a patch changes what it names.
 func TestPatchUserKeepsOmittedFields(t *testing.T) {
 	t.Parallel()
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		bg := context.Background()
 		reg, err := e.tp.RegisterEnterprise(bg, e.enterprise("350203"))

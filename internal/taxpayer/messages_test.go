@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 )
 
 // TestMessagesSayWhatIsWrong (issue 7 finding 10): an empty box is asked
 // for ("请填写…"), a filled one told the rule it breaks, never the other
 // way round.
 func TestMessagesSayWhatIsWrong(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		ctx := context.Background()
 		in := e.enterprise("350203")

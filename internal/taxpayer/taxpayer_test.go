@@ -11,6 +11,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
 	"taxhall/internal/taxpayer"
@@ -63,7 +64,7 @@ func fields(err error) map[string]string {
 }
 
 func TestRegistrationRoutesToCompetentBureau(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		ctx := context.Background()
 		for division, bureau := range map[string]string{
@@ -123,7 +124,7 @@ func TestRegistrationRoutesToCompetentBureau(t *testing.T) {
 }
 
 func TestSearchIsScopedToTheBureau(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		reg, err := e.tp.RegisterEnterprise(context.Background(), e.enterprise("350203"))
 		if err != nil {
@@ -180,7 +181,7 @@ func TestSearchIsScopedToTheBureau(t *testing.T) {
 }
 
 func TestTaxTypeIdentification(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		reg, err := e.tp.RegisterEnterprise(context.Background(), e.enterprise("350203"))
 		if err != nil {
@@ -268,7 +269,7 @@ func TestTaxTypeIdentification(t *testing.T) {
 }
 
 func TestEnterpriseUsers(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
 		bg := context.Background()
 		reg, err := e.tp.RegisterEnterprise(bg, e.enterprise("350203"))
@@ -372,7 +373,7 @@ func idOf(t *testing.T, e *env, ctx context.Context, username string) int64 {
 }
 
 func TestRegistrationThrottledPerAddress(t *testing.T) {
-	e := setup(t, db.NewTestSQLite(t))
+	e := setup(t, dbtest.NewSQLite(t))
 	ctx := auth.WithIP(context.Background(), "10.1.1.1")
 	for i := range taxpayer.RegistrationsPerHour {
 		if _, err := e.tp.RegisterEnterprise(ctx, e.enterprise("350203")); err != nil {

@@ -5,9 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"taxhall/internal/db/dbtest"
 	"testing"
-
-	"taxhall/internal/db"
 )
 
 // TestDestructiveSavesAskFirst (finding 5): disabling a taxpayer user, a
@@ -15,7 +14,7 @@ import (
 // to tick, every typed value kept; resetting someone's password needs its
 // box ticked. Saves that disable nothing ask nothing.
 func TestDestructiveSavesAskFirst(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	ctx := context.Background()
 	active := func(table string, id int64) bool {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
 	"taxhall/internal/obs"
@@ -60,7 +61,7 @@ func checkListTables(t *testing.T, page, body string) {
 }
 
 func TestListsFollowTheTableContract(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	tp, _ := enterpriseAdmin(t, ts, d)
 	clerk := staffBrowser(t, ts, "35020301")
@@ -96,7 +97,7 @@ func TestListsFollowTheTableContract(t *testing.T) {
 // TestListsMaskPersonalData: lists and summaries show resident IDs and
 // phone numbers masked (ids.Mask*), as the API does.
 func TestListsMaskPersonalData(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ctx := context.Background()
 	// Only natural persons wait for identification: the workbench's list of
 	// the latest ones shows them.
@@ -165,7 +166,7 @@ func noRedirects(t *testing.T, ts *httptest.Server) *browser {
 // POST /care flips a year-long cookie and returns to the page; the layout
 // then marks <html class="care">.
 func TestCareModeWithoutJavaScript(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := noRedirects(t, ts)
 	s, body := b.get("/search?q=" + url.QueryEscape("登记"))
 	b.expect(s, body, 200, `<html lang="zh-CN">`, `<form method="post" action="/care" class="care-switch"><input type="hidden" name="next" value="/search?q=%E7%99%BB%E8%AE%B0"><button type="submit" aria-pressed="false">关怀模式</button></form>`)
@@ -225,7 +226,7 @@ func TestCareModeWithoutJavaScript(t *testing.T) {
 }
 
 func TestCareCookieSecureWithSecureCookies(t *testing.T) {
-	_, srv := siteHandler(t, db.NewTestSQLite(t))
+	_, srv := siteHandler(t, dbtest.NewSQLite(t))
 	srv.SecureCookies = true
 	mux := http.NewServeMux()
 	srv.Register(mux)
@@ -241,7 +242,7 @@ func TestCareCookieSecureWithSecureCookies(t *testing.T) {
 // TestErrorPagesSendReadersHome: 403 and 404 offer the reader's own home;
 // a 500 shows the request id of the server log.
 func TestErrorPagesSendReadersHome(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	tp, _ := enterpriseAdmin(t, ts, d)
 	clerk := staffBrowser(t, ts, "35020301")
@@ -283,7 +284,7 @@ func TestErrorPagesSendReadersHome(t *testing.T) {
 // has ended goes to the login page, which says the login timed out; a
 // visitor who never logged in is not told so.
 func TestExpiredSessionSaysWhy(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := noRedirects(t, ts)
 	s, _ := b.get("/staff/taxpayers")
 	if s != http.StatusSeeOther {
@@ -315,7 +316,7 @@ func TestExpiredSessionSaysWhy(t *testing.T) {
 // TestIndividualHallSpeaksToAPerson: a natural person's hall, header and
 // menu have no enterprise words and no user management.
 func TestIndividualHallSpeaksToAPerson(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	var code, name string
 	if err := d.QueryRowContext(context.Background(), `SELECT code, name FROM taxpayers WHERE kind = 'individual' ORDER BY id LIMIT 1`).Scan(&code, &name); err != nil {
@@ -339,7 +340,7 @@ func TestIndividualHallSpeaksToAPerson(t *testing.T) {
 // TestAddressNamesTheDistrictOnce: the demo stores addresses that begin
 // with the district; pages name it once.
 func TestAddressNamesTheDistrictOnce(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	tp, id := enterpriseAdmin(t, ts, d)
 	if _, err := d.ExecContext(context.Background(), `UPDATE taxpayers SET division_code = '350203', address = '思明区湖滨南路388号' WHERE id = `+itoa(id)); err != nil {
@@ -355,7 +356,7 @@ func TestAddressNamesTheDistrictOnce(t *testing.T) {
 // TestMenuMarksTheSectionOnEveryPage: each page of a menu section marks
 // exactly one menu entry, its own.
 func TestMenuMarksTheSectionOnEveryPage(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	tp, _ := enterpriseAdmin(t, ts, d)
 	admin := staffBrowser(t, ts, "35020001")
@@ -393,7 +394,7 @@ func TestMenuMarksTheSectionOnEveryPage(t *testing.T) {
 // TestHomePromisesOnlyWhatExists: the public home offers no staff
 // functions and no progress tracking the hall does not have.
 func TestHomePromisesOnlyWhatExists(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	s, body := b.get("/")
 	b.expect(s, body, 200, `placeholder="如：新办登记"`, `aria-describedby="q-hint"`)
@@ -413,7 +414,7 @@ func TestHomePromisesOnlyWhatExists(t *testing.T) {
 // synonyms and characters, says honestly what is not online yet, offers
 // popular functions for an empty query, and links only to pages that work.
 func TestSearchAnswersWhatPeopleType(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	tp, _ := enterpriseAdmin(t, ts, d)
 	tile := regexp.MustCompile(`<a class="tile" href="([^"]+)">`)
@@ -478,7 +479,7 @@ func TestSearchAnswersWhatPeopleType(t *testing.T) {
 // TestDesignPageIsLiveAndInert: the living example renders through the
 // layout for staff, and none of its example forms posts anything.
 func TestDesignPageIsLiveAndInert(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	clerk := staffBrowser(t, ts, "35020301")
 	s, body := clerk.get("/staff/design")
 	clerk.expect(s, body, 200, "<title>组件示例 - 网上办税服务厅</title>", `<table class="card responsive">`, `class="error-summary"`, `class="card confirm"`,

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
 	"taxhall/internal/taxpayer"
@@ -139,7 +139,7 @@ func TestEveryFormFollowsTheFieldContract(t *testing.T) {
 // mistakes: the summary leads to each field, and says that values were
 // kept only when they were, and never that passwords were.
 func TestEnterpriseFormErrorsAreVisible(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 
 	s, body := b.post("/register/enterprise", url.Values{"name": {"甲"}, "user_password": {"short"}, "user_password_confirm": {"short"}})
@@ -185,7 +185,7 @@ func TestEnterpriseFormErrorsAreVisible(t *testing.T) {
 // TestHintsAgreeWithRules: the username hint says the rule the service
 // applies (finding 10: the hint allowed fewer characters than the rule).
 func TestHintsAgreeWithRules(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	s, body := b.get("/register/enterprise")
 	b.expect(s, body, 200, strings.TrimPrefix(taxpayer.UsernameRule, "用户名为"))
@@ -196,7 +196,7 @@ func TestHintsAgreeWithRules(t *testing.T) {
 // (or the page that holds it), as the right person, never 页面不存在 or
 // 请求方式有误. Generated from the route table: a new POST route is covered.
 func TestEveryFormURLAnswersGET(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	ctx := context.Background()
 	one := func(q string, args ...any) int64 {
@@ -255,7 +255,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 // TestLoginSaysTheUsernameIsMissing (finding 6): an enterprise code with
 // no username is a field error on the username, never a failure counted.
 func TestLoginSaysTheUsernameIsMissing(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	var code string
 	if err := d.QueryRowContext(context.Background(), `SELECT code FROM taxpayers WHERE kind = 'enterprise' ORDER BY id LIMIT 1`).Scan(&code); err != nil {
@@ -275,7 +275,7 @@ func TestLoginSaysTheUsernameIsMissing(t *testing.T) {
 // path; a form left without a district gets it from the credit code; the
 // registration needs no capital nor e-mail and shows the kind.
 func TestIndividualBusinessPath(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	s, body := b.get("/register")
 	b.expect(s, body, 200, `href="/register/business"`, "个体工商户登记")

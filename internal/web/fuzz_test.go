@@ -13,6 +13,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
@@ -56,9 +57,9 @@ func FuzzEdge(f *testing.F) {
 		h     http.Handler
 		token string
 	}
-	dbs := []*db.DB{db.NewTestSQLite(f)}
-	if os.Getenv(db.PGEnv) != "" {
-		dbs = append(dbs, db.NewTestPostgres(f))
+	dbs := []*db.DB{dbtest.NewSQLite(f)}
+	if os.Getenv(dbtest.PGEnv) != "" {
+		dbs = append(dbs, dbtest.NewPostgres(f))
 	}
 	var targets []target
 	for _, d := range dbs {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/ids"
 	"taxhall/internal/taxpayer"
 )
@@ -59,7 +60,7 @@ func countIdentifications(t *testing.T, d *db.DB, id string) int {
 // taxpayer stays in the to-do list until the clerk marks identification
 // complete.
 func TestClerkIdentifiesTheUsualSet(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ts, id, code := identSite(t, d)
 		clerk := staffBrowser(t, ts, "35020301")
 		record := "/staff/taxpayers/" + id
@@ -139,7 +140,7 @@ func TestClerkIdentifiesTheUsualSet(t *testing.T) {
 // a confirmation page that says what happens; a refused end date comes
 // back on that page with what was typed; the script no longer asks.
 func TestEndingAnIdentificationIsConfirmed(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts, id, _ := identSite(t, d)
 	clerk := staffBrowser(t, ts, "35020301")
 	record := "/staff/taxpayers/" + id

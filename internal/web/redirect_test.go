@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 )
 
@@ -45,7 +45,7 @@ func TestSafeNext(t *testing.T) {
 // TestLoginIgnoresForeignNext logs in with next values that would leave the
 // site in a browser; the redirect stays on the hall.
 func TestLoginIgnoresForeignNext(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	noFollow := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	for _, next := range []string{"/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example"} {
 		b := newBrowser(t, ts)

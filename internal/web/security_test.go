@@ -14,6 +14,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
@@ -79,7 +80,7 @@ func TestRouteTable(t *testing.T) {
 // TestStaffPagesRefuseTaxpayers (security 7): a taxpayer user opening any
 // staff route, even about their own record, gets 403, never the page.
 func TestStaffPagesRefuseTaxpayers(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ts := site(t, d)
 		b, own := enterpriseAdmin(t, ts, d)
 		s, body := b.get("/staff/taxpayers/" + strconv.FormatInt(own, 10))
@@ -115,7 +116,7 @@ func TestStaffPagesRefuseTaxpayers(t *testing.T) {
 // echoed, a malformed one 400, bad bytes 400 with a message that does not
 // repeat them, and no path of /static gives 500.
 func TestFormsAreReadWithLimits(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	huge := strings.Repeat("界", 3<<20) // 9 MB
 	for _, size := range []string{huge, strings.Repeat("a", 11<<20), strings.Repeat("a", maxFormBytes)} {
@@ -158,7 +159,7 @@ var noFollow = func(*http.Request, []*http.Request) error { return http.ErrUseLa
 // TestCacheAndTransportHeaders (security 6): pages are never stored by a
 // cache, HSTS comes with secure cookies, hashed assets are immutable.
 func TestCacheAndTransportHeaders(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := staffBrowser(t, ts, "35020601")
 	anon := newBrowser(t, ts)
 	for _, c := range []struct {
@@ -211,7 +212,7 @@ func TestCacheAndTransportHeaders(t *testing.T) {
 }
 
 func TestHSTSWithSecureCookies(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, nil), Orgs: &org.Service{DB: d}, Taxpayers: &taxpayer.Service{DB: d},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SecureCookies: true})
 	if err != nil {
@@ -231,7 +232,7 @@ func TestHSTSWithSecureCookies(t *testing.T) {
 // TestMenuFromPredicates: the menu follows the predicates and marks the
 // current page (and the section of a page below an entry).
 func TestMenuFromPredicates(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	admin := staffBrowser(t, ts, "35020001")
 	_, body := admin.get("/staff/orgs")
 	for _, want := range []string{`<a href="/staff/orgs" aria-current="page">税务机关设置</a>`, `<a href="/staff/staff">人员与岗位</a>`, `<a href="/staff">工作台</a>`} {
@@ -259,7 +260,7 @@ func TestMenuFromPredicates(t *testing.T) {
 // org tree (not the layout) and cached: renaming the root in the database
 // shows only after the cache is dropped, so a page view does not query it.
 func TestBureauNameFromOrgTree(t *testing.T) {
-	d := db.NewTestSQLite(t)
+	d := dbtest.NewSQLite(t)
 	ts := site(t, d)
 	if _, err := d.ExecContext(context.Background(), `UPDATE orgs SET name = '国家税务总局测试省税务局' WHERE parent_id IS NULL`); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
 	"taxhall/internal/org"
@@ -116,7 +117,7 @@ func stripTags(s string) string {
 }
 
 func TestPublicPages(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	s, body := b.get("/")
 	b.expect(s, body, 200, "网上办税服务厅", "国家税务总局福建省税务局", "新办企业登记", `action="/search"`, `lang="zh-CN"`)
@@ -143,7 +144,7 @@ func TestPublicPages(t *testing.T) {
 }
 
 func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
-	db.ForEach(t, func(t *testing.T, d *db.DB) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ts := site(t, d)
 		b := newBrowser(t, ts)
 		r := rand.New(rand.NewPCG(7, 7))
@@ -219,7 +220,7 @@ func TestRegistrationKeepsInputAndLandsInCompetentBureau(t *testing.T) {
 }
 
 func TestLoginThrottleAndLogout(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	for i := range 5 {
 		s, body := b.post("/staff/login", url.Values{"staff_no": {"35020301"}, "password": {"wrong"}})
@@ -240,7 +241,7 @@ func TestLoginThrottleAndLogout(t *testing.T) {
 }
 
 func TestCrossOriginPostRejected(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	req, _ := http.NewRequest("POST", ts.URL+"/staff/login", strings.NewReader("staff_no=35020601&password="+url.QueryEscape(demo.Password)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -255,7 +256,7 @@ func TestCrossOriginPostRejected(t *testing.T) {
 }
 
 func TestAdminManagesOrgsAndStaff(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	city := newBrowser(t, ts)
 	s, body := city.post("/staff/login", url.Values{"staff_no": {"35020001"}, "password": {demo.Password}})
 	city.expect(s, body, 200, "税务机关设置")
@@ -294,7 +295,7 @@ func between(s, start, end string) string {
 }
 
 func TestIndividualRegistersAndLogsInWithoutUsername(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	id := ids.GenerateResidentID(rand.New(rand.NewPCG(3, 4)), "350211", time.Date(1988, 8, 8, 0, 0, 0, 0, time.UTC), false)
 	form := url.Values{"resident_id": {id[:17] + wrongCheck(id)}, "name": {"林小美"}, "phone": {"12345"}, "division_code": {"350211"},
@@ -313,7 +314,7 @@ func TestIndividualRegistersAndLogsInWithoutUsername(t *testing.T) {
 }
 
 func TestChangeOwnPasswordPage(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	s, body := b.get("/account/password")
 	b.expect(s, body, 200, "纳税人登录")
@@ -332,7 +333,7 @@ func TestChangeOwnPasswordPage(t *testing.T) {
 }
 
 func TestPostAfterSessionEndsShowsLogin(t *testing.T) {
-	ts := site(t, db.NewTestSQLite(t))
+	ts := site(t, dbtest.NewSQLite(t))
 	b := newBrowser(t, ts)
 	req, _ := http.NewRequest("POST", ts.URL+"/staff/taxpayers/1/identifications", strings.NewReader("tax_type=cit"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -1,4 +1,8 @@
-package db
+// Package dbtest gives tests real databases: a fresh SQLite file, a fresh
+// PostgreSQL schema (when TAXHALL_TEST_PG holds a DSN), or both in turn. It
+// lives apart from package db so that the hall's binary does not link the
+// testing package.
+package dbtest
 
 import (
 	"context"
@@ -8,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"taxhall/internal/db"
 )
 
 // PGEnv names the environment variable with a PostgreSQL DSN for tests.
@@ -18,21 +24,21 @@ const PGEnv = "TAXHALL_TEST_PG"
 // Each call gets its own database or schema, so tests may run in parallel.
 // Under CI (CI=true) a missing TAXHALL_TEST_PG fails the test rather than
 // skipping PostgreSQL silently.
-func ForEach(t *testing.T, fn func(t *testing.T, d *DB)) {
+func ForEach(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
-		fn(t, NewTestSQLite(t))
+		fn(t, NewSQLite(t))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		fn(t, NewTestPostgres(t))
+		fn(t, NewPostgres(t))
 	})
 }
 
-// NewTestSQLite returns a migrated SQLite database in a temporary folder.
-func NewTestSQLite(t testing.TB) *DB {
+// NewSQLite returns a migrated SQLite database in a temporary folder.
+func NewSQLite(t testing.TB) *db.DB {
 	t.Helper()
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,10 +49,10 @@ func NewTestSQLite(t testing.TB) *DB {
 	return d
 }
 
-// NewTestPostgres returns a migrated PostgreSQL database confined to a new
+// NewPostgres returns a migrated PostgreSQL database confined to a new
 // schema, dropped when the test ends. It skips when TAXHALL_TEST_PG is unset
 // outside CI.
-func NewTestPostgres(t testing.TB) *DB {
+func NewPostgres(t testing.TB) *db.DB {
 	t.Helper()
 	dsn := os.Getenv(PGEnv)
 	if dsn == "" {
@@ -56,7 +62,7 @@ func NewTestPostgres(t testing.TB) *DB {
 		t.Skipf("%s not set", PGEnv)
 	}
 	ctx := context.Background()
-	admin, err := Open(ctx, dsn)
+	admin, err := db.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +80,7 @@ func NewTestPostgres(t testing.TB) *DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	d, err := Open(ctx, u.String())
+	d, err := db.Open(ctx, u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,10 +102,10 @@ func NewTestPostgres(t testing.TB) *DB {
 // SQLite file, the same PostgreSQL schema), as a second node of the hall
 // would, closed when the test ends. Concurrency tests use two pools so that
 // nothing inside one *sql.DB serialises what the database must.
-func SecondPool(t testing.TB, d *DB) *DB {
+func SecondPool(t testing.TB, d *db.DB) *db.DB {
 	t.Helper()
 	// For PostgreSQL the DSN carries the test schema as its search_path.
-	d2, err := Open(context.Background(), d.dsn)
+	d2, err := db.Open(context.Background(), d.DSN())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,4 @@
+package db
+
+// MaxAttempts exposes maxAttempts to the external tests.
+const MaxAttempts = maxAttempts
