@@ -427,7 +427,7 @@ func TestSearchAnswersWhatPeopleType(t *testing.T) {
 		{"新办登记", "/register/enterprise", []string{"<h2 id=\"results\">“新办登记”的搜索结果</h2>", "自然人注册"}, nil},
 		{"开业", "/register/enterprise", nil, nil},
 		{"设立 公司", "/register/enterprise", nil, nil},
-		{"个体户", "/register/enterprise", nil, nil},
+		{"个体户", "/register/business", nil, nil},
 		{"发票", "", []string{"发票业务暂未在网上办理", `href="tel:12366"`}, []string{"没有找到"}},
 		{"领发票", "", []string{"发票业务暂未在网上办理"}, nil},
 		{"注销", "", []string{"注销税务登记暂未在网上办理"}, nil},
