@@ -2,14 +2,12 @@ package taxpayer
 
 import (
 	"context"
-	"strings"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/divisions"
 	"taxhall/internal/ids"
-	"taxhall/internal/industry"
 )
 
 // BusinessInput is the online registration of an individual business
@@ -45,52 +43,16 @@ func (s *Service) RegisterBusiness(ctx context.Context, in BusinessInput) (_ *Re
 	now := s.Now()
 	defer db.Wrap(&err, "taxpayer.RegisterBusiness(%q)", in.Code)
 	f := apperr.Fields{}
-	for _, t := range []struct {
-		field, value string
-		max          int
-	}{{"code", in.Code, 30}, {"name", in.Name, 100}, {"operator_name", in.OperatorName, 50}, {"operator_id", in.OperatorID, 30},
-		{"division_code", in.DivisionCode, 12}, {"address", in.Address, 200}, {"industry_code", in.IndustryCode, 10},
-		{"phone", in.Phone, 30}, {"email", in.Email, 100}, {"user_username", in.Username, 32}} {
-		f.Text(t.field, t.value, t.max)
-	}
+	unit := unitForm{Code: in.Code, Name: in.Name, RepName: in.OperatorName, RepID: in.OperatorID, DivisionCode: in.DivisionCode,
+		Address: in.Address, IndustryCode: in.IndustryCode, Phone: in.Phone, Email: in.Email}
+	businessKind.checkText(f, &unit)
+	f.Text("user_username", in.Username, 32)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	in.Code = ids.NormalizeUSCC(in.Code)
-	in.Name = strings.TrimSpace(in.Name)
-	in.OperatorName = strings.TrimSpace(in.OperatorName)
-	in.OperatorID = ids.NormalizeResidentID(in.OperatorID)
-	in.Address = strings.TrimSpace(in.Address)
-	in.Phone = strings.TrimSpace(in.Phone)
-	in.Email = strings.TrimSpace(in.Email)
-
-	if in.Code == "" {
-		f.Add("code", "请填写统一社会信用代码")
-	} else if err := ids.ValidateUSCC(in.Code); err != nil {
-		f.Add("code", err.Error())
-	} else if !IsBusinessCode(in.Code) {
-		f.Add("code", EnterpriseCodeOnBusinessForm)
-	}
-	checkLength(f, "name", in.Name, "名称", 2, 100)
-	checkLength(f, "operator_name", in.OperatorName, "经营者姓名", 2, 50)
-	if in.OperatorID == "" {
-		f.Add("operator_id", "请填写经营者身份证号码")
-	} else {
-		f.Check("operator_id", ids.ValidateResidentID(in.OperatorID, now))
-	}
-	if _, ok := industry.Lookup(in.IndustryCode); !ok {
-		f.Add("industry_code", "请选择所属行业")
-	}
-	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	checkAddress(f, in.Address)
-	if in.Phone == "" {
-		f.Add("phone", "请填写经营者手机号码")
-	} else {
-		f.Check("phone", ids.ValidateMobile(in.Phone))
-	}
-	if in.Email != "" {
-		f.Check("email", ids.ValidateEmail(in.Email))
-	}
+	bureau := s.checkUnit(ctx, f, businessKind, &unit, now)
+	in.Code, in.Name, in.OperatorName, in.OperatorID = unit.Code, unit.Name, unit.RepName, unit.RepID
+	in.Address, in.Phone, in.Email = unit.Address, unit.Phone, unit.Email
 	u := UserInput{Username: in.Username, Name: in.OperatorName, Phone: in.Phone, Role: auth.TPLegalRep,
 		Password: in.Password, PasswordConfirm: in.PasswordConfirm}
 	uf := apperr.Fields{}

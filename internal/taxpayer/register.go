@@ -12,7 +12,6 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/divisions"
 	"taxhall/internal/ids"
-	"taxhall/internal/industry"
 	"taxhall/internal/money"
 	"taxhall/internal/org"
 )
@@ -59,46 +58,18 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_
 	f := apperr.Fields{}
 	// Bad bytes first: each field with them gets one clear message, and no
 	// later check (nor the database) sees them.
-	for _, t := range []struct {
-		field, value string
-		max          int
-	}{{"code", in.Code, 30}, {"name", in.Name, 100}, {"legal_rep_name", in.LegalRepName, 50}, {"legal_rep_id", in.LegalRepID, 30},
-		{"division_code", in.DivisionCode, 12}, {"address", in.Address, 200}, {"industry_code", in.IndustryCode, 10},
-		{"registered_capital", in.RegisteredCapital, 30}, {"accounting_standard", in.AccountingStandard, 20},
-		{"phone", in.Phone, 30}, {"email", in.Email, 100}} {
-		f.Text(t.field, t.value, t.max)
-	}
+	unit := unitForm{Code: in.Code, Name: in.Name, RepName: in.LegalRepName, RepID: in.LegalRepID, DivisionCode: in.DivisionCode,
+		Address: in.Address, IndustryCode: in.IndustryCode, Phone: in.Phone, Email: in.Email}
+	enterpriseKind.checkText(f, &unit)
+	f.Text("registered_capital", in.RegisteredCapital, 30)
+	f.Text("accounting_standard", in.AccountingStandard, 20)
 	checkUserText(&in.User, f, "user_")
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	in.Code = ids.NormalizeUSCC(in.Code)
-	in.Name = strings.TrimSpace(in.Name)
-	in.LegalRepName = strings.TrimSpace(in.LegalRepName)
-	in.LegalRepID = ids.NormalizeResidentID(in.LegalRepID)
-	in.Address = strings.TrimSpace(in.Address)
-	in.Phone = strings.TrimSpace(in.Phone)
-	in.Email = strings.TrimSpace(in.Email)
-
-	if in.Code == "" {
-		f.Add("code", "请填写统一社会信用代码")
-	} else if err := ids.ValidateUSCC(in.Code); err != nil {
-		f.Add("code", err.Error())
-	} else if IsBusinessCode(in.Code) {
-		f.Add("code", BusinessCodeOnEnterpriseForm)
-	}
-	checkLength(f, "name", in.Name, "纳税人名称", 2, 100)
-	checkLength(f, "legal_rep_name", in.LegalRepName, "法定代表人姓名", 2, 50)
-	if in.LegalRepID == "" {
-		f.Add("legal_rep_id", "请填写法定代表人身份证号码")
-	} else {
-		f.Check("legal_rep_id", ids.ValidateResidentID(in.LegalRepID, now))
-	}
-	bureau := s.checkDivision(ctx, f, in.DivisionCode)
-	checkAddress(f, in.Address)
-	if _, ok := industry.Lookup(in.IndustryCode); !ok {
-		f.Add("industry_code", "请选择所属行业")
-	}
+	bureau := s.checkUnit(ctx, f, enterpriseKind, &unit, now)
+	in.Code, in.Name, in.LegalRepName, in.LegalRepID = unit.Code, unit.Name, unit.RepName, unit.RepID
+	in.Address, in.Phone, in.Email = unit.Address, unit.Phone, unit.Email
 	capital, err := money.ParseYuan(in.RegisteredCapital)
 	if in.RegisteredCapital == "" {
 		f.Add("registered_capital", "请填写注册资本（元）")
@@ -107,16 +78,6 @@ func (s *Service) RegisterEnterprise(ctx context.Context, in EnterpriseInput) (_
 	}
 	if auth.NameOf(AccountingStandards, in.AccountingStandard) == in.AccountingStandard {
 		f.Add("accounting_standard", "请选择适用的会计制度")
-	}
-	if in.Phone == "" {
-		f.Add("phone", "请填写联系电话")
-	} else {
-		f.Check("phone", ids.ValidatePhone(in.Phone))
-	}
-	if in.Email == "" {
-		f.Add("email", "请填写电子邮箱")
-	} else {
-		f.Check("email", ids.ValidateEmail(in.Email))
 	}
 	checkUser(&in.User, f, "user_", in.Code)
 	if err := f.Err(); err != nil {
