@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 )
 
@@ -23,22 +24,28 @@ func (r Rate) String() string {
 func mulRate(amount int64, r Rate) int64 { return mulDiv(amount, int64(r), 10000) }
 
 // mulDiv returns a × num / den rounded half away from zero, exactly (128-bit
-// intermediate), for num ≥ 0 and den > 0.
+// intermediate), for num ≥ 0 and den > 0. It panics if the result does not
+// fit in an int64: no tax amount comes near (money.MaxFen is 10^14 fen).
 func mulDiv(a, num, den int64) int64 {
-	if num < 0 || den <= 0 {
-		panic("rules: mulDiv with a negative factor")
+	if num < 0 || den <= 0 || a == math.MinInt64 {
+		panic("rules: mulDiv out of range")
 	}
 	neg := a < 0
-	u := uint64(a)
 	if neg {
-		u = uint64(-a)
+		a = -a
 	}
-	hi, lo := bits.Mul64(u, uint64(num))
-	lo, c := bits.Add64(lo, uint64(den/2), 0)
+	hi, lo := bits.Mul64(uint64(a), uint64(num)) // #nosec G115 -- a ≥ 0 and num ≥ 0, checked above
+	lo, c := bits.Add64(lo, uint64(den/2), 0)    // #nosec G115 -- den > 0, checked above
 	hi += c
-	q, _ := bits.Div64(hi, lo, uint64(den)) // panics if the result overflows 64 bits
-	if neg {
-		return -int64(q)
+	if hi >= uint64(den) { // #nosec G115 -- den > 0; bits.Div64 needs hi < den
+		panic("rules: mulDiv overflows")
 	}
-	return int64(q)
+	q, _ := bits.Div64(hi, lo, uint64(den)) // #nosec G115 -- den > 0
+	if q > math.MaxInt64 {
+		panic("rules: mulDiv overflows")
+	}
+	if neg {
+		return -int64(q) // #nosec G115 -- q ≤ MaxInt64, checked above
+	}
+	return int64(q) // #nosec G115 -- q ≤ MaxInt64, checked above
 }
