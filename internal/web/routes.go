@@ -92,6 +92,9 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/{$}", For: Public, h: s.home},
 		{Method: "GET", Pattern: "/search", For: Public, h: s.search},
 		{Method: "GET", Pattern: "/care", For: Public, h: s.careForm},
+		{Method: "GET", Pattern: "/calculators", For: Public, h: s.calculatorsIndex},
+		{Method: "GET", Pattern: "/calculators/vat-small", For: Public, h: s.calcVATSmall},
+		{Method: "GET", Pattern: "/calculators/iit-wages", For: Public, h: s.calcIITWages},
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},

@@ -10,6 +10,7 @@ import (
 	"path"
 	"reflect"
 	"strings"
+	"taxhall/internal/calc"
 	"testing"
 	"time"
 
@@ -95,6 +96,23 @@ var examples = map[string]example{
 	"home.html":   {func() page { return &homePage{Catalogue: catalogue} }, everyone},
 	"search.html": {func() page {
 		return &searchPage{Q: "申报", Hits: catalogue[:2], Topics: topics, Popular: catalogue[:1], Suggestions: suggestions}
+	}, everyone},
+	"calculators.html": {func() page { return &calculatorsPage{Calculators: calculators()} }, everyone},
+	"calc_vat_small.html": {func() page {
+		r, err := calc.VATSmall(calc.VATSmallInput{Year: "2026", Period: "q1", Sales3: "400000", Sales5: "10000", Location: "city", SixTaxesTwoFees: true})
+		if err != nil {
+			panic(err)
+		}
+		return &calcVATPage{Years: []Option{{"2026", "2026年"}}, Periods: groups, Locations: roles, Result: &r,
+			basePage: basePage{Form: url.Values{"year": {"2026"}, "relief": {"1"}}, Errors: map[string]string{"sales5": "金额格式不正确"}}}
+	}, everyone},
+	"calc_iit_wages.html": {func() page {
+		r, err := calc.IITWages(calc.IITWagesInput{Year: "2026", Month: "3", MonthsEmployed: "3", Income: "90000", Special: "13500", Additional: "6000", Withheld: "1180"})
+		if err != nil {
+			panic(err)
+		}
+		return &calcIITPage{Years: []Option{{"2026", "2026年"}}, Months: roles, AdditionalHint: "子女教育每个子女 2000 元", Result: &r,
+			basePage: basePage{Form: url.Values{"year": {"2026"}}, Errors: map[string]string{"income": "请填写金额"}}}
 	}, everyone},
 	"login.html": {func() page {
 		return &basePage{Next: "/hall", Errors: map[string]string{"_": "账号或密码不正确", "code": "请填写"}, Form: url.Values{"code": {"x"}}}
