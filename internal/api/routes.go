@@ -20,6 +20,7 @@ var tags = []struct{ Name, Doc string }{
 	{tagMy, "纳税人用户办理本单位（本人）事项"},
 	{tagTaxpayers, "税务人员查询本局管辖的纳税人并办理税种认定"},
 	{tagAdmin, "系统管理员维护税务机关和工作人员"},
+	{tagCalc, "帮我算税：按所属期适用当期政策的税费计算器，无需登录"},
 	{tagMeta, "本接口的 OpenAPI 文档"},
 }
 
@@ -35,6 +36,7 @@ func (a *API) routes() []route {
 		a.myRoutes(),           // my.go
 		a.taxpayerRoutes(),     // taxpayers.go
 		a.adminRoutes(),        // admin.go
+		a.calcRoutes(),         // calc.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {
