@@ -74,7 +74,7 @@ func IITWages(in IITWagesInput) (IITWagesResult, error) {
 		{Label: "累计收入", Value: yuan(w.Income)},
 		{Label: "累计减除费用", Formula: fmt.Sprintf("5,000 元 × %d 个月", employed), Value: yuan(res.Basic), Basis: res.Source},
 		{Label: "累计专项扣除", Formula: "基本养老保险、基本医疗保险、失业保险、住房公积金个人缴付部分", Value: yuan(w.Special)},
-		{Label: "累计专项附加扣除", Value: yuan(w.Additional), Basis: AdditionalHint(w.Month)},
+		{Label: "累计专项附加扣除", Formula: AdditionalHint(w.Month), Value: yuan(w.Additional)},
 		{Label: "累计预扣预缴应纳税所得额", Formula: "累计收入 − 累计减除费用 − 累计专项扣除 − 累计专项附加扣除", Value: yuan(res.Taxable)},
 		{Label: "预扣率", Formula: "预扣率表一：" + upTo, Value: b.Rate.String(), Basis: res.Source},
 		{Label: "速算扣除数", Value: yuan(b.Quick)},
@@ -104,7 +104,7 @@ func AdditionalHint(m calendar.YearMonth) string {
 		"继续教育（学历）"+amt0(a.ContinuingEducation),
 		"住房贷款利息 "+amt0(a.HousingLoan),
 		"住房租金 "+amt0(a.RentTier1)+" / "+amt0(a.RentTier2)+" / "+amt0(a.RentTier3)+"（按城市，与住房贷款利息二选一）")
-	return fmt.Sprintf("%d年%d月起每月标准：%s。依据：%s", e.From.Y, int(e.From.M), strings.Join(parts, "；"), e.Source)
+	return fmt.Sprintf("%d年%d月起每月标准：%s（%s）", e.From.Y, int(e.From.M), strings.Join(parts, "；"), e.Source)
 }
 
 func amt0(fen int64) string { return strconv.FormatInt(fen/100, 10) + " 元" }
