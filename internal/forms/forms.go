@@ -1,0 +1,321 @@
+// Package forms holds the tax return forms as definitions: the lines keyed
+// by the official line numbers (栏次), the columns, which cells the taxpayer
+// enters and which are computed, and the computation with its cross-checks.
+// The web page, the API schema and the validator are all derived from a
+// definition, so a new form is a new definition, not new handlers.
+//
+// The package is pure: a form's Compute calls the rules package with the
+// period, the taxpayer's facts and what earlier accepted returns carried
+// (year-to-date sums, a credit carried forward), all given as arguments.
+package forms
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"taxhall/internal/apperr"
+	"taxhall/internal/money"
+	"taxhall/internal/rules"
+)
+
+// Cell kinds in a line's Kinds string, one character per column.
+const (
+	Entered  = 'E' // the taxpayer types it
+	Computed = 'C' // the form computes it (shown, never editable)
+	Absent   = '-' // the official form greys it out
+)
+
+// Column is a column of a form; a one-column form has one column with an
+// empty Code, and its cells are keyed by the line number alone.
+type Column struct {
+	Code, Name string
+}
+
+// Line is a line of a form.
+type Line struct {
+	No     string // 栏次, as printed on the form
+	Name   string
+	Kinds  string // one of Entered/Computed/Absent per column
+	Indent int    // 其中 lines are indented
+	Hint   string // how the line is filled in, shown under the label
+	// Merged: one amount for the whole line (the first column's kind),
+	// keyed by the line number alone, as the surcharge lines 23–25 are.
+	Merged bool
+	// Section starts a new part of the form before this line.
+	Section string
+}
+
+// key is the key of the line's cell in column i.
+func (f *Form) key(l Line, i int) string {
+	if l.Merged {
+		return l.No
+	}
+	return Key(l.No, f.Columns[i].Code)
+}
+
+// Facts are what a form needs to know about the taxpayer for the period.
+type Facts struct {
+	Individual         bool           // individual business or other individual (VAT line 11)
+	IndividualBusiness bool           // 个体工商户
+	SmallScale         bool           // 增值税小规模纳税人 in the period
+	SmallLowProfit     bool           // 小型微利企业 (declared on the EIT return)
+	Location           rules.Location // for the city maintenance and construction tax
+}
+
+// Values are a return's cells in fen, keyed by Key(line, column).
+type Values map[string]int64
+
+// Key is the key of a cell: the line number, or "line.column" on a form
+// with several columns ("1.goods").
+func Key(line, column string) string {
+	if column == "" {
+		return line
+	}
+	return line + "." + column
+}
+
+// Input is one computation of a form.
+type Input struct {
+	Period rules.Period
+	Facts  Facts
+	// Entered holds the entered cells (missing ones are 0).
+	Entered Values
+	// Prior holds what earlier accepted returns carry into this one: the
+	// year-to-date sums of the previous periods (keyed like the cells whose
+	// year-to-date column they feed) and balances carried forward. The
+	// store fills it with the form's PriorKeys.
+	Prior Values
+}
+
+// Output is a computed return.
+type Output struct {
+	Values Values // every cell of the form: entered and computed
+	// TaxDue is what the return makes payable (negative: refundable).
+	TaxDue int64
+	// Notes explain where the computation put amounts ("本期销售额未达起征点…").
+	Notes []string
+	// Basis lists the legal sources the computation used.
+	Basis []string
+	// Fields are cross-check failures, keyed by cell; a return with any is
+	// not accepted.
+	Fields apperr.Fields
+}
+
+// Form is a return form.
+type Form struct {
+	Code    string // stable code, used in URLs and stored with each return
+	Name    string // the official title
+	Short   string // a short name for lists
+	Basis   string // the announcement that publishes the form
+	TaxType string // the identification (税种认定) that files it
+	// Periods lists the filing periods it can be filed for ("month", "quarter").
+	Periods []string
+	Columns []Column
+	Lines   []Line
+	// Zero: the form may be filed as a zero return (零申报) in one step.
+	Zero bool
+	// PriorKeys lists the cells the store sums over this year's earlier
+	// accepted returns into Input.Prior ("year to date").
+	PriorKeys []string
+	// CarryKeys maps a cell of the previous period's accepted return to the
+	// Prior key it is carried into (a credit carried forward).
+	CarryKeys map[string]string
+	// Compute computes the return from the entered cells.
+	Compute func(*Form, Input) (Output, error)
+}
+
+// Cells lists every defined cell key, in the form's order.
+func (f *Form) Cells() []string {
+	var keys []string
+	for _, l := range f.Lines {
+		for i, k := range l.Kinds {
+			if k != Absent {
+				keys = append(keys, f.key(l, i))
+			}
+		}
+	}
+	return keys
+}
+
+// EnteredCells lists the keys of the cells the taxpayer enters.
+func (f *Form) EnteredCells() []string {
+	var keys []string
+	for _, l := range f.Lines {
+		for i, k := range l.Kinds {
+			if k == Entered {
+				keys = append(keys, f.key(l, i))
+			}
+		}
+	}
+	return keys
+}
+
+// Line returns the line with the number no.
+func (f *Form) Line(no string) (Line, bool) {
+	for _, l := range f.Lines {
+		if l.No == no {
+			return l, true
+		}
+	}
+	return Line{}, false
+}
+
+// Label names a cell for messages: "第1栏（货物及劳务）".
+func (f *Form) Label(key string) string {
+	no, col, _ := strings.Cut(key, ".")
+	s := "第" + no + "栏"
+	if l, ok := f.Line(no); ok && l.Merged {
+		return s + "（" + l.Name + "）"
+	}
+	for _, c := range f.Columns {
+		if c.Code == col && c.Name != "" {
+			s += "（" + c.Name + "）"
+		}
+	}
+	return s
+}
+
+// Check reports a definition that cannot work: kinds that do not match the
+// columns, duplicate lines, unknown prior keys. Tests run it on every form.
+func (f *Form) Check() error {
+	seen := map[string]bool{}
+	for _, l := range f.Lines {
+		if len(l.Kinds) != len(f.Columns) {
+			return fmt.Errorf("forms: %s line %s has %d kinds for %d columns", f.Code, l.No, len(l.Kinds), len(f.Columns))
+		}
+		if seen[l.No] {
+			return fmt.Errorf("forms: %s line %s twice", f.Code, l.No)
+		}
+		seen[l.No] = true
+		if l.Merged && strings.Count(l.Kinds, string(Absent)) != len(l.Kinds)-1 {
+			return fmt.Errorf("forms: %s merged line %s must have one kind", f.Code, l.No)
+		}
+		for _, k := range l.Kinds {
+			if k != Entered && k != Computed && k != Absent {
+				return fmt.Errorf("forms: %s line %s kind %q", f.Code, l.No, k)
+			}
+		}
+	}
+	cells := map[string]bool{}
+	for _, k := range f.Cells() {
+		cells[k] = true
+	}
+	for _, k := range f.PriorKeys {
+		if !cells[k] {
+			return fmt.Errorf("forms: %s prior key %s is not a cell", f.Code, k)
+		}
+	}
+	for from := range f.CarryKeys {
+		if !cells[from] {
+			return fmt.Errorf("forms: %s carry key %s is not a cell", f.Code, from)
+		}
+	}
+	return nil
+}
+
+// Parse reads the entered cells as typed (yuan strings) into fen, with a
+// message per bad cell keyed by the cell. An empty cell is 0; negative
+// amounts are refused (no entered line of these forms is negative).
+func (f *Form) Parse(raw map[string]string) (Values, apperr.Fields) {
+	v := Values{}
+	errs := apperr.Fields{}
+	for _, k := range f.EnteredCells() {
+		s := strings.TrimSpace(raw[k])
+		if s == "" {
+			continue
+		}
+		if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "－") {
+			errs.Add(k, f.Label(k)+"不能为负数")
+			continue
+		}
+		fen, err := money.ParseYuan(s)
+		if err != nil {
+			errs.Add(k, f.Label(k)+"："+err.Error())
+			continue
+		}
+		v[k] = fen
+	}
+	return v, errs
+}
+
+// Run parses and computes: the one validator the web form, the API and the
+// submission all use. Field errors (bad amounts, failed cross-checks) come
+// back as an apperr Invalid error with the fields keyed by cell.
+func (f *Form) Run(in Input, raw map[string]string) (Output, error) {
+	v, errs := f.Parse(raw)
+	if err := errs.Err(); err != nil {
+		return Output{}, err
+	}
+	in.Entered = v
+	if in.Prior == nil {
+		in.Prior = Values{}
+	}
+	out, err := f.Compute(f, in)
+	if err != nil {
+		return Output{}, err
+	}
+	if err := out.Fields.Err(); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// Format renders cells as yuan strings ("1234.56", no separators), the
+// representation of the canonical document and the API.
+func Format(v Values, keys []string) map[string]string {
+	m := make(map[string]string, len(keys))
+	for _, k := range keys {
+		m[k] = Plain(v[k])
+	}
+	return m
+}
+
+// Plain renders fen as a yuan string without separators: -1234.5 → "-1234.50".
+func Plain(fen int64) string {
+	return strings.ReplaceAll(money.FormatYuan(fen), ",", "")
+}
+
+var registry = map[string]*Form{}
+
+func register(f *Form) *Form {
+	if err := f.Check(); err != nil {
+		panic(err)
+	}
+	registry[f.Code] = f
+	return f
+}
+
+// Lookup finds a form by its code.
+func Lookup(code string) (*Form, bool) {
+	f, ok := registry[code]
+	return f, ok
+}
+
+// All lists the forms by code.
+func All() []*Form {
+	list := make([]*Form, 0, len(registry))
+	for _, f := range registry {
+		list = append(list, f)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Code < list[j].Code })
+	return list
+}
+
+// ForTaxType returns the form a tax type's identification files.
+func ForTaxType(taxType string) (*Form, bool) {
+	for _, f := range registry {
+		if f.TaxType == taxType {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// notLarger adds a cross-check message when the 其中 line exceeds its total.
+func notLarger(f *Form, errs apperr.Fields, v Values, part, whole string) {
+	if v[part] > v[whole] {
+		errs.Add(part, fmt.Sprintf("%s %s 不能大于%s %s（“其中”数是总数的一部分）",
+			f.Label(part), money.FormatYuan(v[part]), f.Label(whole), money.FormatYuan(v[whole])))
+	}
+}
