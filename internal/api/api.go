@@ -25,6 +25,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -33,6 +34,7 @@ type API struct {
 	Auth      *auth.Service
 	Orgs      *org.Service
 	Taxpayers *taxpayer.Service
+	Returns   *returns.Service
 	Log       *slog.Logger
 }
 

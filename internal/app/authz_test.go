@@ -23,6 +23,8 @@ import (
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
+	"taxhall/internal/taxpayer"
 	"taxhall/internal/web"
 )
 
@@ -161,12 +163,47 @@ type fixture struct {
 	tpACode, tpAName            string
 	tpBCode, person             string // codes
 	identA                      int64  // an open identification of A
+	returnA                     int64  // an accepted return of A
 	userA                       int64  // A's finance user (not an admin)
 	userAName, userAPhone       string
 	reviewer                    int64 // the 思明 reviewer (demo staff 35020302)
 	reviewerName, reviewerPhone string
 	simingCode                  string // the 思明 bureau's code
 	today                       string
+}
+
+// fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
+// a general VAT identification if it has one) and files its 2025Q1 return
+// through the returns service, as its administrator.
+func fileReturn(t *testing.T, d *db.DB, taxpayerID int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var staffID, userID int64
+	var name string
+	if err := d.QueryRowContext(ctx, `SELECT id FROM staff ORDER BY id LIMIT 1`).Scan(&staffID); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.QueryRowContext(ctx, `SELECT id, name FROM taxpayer_users WHERE taxpayer_id = $1 AND is_admin = 1 ORDER BY id LIMIT 1`, taxpayerID).Scan(&userID, &name); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := d.QueryRowContext(ctx, `SELECT id FROM returns WHERE taxpayer_id = $1 AND form = 'vat_small' AND period_start = '2025-01-01' AND is_current = 1`, taxpayerID).Scan(&id); err == nil {
+		return id
+	}
+	if _, err := d.ExecContext(ctx, `UPDATE tax_identifications SET end_date = '2024-12-31' WHERE taxpayer_id = $1 AND tax_group = 'vat' AND end_date = ''`, taxpayerID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := taxpayer.InsertIdentification(ctx, d, Now(), taxpayerID, "vat_small", taxpayer.Quarterly, "2025-01-01", staffID); err != nil {
+		t.Fatal(err)
+	}
+	tps := &taxpayer.Service{DB: d, Now: Now}
+	rs := &returns.Service{DB: d, Now: Now, Taxpayers: tps, Calendar: returns.DefaultDeadlines()}
+	ctx = auth.WithActor(ctx, &auth.Actor{Kind: auth.Taxpayer, UserID: userID, Name: name, TaxpayerID: taxpayerID, TaxpayerKind: taxpayer.Enterprise, Role: auth.TPLegalRep, Admin: true})
+	sub, err := rs.Submit(ctx, "vat_small", "2025Q1", map[string]string{"1.goods": "120000"}, returns.NewKey(), 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub.Return.ID
 }
 
 // allRoles is every staff role: the other-bureau principals pass every role
@@ -207,6 +244,7 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	fx.tpA, fx.tpACode, fx.tpAName = enterprise(fx.siming)
 	_, fx.tpBCode, _ = enterprise(fx.huli)
 	one(`SELECT code FROM taxpayers WHERE kind = 'individual' ORDER BY id LIMIT 1`, nil, &fx.person)
+	fx.returnA = fileReturn(t, d, fx.tpA)
 	one(`SELECT id FROM tax_identifications WHERE taxpayer_id = $1 AND end_date = '' ORDER BY id LIMIT 1`, []any{fx.tpA}, &fx.identA)
 	one(`SELECT id, name, phone FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'caiwu'`, []any{fx.tpA}, &fx.userA, &fx.userAName, &fx.userAPhone)
 	one(`SELECT id, name, phone FROM staff WHERE staff_no = '35020302'`, nil, &fx.reviewer, &fx.reviewerName, &fx.reviewerPhone)
@@ -293,6 +331,10 @@ func (m *matrix) resolvers() map[string]*object {
 		"taxpayer_user": {kind: "taxpayer_user", ids: map[string]int64{"id": fx.userA},
 			mine:    map[string]bool{pTaxpayerA: true},
 			secrets: []string{fx.userAName, fx.userAPhone}},
+		// A's small-scale VAT return of 2025Q1.
+		"return": {kind: "return", ids: map[string]int64{"id": fx.returnA},
+			mine:    map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true},
+			secrets: []string{fx.tpACode, fx.tpAName}},
 		// The 思明 bureau.
 		"org": {kind: "org", ids: map[string]int64{"id": fx.siming}, mine: bureauA, secrets: []string{fx.simingCode}},
 		// The 思明 reviewer.
@@ -312,6 +354,8 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
 		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
+		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},

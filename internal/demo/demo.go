@@ -42,8 +42,9 @@ type Login struct {
 
 // Result says what was created.
 type Result struct {
-	Seeded bool // false when the database already had data
-	Logins []Login
+	Seeded  bool // false when the database already had data
+	Logins  []Login
+	Returns int // returns filed by History
 }
 
 // Bureau names: district bureaus of a city are "国家税务总局厦门市思明区税务局",
@@ -77,6 +78,10 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 		s := &seeder{ctx: ctx, tx: tx, opt: opt, r: rand.New(rand.NewPCG(2026, 11)), res: res, used: map[string]bool{}}
 		return s.run()
 	})
+	if err != nil {
+		return res, err
+	}
+	res.Returns, err = History(ctx, d, opt.Now)
 	return res, err
 }
 

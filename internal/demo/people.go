@@ -32,7 +32,7 @@ func mobile(r *rand.Rand) string {
 }
 
 func (s *seeder) registeredAt() time.Time {
-	return s.opt.Now.Add(-time.Duration(1+s.r.IntN(330*24)) * time.Hour)
+	return s.opt.Now.Add(-time.Duration(1+s.r.IntN(720*24)) * time.Hour)
 }
 
 // pendingSince moves the registration of a taxpayer still awaiting

@@ -21,10 +21,10 @@ var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
 var hash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
 
 type env struct {
-	d    *db.DB
-	tp   *taxpayer.Service
-	rs   *returns.Service
-	auth *auth.Service
+	d     *db.DB
+	tp    *taxpayer.Service
+	rs    *returns.Service
+	auth  *auth.Service
 	clock *time.Time
 }
 

@@ -45,7 +45,13 @@ func (r *Return) PeriodKey() string  { return PeriodKey(r.Period) }
 func (r *Return) PeriodName() string { return PeriodName(r.Period) }
 
 // FormDef is the return's form definition.
-func (r *Return) FormDef() *forms.Form { f, _ := forms.Lookup(r.Form); return f }
+func (r *Return) FormDef() *forms.Form {
+	if r == nil {
+		return nil
+	}
+	f, _ := forms.Lookup(r.Form)
+	return f
+}
 
 // Values are the return's cells.
 func (r *Return) Values() forms.Values { v, _ := r.Doc.Values(); return v }

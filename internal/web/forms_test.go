@@ -220,6 +220,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"taxpayer":      {siming, 1},
 		"staff":         {one(`SELECT id FROM staff WHERE staff_no = '35020301'`)},
 		"org":           {one(`SELECT id FROM orgs WHERE division_code = '350203'`)},
+		"return":        {one(`SELECT id FROM returns WHERE taxpayer_id = $1 AND is_current = 1 ORDER BY id LIMIT 1`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {

@@ -13,14 +13,6 @@ import (
 // The hall is for taxpayer users (Audience Taxpayers); the services scope
 // every query to the user's own taxpayer.
 
-func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
-	t, idents, err := s.Taxpayers.MyRecord(r.Context())
-	if err != nil {
-		return err
-	}
-	return hallView.ok(s, w, r, &hallPage{basePage: basePage{Title: "我的办税"}, Taxpayer: t, Idents: idents})
-}
-
 // errNoUsers answers the user pages for a natural person: the account is
 // theirs alone, and the menu does not offer user management.
 var errNoUsers = apperr.New(apperr.Forbidden, "自然人账户仅供本人使用，没有办税人员管理功能。如需修改登录密码，请在菜单中选择“修改密码”。")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -82,6 +83,13 @@ type hallPage struct {
 	basePage
 	Taxpayer *taxpayer.Taxpayer
 	Idents   []*taxpayer.Identification
+	Today    string
+	Due      []*returns.Due // not filed: due now or overdue
+	Drafts   []*returns.Due
+	Unpaid   []*returns.Liability
+	Recent   []*returns.Return
+	// Totals of Unpaid: tax, and late fee accrued to today.
+	UnpaidTotal, FeeTotal int64
 }
 
 type usersPage struct {

@@ -138,6 +138,9 @@ var funcs = template.FuncMap{
 		return t.In(cst).Format("2006-01-02 15:04")
 	},
 	"staffRole":    func(c string) string { return auth.NameOf(auth.StaffRoles, c) },
+	"neg":          func(n int) int { return -n },
+	"inc":          func(n int) int { return n + 1 },
+	"negFen":       func(n int64) int64 { return -n },
 	"taxpayerRole": func(c string) string { return auth.NameOf(auth.TaxpayerRoles, c) },
 	"add":          func(a, b int) int { return a + b },
 	"itoa":         func(i int64) string { return strconv.FormatInt(i, 10) },

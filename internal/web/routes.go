@@ -115,6 +115,13 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/register/individual", For: Public, h: s.registerIndividualSubmit},
 
 		{Method: "GET", Pattern: "/hall", For: Taxpayers, h: s.hallHome},
+		{Method: "GET", Pattern: "/hall/periods", For: Taxpayers, h: s.hallPeriods},
+		{Method: "GET", Pattern: "/hall/returns", For: Taxpayers, h: s.hallReturns},
+		{Method: "GET", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnForm},
+		{Method: "POST", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnPost},
+		{Method: "GET", Pattern: "/hall/returns/{id}", For: Taxpayers, Object: "return", h: s.hallReturn},
+		{Method: "GET", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionForm},
+		{Method: "POST", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionPost},
 		{Method: "GET", Pattern: "/hall/users", For: Taxpayers, h: s.hallUsers},
 		{Method: "GET", Pattern: "/hall/users/new", For: Taxpayers, h: s.hallUserNew},
 		{Method: "POST", Pattern: "/hall/users", For: Taxpayers, h: s.hallUserCreate},
@@ -134,6 +141,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEndForm},
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
+		{Method: "GET", Pattern: "/staff/returns/{id}", For: Staff, Object: "return", h: s.staffReturn},
 		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},
 		{Method: "POST", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgCreate},
 		{Method: "GET", Pattern: "/staff/orgs/{id}", For: Staff, Object: "org", h: s.staffOrgEdit},

@@ -18,6 +18,7 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -30,6 +31,7 @@ type Server struct {
 	Auth          *auth.Service
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
+	Returns       *returns.Service
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

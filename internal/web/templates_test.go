@@ -11,6 +11,9 @@ import (
 	"reflect"
 	"strings"
 	"taxhall/internal/calc"
+	"taxhall/internal/calendar"
+	"taxhall/internal/returns"
+	"taxhall/internal/rules"
 	"testing"
 	"time"
 
@@ -136,7 +139,9 @@ var examples = map[string]example{
 		return &registeredPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Username: "wangwu"}
 	}, everyone},
 	"hall.html": {func() page {
-		return &hallPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Idents: exampleIdents}
+		return &hallPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Idents: exampleIdents, Today: "2026年10月20日", Due: exampleDues()[:2],
+			Drafts: exampleDues()[:1], Recent: []*returns.Return{exampleReturn(1)}, UnpaidTotal: 318000, FeeTotal: 1590,
+			Unpaid: []*returns.Liability{{ReturnID: 41, TaxName: "增值税（小规模纳税人）", Period: rules.Quarter(2026, 2), Deadline: calendar.MustDate("2026-07-15"), Amount: 318000, Unpaid: 318000, LateFee: 1590, LateDays: 10}}}
 	}, taxpayerSide},
 	"hall_users.html":     {func() page { return &usersPage{Users: []*taxpayer.User{exampleUser, {ID: 3, Admin: true}}} }, taxpayerSide},
 	"hall_user_new.html":  {func() page { return &userPage{Roles: roles} }, taxpayerSide},

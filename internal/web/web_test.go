@@ -20,6 +20,7 @@ import (
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -45,7 +46,8 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	clock := func() time.Time { return now }
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
-		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
 		t.Fatal(err)
 	}
