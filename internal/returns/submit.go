@@ -211,6 +211,11 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 	canonical := doc.Canonical()
 	hash := Hash(canonical)
 	late := today.After(sh.Deadline.Date)
+	if sh.Correcting != nil {
+		// A correction does not make a return late: the obligation was met
+		// (or missed) by the original.
+		late = sh.Correcting.Late
+	}
 
 	var result *Submission
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -29,7 +29,10 @@ var (
 
 type periodsPage struct {
 	basePage
-	Dues []*returns.Due
+	Year   int
+	Years  []int
+	Dues   []*returns.Due
+	NoForm []string // identified taxes without an online form yet
 }
 
 type returnsPage struct {
@@ -146,7 +149,25 @@ func (s *Server) hallPeriods(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return periodsView.ok(s, w, r, &periodsPage{basePage: basePage{Title: "我的征期日历"}, Dues: dues})
+	this := s.Returns.Now().In(cst).Year()
+	p := &periodsPage{basePage: basePage{Title: "我的征期日历"}, Year: this, Years: []int{this, this - 1}}
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && (y == this || y == this-1) {
+		p.Year = y
+	}
+	seen := map[string]bool{}
+	for _, d := range dues {
+		if d.Status == returns.StatusNoForm {
+			if !seen[d.TaxName] {
+				seen[d.TaxName] = true
+				p.NoForm = append(p.NoForm, d.TaxName)
+			}
+			continue
+		}
+		if d.Period.Start.Y == p.Year {
+			p.Dues = append(p.Dues, d)
+		}
+	}
+	return periodsView.ok(s, w, r, p)
 }
 
 func (s *Server) hallReturns(w http.ResponseWriter, r *http.Request) error {
