@@ -24,6 +24,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -33,6 +34,7 @@ type API struct {
 	Auth      *auth.Service
 	Orgs      *org.Service
 	Taxpayers *taxpayer.Service
+	Employees *iitw.Roster
 	Log       *slog.Logger
 }
 

@@ -16,6 +16,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitw"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
@@ -30,6 +31,7 @@ type Server struct {
 	Auth          *auth.Service
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
+	Employees     *iitw.Roster // the roster of employers withholding on wages
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

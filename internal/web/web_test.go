@@ -19,6 +19,7 @@ import (
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
+	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -45,7 +46,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	clock := func() time.Time { return now }
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
-		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
