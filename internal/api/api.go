@@ -24,6 +24,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -35,6 +36,7 @@ type API struct {
 	Orgs      *org.Service
 	Taxpayers *taxpayer.Service
 	Returns   *returns.Service
+	Employees *iitw.Roster
 	Log       *slog.Logger
 }
 

@@ -20,6 +20,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
+	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -53,7 +54,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	}
 	now := func() time.Time { return testNow }
 	a := &API{Auth: auth.NewService(d, now), Orgs: &org.Service{DB: d, Now: now}, Taxpayers: &taxpayer.Service{DB: d, Now: now},
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Employees: &iitw.Roster{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

@@ -34,6 +34,7 @@ func (a *API) routes() []route {
 		a.referenceRoutes(),    // reference.go
 		a.registrationRoutes(), // registration.go
 		a.myRoutes(),           // my.go
+		a.employeeRoutes(),     // employees.go
 		a.taxpayerRoutes(),     // taxpayers.go
 		a.adminRoutes(),        // admin.go
 		a.calcRoutes(),         // calc.go

@@ -18,6 +18,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitw"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -103,14 +104,15 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	orgs := &org.Service{DB: d, Now: Now}
 	taxpayers := &taxpayer.Service{DB: d, Now: Now}
 	filings := &returns.Service{DB: d, Now: Now, Taxpayers: taxpayers, Calendar: returns.DefaultDeadlines()}
-	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Log: log, SecureCookies: c.SecureCookies})
+	employees := &iitw.Roster{DB: d, Now: Now}
+	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Log: log, SecureCookies: c.SecureCookies})
 	if err != nil {
 		return nil, err
 	}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Log: log}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);

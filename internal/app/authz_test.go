@@ -170,6 +170,7 @@ type fixture struct {
 	reviewerName, reviewerPhone string
 	simingCode                  string // the 思明 bureau's code
 	today                       string
+	employeeA                   int64 // an employee on A's roster
 }
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
@@ -205,6 +206,13 @@ func fileReturn(t *testing.T, d *db.DB, taxpayerID int64) int64 {
 	}
 	return sub.Return.ID
 }
+
+// Employees of the fixture: A's (on its roster) and one that the write
+// routes add.
+const (
+	employeeAID, employeeAName = "350203198805170450", "矩阵员工甲"
+	employeeNewID              = "350206199209032709"
+)
 
 // allRoles is every staff role: the other-bureau principals pass every role
 // check, so what refuses them is the bureau scope.
@@ -263,6 +271,8 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	if err != nil {
 		t.Fatal(err)
 	}
+	one(`INSERT INTO employees (taxpayer_id, resident_id, name, hired_on, created_at) VALUES ($1, $2, $3, '2025-01-01', $4) RETURNING id`,
+		[]any{fx.tpA, employeeAID, employeeAName, db.TS(Now())}, &fx.employeeA)
 
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
@@ -335,6 +345,10 @@ func (m *matrix) resolvers() map[string]*object {
 		"return": {kind: "return", ids: map[string]int64{"id": fx.returnA},
 			mine:    map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true},
 			secrets: []string{fx.tpACode, fx.tpAName}},
+		// An employee on A's roster: A's users manage it.
+		"employee": {kind: "employee", ids: map[string]int64{"id": fx.employeeA},
+			mine:    map[string]bool{pTaxpayerA: true},
+			secrets: []string{employeeAID, employeeAName}},
 		// The 思明 bureau.
 		"org": {kind: "org", ids: map[string]int64{"id": fx.siming}, mine: bureauA, secrets: []string{fx.simingCode}},
 		// The 思明 reviewer.
@@ -356,6 +370,8 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
+		"POST /hall/employees":                                 {"resident_id": {employeeNewID}, "name": {"林晓东"}, "hired_on": {"2026-01-05"}},
+		"POST /hall/employees/{id}/leave":                      {"left_on": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},
@@ -379,6 +395,8 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users":                                 {"username": "matrix1", "name": "林晓东", "phone": "13912345678", "role": auth.TPClerk, "password": pw, "password_confirm": pw},
 		"PATCH /api/v1/my/users/{id}":                           {"name": "陈小满"},
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
+		"POST /api/v1/my/employees":                             {"resident_id": employeeNewID, "name": "林晓东", "hired_on": "2026-01-05"},
+		"POST /api/v1/my/employees/{id}/leave":                  {"left_on": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications":           {"tax_type": "consumption", "period": "month", "start_date": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {"end_date": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications/batch":     {"items": []jsonObject{{"tax_type": "consumption", "period": "month", "start_date": fx.today}}},
@@ -488,7 +506,7 @@ func (m *matrix) cases(t *testing.T) []matrixCase {
 		side := map[api.Access]auth.Kind{api.TaxpayerUser: auth.Taxpayer, api.StaffUser: auth.Staff, api.AdminUser: auth.Staff}[rt.Access]
 		add("api", rt.Method, rt.Path, path, side, o, nil, body)
 	}
-	for _, k := range []string{"taxpayer", "taxpayer_user", "org", "staff"} {
+	for _, k := range []string{"taxpayer", "taxpayer_user", "employee", "org", "staff"} {
 		if !slices.ContainsFunc(out, func(c matrixCase) bool { return c.obj != nil && c.obj.kind == k }) {
 			t.Errorf("no route exercised object %q", k)
 		}
@@ -639,7 +657,7 @@ func (m *matrix) apiLogin(t *testing.T, body map[string]string) string {
 
 // snapshotTables are the tables a refused write must leave alone: the
 // domain and its audit log (not sessions or throttle counters).
-var snapshotTables = []string{"orgs", "staff", "taxpayers", "taxpayer_users", "tax_identifications", "audit_log"}
+var snapshotTables = []string{"orgs", "staff", "taxpayers", "taxpayer_users", "tax_identifications", "employees", "audit_log"}
 
 // snapshot renders every row of the domain tables, one line each.
 func (m *matrix) snapshot(t *testing.T) string {

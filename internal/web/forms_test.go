@@ -221,6 +221,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"staff":         {one(`SELECT id FROM staff WHERE staff_no = '35020301'`)},
 		"org":           {one(`SELECT id FROM orgs WHERE division_code = '350203'`)},
 		"return":        {one(`SELECT id FROM returns WHERE taxpayer_id = $1 AND is_current = 1 ORDER BY id LIMIT 1`, own)},
+		"employee": {one(`INSERT INTO employees (taxpayer_id, resident_id, name, hired_on, created_at)
+			VALUES ($1, '350203198805170450', '陈晓燕', '2025-01-01', '2025-01-01T00:00:00Z') RETURNING id`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {

@@ -60,17 +60,26 @@ var menu = []menuEntry{
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
+	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }
 
-// menuFor lists the entries for a, marking the one whose URL is the longest
-// prefix of the current path.
-func menuFor(a *auth.Actor, path string) []MenuItem {
+// menuNeeds names the entries shown only to a taxpayer with an open
+// identification of a tax type: the roster serves withholding on wages.
+var menuNeeds = map[string]string{"/hall/employees": "iit_withholding"}
+
+// menuFor lists the entries for a, without those of menuNeeds.
+func menuFor(a *auth.Actor, path string) []MenuItem { return menuWith(a, path, nil) }
+
+// menuWith lists the entries for a whose tax types (menuNeeds) are among
+// taxTypes, marking the one whose URL is the longest prefix of the current
+// path.
+func menuWith(a *auth.Actor, path string, taxTypes map[string]bool) []MenuItem {
 	var out []MenuItem
 	best, bestLen := -1, 0
 	for _, e := range menu {
-		if !e.show(a) {
+		if need, ok := menuNeeds[e.URL]; !e.show(a) || ok && !taxTypes[need] {
 			continue
 		}
 		out = append(out, MenuItem{Label: e.Label, URL: e.URL})

@@ -334,7 +334,7 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, b *basePage) {
 	b.Path = r.URL.Path
 	b.Here = here(r)
 	b.Care = careOn(r)
-	b.Menu = menuFor(b.Actor, b.Path)
+	b.Menu = menuWith(b.Actor, b.Path, s.menuTaxTypes(r))
 	b.Bureau = s.bureauName(r.Context())
 	if b.Form == nil {
 		b.Form = url.Values{}

@@ -49,7 +49,9 @@ func exampleDues() []*returns.Due {
 }
 
 var returnExamples = map[string]example{
-	"hall_periods.html": {func() page { return &periodsPage{Dues: exampleDues(), Year: 2026, Years: []int{2026, 2025}, NoForm: []string{"社会保险费"}} }, taxpayerSide},
+	"hall_periods.html": {func() page {
+		return &periodsPage{Dues: exampleDues(), Year: 2026, Years: []int{2026, 2025}, NoForm: []string{"社会保险费"}}
+	}, taxpayerSide},
 	"hall_returns.html": {func() page {
 		return &returnsPage{Page: &returns.HistoryPage{Returns: []*returns.Return{exampleReturn(2), exampleReturn(1)}, Next: 40},
 			TaxTypes: []Option{{"vat_small", "增值税（小规模纳税人）"}}, Years: []Option{{"2026", "2026年"}}, Statuses: []Option{{"late", "逾期申报"}},

@@ -47,7 +47,7 @@ type Route struct {
 	Pattern string   // the ServeMux path pattern, e.g. "/staff/taxpayers/{id}"
 	For     Audience // who may use it
 	// Object names what the first path id ({id}) designates: "taxpayer",
-	// "taxpayer_user", "org" or "staff"; "" when the route takes no id.
+	// "taxpayer_user", "employee", "org" or "staff"; "" when the route takes no id.
 	// A nested {iid} is an identification of that taxpayer.
 	Object string
 	// IDs are the names of the pattern's path values, in order.
@@ -128,6 +128,13 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserEdit},
 		{Method: "POST", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserUpdate},
 		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword, Form: "/hall/users/{id}"},
+		{Method: "GET", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployees},
+		{Method: "GET", Pattern: "/hall/employees/new", For: Taxpayers, h: s.hallEmployeeNew},
+		{Method: "POST", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployeeCreate},
+		{Method: "GET", Pattern: "/hall/employees/{id}/leave", For: Taxpayers, Object: "employee", h: s.hallEmployeeLeaveForm},
+		{Method: "POST", Pattern: "/hall/employees/{id}/leave", For: Taxpayers, Object: "employee", h: s.hallEmployeeLeave},
+		{Method: "GET", Pattern: "/hall/employees/template.csv", For: Taxpayers, h: s.hallEmployeeTemplate("csv")},
+		{Method: "GET", Pattern: "/hall/employees/template.xlsx", For: Taxpayers, h: s.hallEmployeeTemplate("xlsx")},
 
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},

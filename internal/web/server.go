@@ -16,6 +16,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitw"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -32,6 +33,7 @@ type Server struct {
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
+	Employees     *iitw.Roster // the roster of employers withholding on wages
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"taxhall/internal/auth"
+	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -146,6 +147,16 @@ var examples = map[string]example{
 	"hall_users.html":     {func() page { return &usersPage{Users: []*taxpayer.User{exampleUser, {ID: 3, Admin: true}}} }, taxpayerSide},
 	"hall_user_new.html":  {func() page { return &userPage{Roles: roles} }, taxpayerSide},
 	"hall_user_edit.html": {func() page { return &userPage{Roles: roles, User: exampleUser} }, taxpayerSide},
+	"employees.html": {func() page {
+		return &employeesPage{Employees: []*iitw.Employee{exampleEmployee(false), exampleEmployee(true)}, NextURL: "/hall/employees?after=2",
+			FirstURL: "/hall/employees", Month: "2026年11月", Columns: []employeeColumn{{Header: "证件号码", Rule: "18位", Required: true}}}
+	}, taxpayerSide},
+	"employees_new.html": {func() page {
+		return &basePage{Errors: map[string]string{"resident_id": "身份证号码校验位不正确，请核对"}, Form: url.Values{"resident_id": {"350203198805170451"}}}
+	}, taxpayerSide},
+	"employees_leave.html": {func() page {
+		return &employeeLeavePage{Employee: exampleEmployee(false), basePage: basePage{Errors: map[string]string{"left_on": "离职日期不能早于入职日期（2025-01-01）"}}}
+	}, taxpayerSide},
 	"staff_home.html": {func() page {
 		return &staffHomePage{Pending: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise)}, Total: 1, Page: 1, PageSize: 5}}
 	}, staffSide},
@@ -170,6 +181,14 @@ var examples = map[string]example{
 		return &staffPage{Orgs: exampleOrgs, Roles: roles, basePage: basePage{Errors: map[string]string{"roles": "请至少选择一个岗位角色"}}}
 	}, staffSide},
 	"staff_staff_edit.html": {func() page { return &staffPage{Orgs: exampleOrgs, Roles: roles, Member: exampleStaff} }, staffSide},
+}
+
+func exampleEmployee(left bool) *iitw.Employee {
+	e := &iitw.Employee{ID: 1, ResidentID: "350203198805170450", Name: "陈晓燕", HiredOn: calendar.MustDate("2025-01-01")}
+	if left {
+		e.ID, e.LeftOn = 2, calendar.MustDate("2026-10-31")
+	}
+	return e
 }
 
 func templateServer(t *testing.T) *Server {

@@ -19,6 +19,7 @@ import (
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
+	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -46,7 +47,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	clock := func() time.Time { return now }
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
-		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
 		t.Fatal(err)
