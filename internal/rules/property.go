@@ -125,7 +125,7 @@ func PropertyTax(in PropertyInput) (PropertyResult, error) {
 		if in.Region != "" {
 			s, ok := PropertyDeduction[in.Region]
 			if !ok {
-				return PropertyResult{}, fmt.Errorf("rules: no property tax deduction for region %q", in.Region)
+				return PropertyResult{}, fmt.Errorf("%w: no property tax deduction for region %q", ErrUnknownCode, in.Region)
 			}
 			e, err := s.ForPeriod(in.Period)
 			if err != nil {
@@ -234,7 +234,7 @@ func LandUseTax(in LandInput) (LandResult, error) {
 	} else {
 		s, ok := LandGrades[in.City]
 		if !ok {
-			return LandResult{}, fmt.Errorf("rules: no land grades for %q", in.City)
+			return LandResult{}, fmt.Errorf("%w: no land grades for %q", ErrUnknownCode, in.City)
 		}
 		e, err := s.ForPeriod(in.Period)
 		if err != nil {
@@ -247,7 +247,7 @@ func LandUseTax(in LandInput) (LandResult, error) {
 			}
 		}
 		if !found {
-			return LandResult{}, fmt.Errorf("rules: no grade %q in %s", in.Grade, in.City)
+			return LandResult{}, fmt.Errorf("%w: no grade %q in %s", ErrUnknownCode, in.Grade, in.City)
 		}
 		r.GradeSource = e.Source
 	}

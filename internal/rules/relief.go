@@ -1,11 +1,15 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"taxhall/internal/calendar"
 )
+
+// ErrUnknownCode: a region, grade or item code that no table has.
+var ErrUnknownCode = errors.New("rules: unknown code")
 
 // SixTaxesRelief returns the "六税两费" reduction rate that applies to a
 // taxpayer with status s over period p, and its source; 0 and "" when the

@@ -111,7 +111,7 @@ func SocialInsurance(in SocialInput) (SocialResult, error) {
 	}
 	s, ok := SocialInsuranceParams[in.Region]
 	if !ok {
-		return SocialResult{}, fmt.Errorf("rules: no social insurance parameters for %q", in.Region)
+		return SocialResult{}, fmt.Errorf("%w: no social insurance parameters for %q", ErrUnknownCode, in.Region)
 	}
 	e, err := s.At(in.Month.Day(1))
 	if err != nil {

@@ -129,7 +129,7 @@ func StampDuty(in StampInput) (StampResult, error) {
 			}
 		}
 		if item == nil {
-			return StampResult{}, fmt.Errorf("rules: no stamp duty item %q", l.Item)
+			return StampResult{}, fmt.Errorf("%w: no stamp duty item %q", ErrUnknownCode, l.Item)
 		}
 		lr := StampLineResult{Item: *item, Base: l.Base, PerMillion: item.PerMillion, Source: e.Source}
 		if item.Securities {
