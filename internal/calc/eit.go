@@ -58,7 +58,7 @@ func EIT(in EITInput) (EITResult, error) {
 		return EITResult{}, ruleErr(err, "period")
 	}
 	r.EIT = res
-	r.PeriodName = fmt.Sprintf("%d年1月1日至%s（%s）", year, r.Period.End, r.PeriodName)
+	r.PeriodName = fmt.Sprintf("%d年1月1日至%d月%d日（%s）", year, int(r.Period.End.M), r.Period.End.D, r.PeriodName)
 	r.Steps = eitSteps(res, e)
 	return r, nil
 }

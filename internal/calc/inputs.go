@@ -128,7 +128,7 @@ func parseYuanLike(s string) (int64, error) {
 func reliefStep(reduction int64, rate rules.Rate, source string) Step {
 	formula := "未选择可享受减征的纳税人类型"
 	if source != "" {
-		formula = "应纳税额 × " + rate.String() + "（增值税小规模纳税人、小型微利企业和个体工商户）"
+		formula = "应纳税额 × " + rate.String() + "，四舍五入到分"
 	}
 	return Step{Label: "“六税两费”减征额", Formula: formula, Value: yuan(reduction), Basis: source}
 }

@@ -60,7 +60,11 @@ func Stamp(in StampInput) (StampResult, error) {
 	}
 	s := rules.StampInput{Status: parseStatus(f, "status", in.Status)}
 	for _, it := range StampItems() {
-		v := parseYuan(f, "b_"+it.Code, in.Bases[it.Code], true)
+		item := apperr.Fields{}
+		v := parseYuan(item, "x", in.Bases[it.Code], true)
+		if msg := item["x"]; msg != "" {
+			f.Add("b_"+it.Code, it.Name+"："+msg)
+		}
 		if v > 0 {
 			s.Lines = append(s.Lines, rules.StampLine{Item: it.Code, Base: v})
 		}
