@@ -210,8 +210,9 @@ func TestSocialInsurance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 养老 16% / 8% (国办发〔2019〕13号; 国发〔2005〕38号), 医疗 8% / 2%, 失业
-	// 0.5% / 0.5%, 工伤 0.2% (人社部发〔2015〕71号 一类行业).
+	// 养老 16% / 8% (国办发〔2019〕13号; 国发〔2005〕38号); 医疗 8% / 2% and 失业
+	// 0.5% / 0.5% are the assumed Xiamen split (see socialSourceXiamen);
+	// 工伤 0.2% (人社部发〔2015〕71号 一类行业).
 	want := map[Insurance][2]int64{Pension: {1_600 * yuan, 800 * yuan}, Medical: {800 * yuan, 200 * yuan},
 		Unemployment: {50 * yuan, 50 * yuan}, WorkInjury: {20 * yuan, 0}}
 	for _, l := range r.Lines {
