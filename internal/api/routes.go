@@ -38,6 +38,7 @@ func (a *API) routes() []route {
 		a.taxpayerRoutes(),     // taxpayers.go
 		a.adminRoutes(),        // admin.go
 		a.calcRoutes(),         // calc.go
+		a.calcMoreRoutes(),     // calc_more.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {

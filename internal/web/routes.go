@@ -95,6 +95,13 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/calculators", For: Public, h: s.calculatorsIndex},
 		{Method: "GET", Pattern: "/calculators/vat-small", For: Public, h: s.calcVATSmall},
 		{Method: "GET", Pattern: "/calculators/iit-wages", For: Public, h: s.calcIITWages},
+		{Method: "GET", Pattern: "/calculators/labour", For: Public, h: s.calcLabour},
+		{Method: "GET", Pattern: "/calculators/late-fee", For: Public, h: s.calcLateFee},
+		{Method: "GET", Pattern: "/calculators/vat-general", For: Public, h: s.calcVATGeneral},
+		{Method: "GET", Pattern: "/calculators/eit", For: Public, h: s.calcEIT},
+		{Method: "GET", Pattern: "/calculators/property", For: Public, h: s.calcProperty},
+		{Method: "GET", Pattern: "/calculators/land", For: Public, h: s.calcLand},
+		{Method: "GET", Pattern: "/calculators/stamp", For: Public, h: s.calcStamp},
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},

@@ -118,6 +118,13 @@ var examples = map[string]example{
 		return &calcIITPage{Years: []Option{{"2026", "2026年"}}, Months: roles, AdditionalHint: "子女教育每个子女 2000 元", Result: &r,
 			basePage: basePage{Form: url.Values{"year": {"2026"}}, Errors: map[string]string{"income": "请填写金额"}}}
 	}, everyone},
+	"calc_labour.html":      {calcMoreExample("calc_labour.html"), everyone},      // calc_more_web_test.go
+	"calc_late_fee.html":    {calcMoreExample("calc_late_fee.html"), everyone},    // calc_more_web_test.go
+	"calc_vat_general.html": {calcMoreExample("calc_vat_general.html"), everyone}, // calc_more_web_test.go
+	"calc_eit.html":         {calcMoreExample("calc_eit.html"), everyone},         // calc_more_web_test.go
+	"calc_property.html":    {calcMoreExample("calc_property.html"), everyone},    // calc_more_web_test.go
+	"calc_land.html":        {calcMoreExample("calc_land.html"), everyone},        // calc_more_web_test.go
+	"calc_stamp.html":       {calcMoreExample("calc_stamp.html"), everyone},       // calc_more_web_test.go
 	"login.html": {func() page {
 		return &basePage{Next: "/hall", Errors: map[string]string{"_": "账号或密码不正确", "code": "请填写"}, Form: url.Values{"code": {"x"}}}
 	}, everyone},
