@@ -23,7 +23,9 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
+	"taxhall/internal/messages"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -33,6 +35,8 @@ type API struct {
 	Auth      *auth.Service
 	Orgs      *org.Service
 	Taxpayers *taxpayer.Service
+	Messages  *messages.Service  // the taxpayer's inbox
+	Calendar  *filingcal.Service // the filing calendar
 	Log       *slog.Logger
 }
 

@@ -96,7 +96,7 @@ func (st *state) year(year int) *Year {
 		ym := calendar.YearMonth{Y: year, M: time.Month(i + 1)}
 		m := Month{Deadline: st.dl.FilingDeadline(year, ym.M), Computed: st.dl.Computed(ym)}
 		m.Quarterly = ym.M == time.January || ym.M == time.April || ym.M == time.July || ym.M == time.October
-		m.Holiday = holidayIn(cal, ym)
+		m.Holiday = holidayIn(cal, ym, m.Computed)
 		if o, ok := st.officials[ym]; ok {
 			o := o
 			m.Official = &o
@@ -121,12 +121,22 @@ func (st *state) year(year int) *Year {
 	return y
 }
 
-// holidayIn names the holiday whose rest days fall in days 1–15 of ym, the
-// one that postpones the computed deadline ("" if none does).
-func holidayIn(cal *calendar.Calendar, ym calendar.YearMonth) string {
-	for day := 1; day <= 15; day++ {
-		if d, ok := cal.Special(ym.Day(day)); ok && d.Off {
-			return d.Name
+// holidayIn names the holiday that postponed the computed deadline: one
+// whose rest days in 1–15 were counted, or the one whose rest period holds
+// the 15th (春节 2026: 15–23 February, only the 15th in 1–15); "" if none.
+func holidayIn(cal *calendar.Calendar, ym calendar.YearMonth, c calendar.Deadline) string {
+	if c.HolidayDays > 0 {
+		for day := 1; day <= 15; day++ {
+			if d, ok := cal.Special(ym.Day(day)); ok && d.Off {
+				return d.Name
+			}
+		}
+	}
+	if from, to, ok := cal.RestPeriod(ym.Day(15)); ok {
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			if s, ok := cal.Special(d); ok && s.Off {
+				return s.Name
+			}
 		}
 	}
 	return ""
@@ -141,6 +151,8 @@ func reason(m Month) string {
 		computed = fmt.Sprintf("%s假期在1日至15日共 %d 天，顺延 %d 个工作日", m.Holiday, c.HolidayDays, c.HolidayDays)
 	case c.HolidayDays > 0:
 		computed = fmt.Sprintf("1日至15日有连续 %d 天法定休假日，顺延 %d 个工作日", c.HolidayDays, c.HolidayDays)
+	case c.Date.D != 15 && m.Holiday != "":
+		computed = "15日在" + m.Holiday + "假期中，顺延至假期后第一个工作日"
 	case c.Date.D != 15:
 		computed = "15日为休息日，顺延至下一个工作日"
 	}

@@ -15,7 +15,9 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
+	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
@@ -30,6 +32,8 @@ type Server struct {
 	Auth          *auth.Service
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
+	Messages      *messages.Service  // the taxpayer's inbox (站内信)
+	Calendar      *filingcal.Service // the filing calendar (征期日历)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

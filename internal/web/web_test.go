@@ -18,7 +18,9 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/ids"
+	"taxhall/internal/messages"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -45,7 +47,8 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	clock := func() time.Time { return now }
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
-		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
