@@ -54,8 +54,14 @@ type calendarRemovePage struct {
 // and its adjusted working days, as the notice itself words them.
 type holidayGroup struct {
 	Name string
-	Rest []string // "2月15日（星期日）至2月23日（星期一），共9天"
+	Rest []restRun
 	Work []string // "2月14日（星期六）"
+}
+
+// restRun is a run of rest days: 2月15日（星期日）至2月23日（星期一），共9天.
+type restRun struct {
+	From, To string // To is "" for one day
+	Days     int
 }
 
 // groupHolidays folds a year's days into the notice's sentences.
@@ -69,12 +75,11 @@ func groupHolidays(days []filingcal.Day) []holidayGroup {
 			return
 		}
 		g := &out[idx[runName]]
-		n := runFrom.DaysUntil(runTo) + 1
-		if n == 1 {
-			g.Rest = append(g.Rest, dayText(runFrom)+"，共1天")
-		} else {
-			g.Rest = append(g.Rest, fmt.Sprintf("%s至%s，共%d天", dayText(runFrom), dayText(runTo), n))
+		run := restRun{From: dayText(runFrom), Days: runFrom.DaysUntil(runTo) + 1}
+		if run.Days > 1 {
+			run.To = dayText(runTo)
 		}
+		g.Rest = append(g.Rest, run)
 		runName = ""
 	}
 	for _, d := range days {

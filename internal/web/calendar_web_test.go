@@ -74,7 +74,7 @@ func TestGroupHolidays(t *testing.T) {
 	}
 	// 国务院办公厅关于2026年部分节假日安排的通知: 春节 2月15日至23日放假调休，
 	// 共9天；2月14日（星期六）、2月28日（星期六）上班。
-	if spring == nil || fmt.Sprint(spring.Rest) != "[2月15日（星期日）至2月23日（星期一），共9天]" ||
+	if spring == nil || fmt.Sprint(spring.Rest) != "[{2月15日（星期日） 2月23日（星期一） 9}]" ||
 		fmt.Sprint(spring.Work) != "[2月14日（星期六） 2月28日（星期六）]" {
 		t.Fatalf("春节 2026: %+v", spring)
 	}
@@ -89,7 +89,7 @@ func TestPublicCalendar(t *testing.T) {
 	// 税总办征科函〔2025〕64号: 2月24日, 5月22日, 10月26日.
 	b.expect(s, body, 200, "<h1>2026年征期日历</h1>", "<strong>2月24日</strong> 星期二", "15日在春节假期中，顺延至假期后第一个工作日",
 		"<strong>5月22日</strong> 星期五", "劳动节假期在1日至15日共 5 天，顺延 5 个工作日", "<strong>10月26日</strong>", "<strong>3月16日</strong> 星期一",
-		"15日为休息日，顺延至下一个工作日", "月度申报、季度申报", "个人所得税综合所得年度汇算", "5月31日为休息日，顺延", "调休上班：2月14日（星期六）、2月28日（星期六）",
+		"15日为休息日，顺延至下一个工作日", "月度申报、季度申报", "个人所得税综合所得年度汇算", "5月31日为休息日，顺延", "调休上班：<span class=\"nw\">2月14日（星期六）</span>、<span class=\"nw\">2月28日（星期六）</span>",
 		`href="/calendar?year=2025"`, `href="/calendar?year=2027"`)
 	if strings.Contains(body, "尚未发布") {
 		t.Error("2026's notice is embedded, but the page says it is not out")
