@@ -27,7 +27,6 @@ func TestCalendarAndInboxOnAPhone(t *testing.T) {
 	if err := s.DB.QueryRowContext(context.Background(), `SELECT id, code FROM taxpayers WHERE kind = 'enterprise' ORDER BY id LIMIT 1`).Scan(&tp, &code); err != nil {
 		t.Fatal(err)
 	}
-	year := time.Now().Year()
 
 	j.step("the public calendar fits a phone", func(t *testing.T) {
 		p.Do(chromedp.EmulateViewport(phone, 844))
@@ -79,6 +78,5 @@ func TestCalendarAndInboxOnAPhone(t *testing.T) {
 			p.fatalf("status %d", st)
 		}
 		p.ExpectText("main h1", "征期日历")
-		_ = year
 	})
 }
