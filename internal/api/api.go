@@ -23,8 +23,10 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/messages"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -37,6 +39,8 @@ type API struct {
 	Taxpayers *taxpayer.Service
 	Returns   *returns.Service
 	Employees *iitw.Roster
+	Messages  *messages.Service  // the taxpayer's inbox
+	Calendar  *filingcal.Service // the filing calendar
 	Log       *slog.Logger
 }
 

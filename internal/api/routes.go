@@ -21,6 +21,7 @@ var tags = []struct{ Name, Doc string }{
 	{tagTaxpayers, "税务人员查询本局管辖的纳税人并办理税种认定"},
 	{tagAdmin, "系统管理员维护税务机关和工作人员"},
 	{tagCalc, "帮我算税：按所属期适用当期政策的税费计算器，无需登录"},
+	{tagCalendar, "征期日历：每月申报截止日、年度汇算期间和节假日安排，无需登录"},
 	{tagMeta, "本接口的 OpenAPI 文档"},
 }
 
@@ -39,6 +40,8 @@ func (a *API) routes() []route {
 		a.adminRoutes(),        // admin.go
 		a.calcRoutes(),         // calc.go
 		a.calcMoreRoutes(),     // calc_more.go
+		a.messageRoutes(),      // messages.go
+		a.calendarRoutes(),     // calendar.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {

@@ -17,8 +17,10 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -103,16 +105,20 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	authSvc := auth.NewService(d, Now)
 	orgs := &org.Service{DB: d, Now: Now}
 	taxpayers := &taxpayer.Service{DB: d, Now: Now}
-	filings := &returns.Service{DB: d, Now: Now, Taxpayers: taxpayers, Calendar: returns.DefaultDeadlines()}
+	filings := &returns.Service{DB: d, Now: Now, Taxpayers: taxpayers}
 	employees := &iitw.Roster{DB: d, Now: Now}
-	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Log: log, SecureCookies: c.SecureCookies})
+	inbox := &messages.Service{DB: d, Now: Now}
+	filingCalendar := &filingcal.Service{DB: d, Now: Now}
+	filings.Calendar = filingCalendar
+	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees,
+		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies})
 	if err != nil {
 		return nil, err
 	}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);

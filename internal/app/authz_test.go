@@ -22,6 +22,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
+	"taxhall/internal/messages"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -169,6 +170,7 @@ type fixture struct {
 	reviewer                    int64 // the 思明 reviewer (demo staff 35020302)
 	reviewerName, reviewerPhone string
 	simingCode                  string // the 思明 bureau's code
+	messageA                    int64  // a message to every user of A
 	today                       string
 	employeeA                   int64 // an employee on A's roster
 }
@@ -273,6 +275,10 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	}
 	one(`INSERT INTO employees (taxpayer_id, resident_id, name, hired_on, created_at) VALUES ($1, $2, $3, '2025-01-01', $4) RETURNING id`,
 		[]any{fx.tpA, employeeAID, employeeAName, db.TS(Now())}, &fx.employeeA)
+	if fx.messageA, _, err = messages.Send(ctx, d, Now(), messages.Message{TaxpayerID: fx.tpA, Kind: messages.KindReminder,
+		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
+		t.Fatal(err)
+	}
 
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
@@ -283,6 +289,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	m.objects = m.resolvers()
 	return m
 }
+
+// matrixMessage is the subject of A's message: no one else may read it.
+const matrixMessage = "矩阵消息：鹭岛的申报提醒"
 
 // The principals, logged in once on each face and reused by every case.
 const (
@@ -351,6 +360,9 @@ func (m *matrix) resolvers() map[string]*object {
 			secrets: []string{employeeAID, employeeAName}},
 		// The 思明 bureau.
 		"org": {kind: "org", ids: map[string]int64{"id": fx.siming}, mine: bureauA, secrets: []string{fx.simingCode}},
+		// A message to every user of A: only A's users read it.
+		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
 		// The 思明 reviewer.
 		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
 			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
@@ -381,6 +393,10 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/staff":                                    {"org_id": {strconv.FormatInt(fx.siming, 10)}, "staff_no": {"M9999"}, "name": {"王五"}, "roles": {auth.RoleWindowClerk}, "active": {"1"}, "password": {pw}},
 		"POST /staff/staff/{id}":                               {"org_id": {strconv.FormatInt(fx.siming, 10)}, "name": {"李四"}, "phone": {"0592-2000002"}, "roles": {auth.RoleReviewer}, "active": {"1"}},
 		"POST /staff/staff/{id}/password":                      {"password": {pw}},
+		"POST /staff/calendar/days":                            {"year": {"2026"}, "day_kind": {"rest"}, "day_from": {"2026-06-10"}, "day_name": {"矩阵假"}},
+		"POST /staff/calendar/days/remove":                     {"date": {"2026-10-01"}},
+		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
+		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
 	}
 }
 
@@ -657,7 +673,8 @@ func (m *matrix) apiLogin(t *testing.T, body map[string]string) string {
 
 // snapshotTables are the tables a refused write must leave alone: the
 // domain and its audit log (not sessions or throttle counters).
-var snapshotTables = []string{"orgs", "staff", "taxpayers", "taxpayer_users", "tax_identifications", "employees", "audit_log"}
+var snapshotTables = []string{"orgs", "staff", "taxpayers", "taxpayer_users", "tax_identifications", "employees", "audit_log", "messages",
+	"returns", "return_drafts", "return_events", "tax_liabilities"}
 
 // snapshot renders every row of the domain tables, one line each.
 func (m *matrix) snapshot(t *testing.T) string {

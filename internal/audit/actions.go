@@ -28,6 +28,16 @@ const (
 	StaffUpdate        Action = "staff.update"
 	StaffPasswordReset Action = "staff.password_reset"
 
+	// The filing calendar (征期日历), edited by the provincial bureau's
+	// administrators: a holiday or adjusted working day (object id the
+	// date as 20261001), an official monthly deadline (object id 202605).
+	CalendarDayCreate    Action = "calendar_day.create"
+	CalendarDayUpdate    Action = "calendar_day.update"
+	CalendarDayDelete    Action = "calendar_day.delete"
+	FilingDeadlineCreate Action = "filing_deadline.create"
+	FilingDeadlineUpdate Action = "filing_deadline.update"
+	FilingDeadlineDelete Action = "filing_deadline.delete"
+
 	// PasswordChange is a user changing their own password after proving
 	// the current one (a taxpayer user's on the taxpayer, a staff member's
 	// on the staff record).
@@ -52,6 +62,12 @@ var actionNames = map[Action]string{
 	StaffUpdate:                    "修改工作人员",
 	StaffPasswordReset:             "重置工作人员密码",
 	PasswordChange:                 "本人修改密码",
+	CalendarDayCreate:              "录入节假日安排",
+	CalendarDayUpdate:              "修改节假日安排",
+	CalendarDayDelete:              "删除节假日安排",
+	FilingDeadlineCreate:           "录入申报期限",
+	FilingDeadlineUpdate:           "修改申报期限",
+	FilingDeadlineDelete:           "删除申报期限",
 }
 
 // Name is the Chinese name of the action; an unknown action (from an older

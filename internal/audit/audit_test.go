@@ -40,7 +40,7 @@ func declaredActions(t *testing.T) []audit.Action {
 // named in Chinese: a constant without a name, or one spelled
 // "reset_password" beside "password_reset", fails here.
 func TestActionsSpelledOneWayAndNamed(t *testing.T) {
-	scheme := regexp.MustCompile(`^[a-z]+(_[a-z]+)*\.(create|update|disable|enable|end|register|password_reset|password_change|identification_complete)$`)
+	scheme := regexp.MustCompile(`^[a-z]+(_[a-z]+)*\.(create|update|delete|disable|enable|end|register|password_reset|password_change|identification_complete)$`)
 	declared := declaredActions(t)
 	if len(declared) != len(audit.Actions()) || len(declared) < 10 {
 		t.Errorf("%d constants, %d named", len(declared), len(audit.Actions()))

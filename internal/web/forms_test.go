@@ -215,6 +215,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 	siming := one(`SELECT t.id FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id WHERE o.division_code = '350203' ORDER BY t.id LIMIT 1`)
 	clerk := staffBrowser(t, ts, "35020301")
 	admin := staffBrowser(t, ts, "35020001")
+	province := staffBrowser(t, ts, "35000001") // the filing calendar's editor
 	ids := map[string][]int64{
 		"taxpayer_user": {user},
 		"taxpayer":      {siming, 1},
@@ -236,6 +237,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/calendar"):
+			b = province
 		case rt.For == Staff:
 			b = admin
 		case rt.For == LoggedIn:

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"taxhall/internal/auth"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
 )
@@ -16,6 +17,7 @@ type Can struct {
 	Identify     bool // taxpayer.CanIdentify
 	ManageUsers  bool // taxpayer.CanManageUsers
 	Administer   bool // org.CanAdminister
+	EditCalendar bool // filingcal.CanEdit
 }
 
 func canOf(a *auth.Actor) Can {
@@ -24,6 +26,7 @@ func canOf(a *auth.Actor) Can {
 		Identify:     taxpayer.CanIdentify(a),
 		ManageUsers:  taxpayer.CanManageUsers(a),
 		Administer:   org.CanAdminister(a),
+		EditCalendar: filingcal.CanEdit(a),
 	}
 }
 
@@ -32,6 +35,7 @@ func canOf(a *auth.Actor) Can {
 type MenuItem struct {
 	Label, URL string
 	Current    string
+	Badge      string // a count after the label ("3", "99+"), "" for none
 }
 
 // menuEntry is one row of the menu table: shown to the actors show accepts.
@@ -56,9 +60,11 @@ var menu = []menuEntry{
 	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister},
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
+	{"征期日历", "/staff/calendar", filingcal.CanEdit},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
+	{"我的消息", messagesURL, isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},

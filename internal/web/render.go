@@ -335,6 +335,7 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, b *basePage) {
 	b.Here = here(r)
 	b.Care = careOn(r)
 	b.Menu = menuWith(b.Actor, b.Path, s.menuTaxTypes(r))
+	s.unreadBadge(r, b)
 	b.Bureau = s.bureauName(r.Context())
 	if b.Form == nil {
 		b.Form = url.Values{}

@@ -103,6 +103,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/calculators/land", For: Public, h: s.calcLand},
 		{Method: "GET", Pattern: "/calculators/stamp", For: Public, h: s.calcStamp},
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
+		{Method: "GET", Pattern: "/calendar", For: Public, h: s.publicCalendar},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
@@ -142,6 +143,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/employees/{id}/leave", For: Taxpayers, Object: "employee", h: s.hallEmployeeLeave},
 		{Method: "GET", Pattern: "/hall/employees/template.csv", For: Taxpayers, h: s.hallEmployeeTemplate("csv")},
 		{Method: "GET", Pattern: "/hall/employees/template.xlsx", For: Taxpayers, h: s.hallEmployeeTemplate("xlsx")},
+		{Method: "GET", Pattern: "/hall/messages", For: Taxpayers, h: s.hallMessages},
+		{Method: "GET", Pattern: "/hall/messages/{id}", For: Taxpayers, Object: "message", h: s.hallMessage},
 
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
@@ -167,6 +170,13 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/staff/{id}", For: Staff, Object: "staff", h: s.staffStaffUpdate},
 		{Method: "POST", Pattern: "/staff/staff/{id}/password", For: Staff, Object: "staff", h: s.staffStaffPassword, Form: "/staff/staff/{id}"},
 		{Method: "GET", Pattern: "/staff/design", For: Staff, h: s.staffDesign},
+		{Method: "GET", Pattern: "/staff/calendar", For: Staff, h: s.staffCalendar},
+		{Method: "POST", Pattern: "/staff/calendar/days", For: Staff, h: s.staffCalendarDays, Form: "/staff/calendar"},
+		{Method: "GET", Pattern: "/staff/calendar/days/remove", For: Staff, h: s.staffCalendarDayRemoveForm},
+		{Method: "POST", Pattern: "/staff/calendar/days/remove", For: Staff, h: s.staffCalendarDayRemove},
+		{Method: "POST", Pattern: "/staff/calendar/deadlines", For: Staff, h: s.staffCalendarDeadline, Form: "/staff/calendar"},
+		{Method: "GET", Pattern: "/staff/calendar/deadlines/remove", For: Staff, h: s.staffCalendarDeadlineRemoveForm},
+		{Method: "POST", Pattern: "/staff/calendar/deadlines/remove", For: Staff, h: s.staffCalendarDeadlineRemove},
 	}
 	rts = withFormGETs(rts)
 	for i := range rts {

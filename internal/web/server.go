@@ -15,8 +15,10 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -33,7 +35,9 @@ type Server struct {
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
-	Employees     *iitw.Roster // the roster of employers withholding on wages
+	Employees     *iitw.Roster       // the roster of employers withholding on wages
+	Messages      *messages.Service  // the taxpayer's inbox (站内信)
+	Calendar      *filingcal.Service // the filing calendar (征期日历)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
