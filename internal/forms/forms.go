@@ -81,6 +81,13 @@ type Input struct {
 	Facts  Facts
 	// Entered holds the entered cells (missing ones are 0).
 	Entered Values
+	// Detail holds a detail form's entered lines (e.g. one line per
+	// employee) as the JSON the form defines; raw[DetailKey] in Run.
+	Detail []byte
+	// Extra is what the store's loader for this form gives (registered tax
+	// sources, employees' cumulative sums from earlier accepted returns);
+	// see returns.RegisterLoader.
+	Extra any
 	// Prior holds what earlier accepted returns carry into this one: the
 	// year-to-date sums of the previous periods (keyed like the cells whose
 	// year-to-date column they feed) and balances carried forward. The
@@ -100,7 +107,16 @@ type Output struct {
 	// Fields are cross-check failures, keyed by cell; a return with any is
 	// not accepted.
 	Fields apperr.Fields
+	// Detail is a detail form's computed lines, stored in the canonical
+	// document under "detail" (marshalled with encoding/json: use structs
+	// or maps so that the bytes are deterministic).
+	Detail any
 }
+
+// DetailKey is the key under which a detail form's entered lines travel
+// with the cells (as a JSON string): drafts, submissions and the API carry
+// it like any other entered value.
+const DetailKey = "_detail"
 
 // Form is a return form.
 type Form struct {
@@ -121,6 +137,9 @@ type Form struct {
 	// CarryKeys maps a cell of the previous period's accepted return to the
 	// Prior key it is carried into (a credit carried forward).
 	CarryKeys map[string]string
+	// DetailMax > 0 makes a detail form: it takes entered lines of at most
+	// this many bytes under DetailKey besides its cells.
+	DetailMax int
 	// Compute computes the return from the entered cells.
 	Compute func(*Form, Input) (Output, error)
 }
@@ -248,6 +267,12 @@ func (f *Form) Run(in Input, raw map[string]string) (Output, error) {
 		return Output{}, err
 	}
 	in.Entered = v
+	if f.DetailMax > 0 {
+		if len(raw[DetailKey]) > f.DetailMax {
+			return Output{}, apperr.InvalidField(DetailKey, fmt.Sprintf("明细数据过大（超过 %d KB）", f.DetailMax/1024))
+		}
+		in.Detail = []byte(raw[DetailKey])
+	}
 	if in.Prior == nil {
 		in.Prior = Values{}
 	}

@@ -44,7 +44,20 @@ type Sheet struct {
 	Existing *Return
 	Output   forms.Output
 	Errors   apperr.Fields // validation of what is entered
+	// Extra is what the form's loader gave (see RegisterLoader).
+	Extra any
 }
+
+// Loader gives a form what it needs from the store beyond the cells and
+// the year to date: registered tax sources, each employee's cumulative
+// sums from earlier accepted returns. It runs for the taxpayer and period
+// being filed; q is the database (or the submission's transaction).
+type Loader func(ctx context.Context, q db.Querier, taxpayerID int64, p rules.Period) (any, error)
+
+var loaders = map[string]Loader{}
+
+// RegisterLoader sets the loader of a form (at init time).
+func RegisterLoader(form string, l Loader) { loaders[form] = l }
 
 func (s *Sheet) Key() string        { return PeriodKey(s.Period) }
 func (s *Sheet) PeriodName() string { return PeriodName(s.Period) }
@@ -90,6 +103,11 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: ds.ForPeriodEnd(p.End), Facts: facts}
 	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
 		return nil, nil, err
+	}
+	if l := loaders[f.Code]; l != nil {
+		if sh.Extra, err = l(ctx, s.DB, t.ID, p); err != nil {
+			return nil, nil, err
+		}
 	}
 	return sh, a, nil
 }
@@ -205,7 +223,7 @@ func (s *Service) OpenCorrection(ctx context.Context, returnID int64) (_ *Sheet,
 }
 
 func (sh *Sheet) compute() {
-	out, err := sh.Form.Run(forms.Input{Period: sh.Period, Facts: sh.Facts, Prior: sh.Prior}, sh.Cells)
+	out, err := sh.Form.Run(forms.Input{Period: sh.Period, Facts: sh.Facts, Prior: sh.Prior, Extra: sh.Extra}, sh.Cells)
 	sh.Output = out
 	if e := apperr.As(err); err != nil && e.Code == apperr.Invalid {
 		sh.Errors = e.Fields
@@ -243,6 +261,9 @@ func (s *Service) loadDraft(ctx context.Context, sh *Sheet) error {
 // a draft stores nothing else.
 func keepEntered(f *forms.Form, raw map[string]string) map[string]string {
 	m := map[string]string{}
+	if d := raw[forms.DetailKey]; f.DetailMax > 0 && d != "" {
+		m[forms.DetailKey] = d // bounded by Run, which refuses more than DetailMax
+	}
 	for _, k := range f.EnteredCells() {
 		if v := strings.TrimSpace(raw[k]); v != "" {
 			if len(v) > 32 {
@@ -365,8 +386,9 @@ type Doc struct {
 	Corrects     string            `json:"corrects,omitempty"` // SHA-256 of the version corrected
 	Zero         bool              `json:"zero,omitempty"`
 	RulesVersion string            `json:"rules_version"`
-	Lines        map[string]string `json:"lines"`   // every cell, yuan
-	Entered      map[string]string `json:"entered"` // what the taxpayer typed, for corrections
+	Lines        map[string]string `json:"lines"`            // every cell, yuan
+	Entered      map[string]string `json:"entered"`          // what the taxpayer typed, for corrections
+	Detail       json.RawMessage   `json:"detail,omitempty"` // a detail form's computed lines
 	TaxDue       string            `json:"tax_due"`
 }
 

@@ -187,7 +187,7 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		raw = map[string]string{}
 	}
 	raw = keepEntered(sh.Form, raw)
-	out, err := sh.Form.Run(forms.Input{Period: sh.Period, Facts: sh.Facts, Prior: sh.Prior}, raw)
+	out, err := sh.Form.Run(forms.Input{Period: sh.Period, Facts: sh.Facts, Prior: sh.Prior, Extra: sh.Extra}, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +200,11 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		TaxpayerID: sh.Taxpayer.ID, TaxpayerCode: sh.Taxpayer.Code, TaxpayerName: sh.Taxpayer.Name,
 		PeriodStart: sh.Period.Start.String(), PeriodEnd: sh.Period.End.String(), Version: 1, Zero: zero,
 		RulesVersion: rules.Version, Lines: forms.Format(out.Values, sh.Form.Cells()), Entered: raw, TaxDue: forms.Plain(out.TaxDue)}
+	if out.Detail != nil {
+		if doc.Detail, err = json.Marshal(out.Detail); err != nil {
+			return nil, err
+		}
+	}
 	prevDue := int64(0)
 	var prevID any
 	if sh.Correcting != nil {
