@@ -387,6 +387,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},
+		"POST /staff/filing/remind":                            {"form": {"vat_small"}, "period": {"2026Q3"}, "taxpayer_id": {strconv.FormatInt(fx.tpA, 10)}},
 		"POST /staff/taxpayers/{id}/identification-complete":   {},
 		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},
 		"POST /staff/orgs/{id}":                                {"name": {"国家税务总局厦门市思明区税务局"}, "address": {"厦门市思明区湖滨南路1号"}, "phone": {"0592-2000001"}, "active": {"1"}},

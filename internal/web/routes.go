@@ -159,6 +159,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
 		{Method: "GET", Pattern: "/staff/returns/{id}", For: Staff, Object: "return", h: s.staffReturn},
+		{Method: "GET", Pattern: "/staff/filing", For: Staff, h: s.staffFiling},
+		{Method: "POST", Pattern: "/staff/filing/remind", For: Staff, h: s.staffRemind, Form: "/staff/filing"},
 		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},
 		{Method: "POST", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgCreate},
 		{Method: "GET", Pattern: "/staff/orgs/{id}", For: Staff, Object: "org", h: s.staffOrgEdit},
