@@ -123,6 +123,7 @@ type taxpayerPage struct {
 	History           []taxpayer.Event
 	TaxTypes, Periods []Option
 	Suggestions       []taxpayer.Suggestion // the usual set; nil when the actor may not identify
+	Returns           []*returns.Return     // the latest returns
 }
 
 // identEndPage confirms ending an identification.
