@@ -169,7 +169,10 @@ func (s *Service) Open(ctx context.Context, formCode, periodKey string) (_ *Shee
 	if err != nil {
 		return nil, err
 	}
-	if !canFile(a, sh.Form.TaxType) {
+	if ok, err := s.mayFile(ctx, a, sh.Form.TaxType); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
 		return nil, errNoRole
 	}
 	if err := s.loadDraft(ctx, sh); err != nil {

@@ -2,6 +2,9 @@ package returns
 
 import (
 	"context"
+	"slices"
+
+	"taxhall/internal/auth"
 	"time"
 
 	"taxhall/internal/calendar"
@@ -111,6 +114,18 @@ func (s *Service) MyPeriods(ctx context.Context) (_ []*Due, err error) {
 		return nil, err
 	}
 	today := s.today()
+	if taxes, agent, err := s.agentTaxes(ctx, auth.ActorFrom(ctx)); err != nil || agent {
+		if err != nil {
+			return nil, err
+		}
+		var mine []*taxpayer.Identification
+		for _, i := range idents {
+			if slices.Contains(taxes, i.TaxType) {
+				mine = append(mine, i)
+			}
+		}
+		idents = mine
+	}
 	return s.periods(ctx, t, idents, calendar.MakeDate(today.Y-1, 1, 1), today)
 }
 
