@@ -166,7 +166,8 @@ func (f *Form) Line(no string) (Line, bool) {
 	return Line{}, false
 }
 
-// Label names a cell for messages: "第1栏（货物及劳务）".
+// Label names a cell for messages: "第1栏（货物及劳务）"; on a form of one
+// column, the line alone.
 func (f *Form) Label(key string) string {
 	no, col, _ := strings.Cut(key, ".")
 	s := "第" + no + "栏"
@@ -178,7 +179,7 @@ func (f *Form) Label(key string) string {
 		return s + "（" + l.Name + "）"
 	}
 	for _, c := range f.Columns {
-		if c.Code == col && c.Name != "" {
+		if c.Code == col && c.Name != "" && len(f.Columns) > 1 {
 			s += "（" + c.Name + "）"
 		}
 	}
