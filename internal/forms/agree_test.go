@@ -151,7 +151,7 @@ func TestCalculatorAgreesWithEITReturn(t *testing.T) {
 				t.Errorf("due: return %d, calculator %d", out.TaxDue, r.Payable)
 			}
 			small := strings.HasPrefix(out.Notes[0], "符合小型微利企业条件")
-			if small != r.SmallLowProfit {
+			if small != r.SmallLowProfit || EITSmallLowProfit(v) != r.SmallLowProfit {
 				t.Errorf("small low-profit: return %v, calculator %v", small, r.SmallLowProfit)
 			}
 		})

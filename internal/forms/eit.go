@@ -42,6 +42,7 @@ var EIT = register(&Form{
 			Hint: "各季度平均值 =（季初值 + 季末值）÷ 2，本年已过各季度平均值再求平均；可填两位小数"},
 		{No: "A2", Ref: "资产总额", Name: "资产总额（季度平均值，万元）", Kinds: "E", Hint: "计算方法同从业人数；单位为万元"},
 		{No: "A3", Ref: "国家限制或禁止行业", Name: "是否从事国家限制或禁止行业", Kinds: "E", Hint: "是填 1，否填 0 或不填"},
+		{No: "A4", Ref: "小型微利企业", Name: "是否为小型微利企业", Kinds: "C", Hint: "按本表填写的数字自动判断：1.00 为是，0.00 为否"},
 		{No: "1", Name: "营业收入", Kinds: "E", Section: "预缴税款计算"},
 		{No: "2", Name: "营业成本", Kinds: "E"},
 		{No: "3", Name: "利润总额", Kinds: "E", Signed: true, Hint: "亏损填负数，如 -12000"},
@@ -66,10 +67,18 @@ var EIT = register(&Form{
 // wan is one 万元 in fen.
 const wan = 10_000 * 100
 
+// yes is how a yes/no cell holds "yes": 1, typed and shown as "1.00".
+const yes = 100
+
+// EITSmallLowProfit reads an accepted EIT return's cells: whether it found
+// the enterprise a small low-profit enterprise (line A4), the fact that the
+// other returns of the year need for the "六税两费" relief (Facts).
+func EITSmallLowProfit(v Values) bool { return v["A4"] == yes }
+
 func computeEIT(f *Form, in Input) (Output, error) {
 	e := in.Entered
 	errs := apperr.Fields{}
-	if r := e["A3"]; r != 0 && r != 100 {
+	if r := e["A3"]; r != 0 && r != yes {
 		errs.Add("A3", fmt.Sprintf("是否从事国家限制或禁止行业：是填 1，否填 0，不能填 %s", Plain(r)))
 	}
 	// 填报说明 第9行: not more than lines 3+4−5−6−7−8, 0 when those are ≤ 0.
@@ -85,7 +94,7 @@ func computeEIT(f *Form, in Input) (Output, error) {
 		Revenue: e["1"], Cost: e["2"], Profit: e["3"], Specific: e["4"], NonTaxable: e["5"], Accelerated: e["6"],
 		TaxFree: e["7"], IncomeRelief: e["8"], LossOffset: e["9"], Prepaid: in.Prior["16"],
 		// Two decimals typed are hundredths of a person, as the rules count.
-		AvgEmployees: e["A1"], AvgAssets: e["A2"] * wan / 100, Restricted: e["A3"] == 100})
+		AvgEmployees: e["A1"], AvgAssets: e["A2"] * wan / 100, Restricted: e["A3"] == yes})
 	if err != nil {
 		return Output{}, err
 	}
@@ -94,6 +103,9 @@ func computeEIT(f *Form, in Input) (Output, error) {
 		v[k] = e[k]
 	}
 	v["10"], v["11"], v["12"], v["13"], v["14"], v["16"] = r.ActualProfit, int64(r.Rate), r.Tax, r.Relief, r.Prepaid, r.Payable
+	if r.SmallLowProfit {
+		v["A4"] = yes
+	}
 	out := Output{Values: v, TaxDue: r.Payable, Basis: []string{r.RateSource}}
 
 	p := r.SmallParams
@@ -112,7 +124,7 @@ func computeEIT(f *Form, in Input) (Output, error) {
 		if !r.AssetsOK {
 			why = append(why, fmt.Sprintf("资产总额 %s 万元超过 %s 万元", Plain(e["A2"]), wanOf(p.MaxAssets)))
 		}
-		if e["A3"] == 100 {
+		if e["A3"] == yes {
 			why = append(why, "从事国家限制或禁止行业")
 		}
 		out.Notes = append(out.Notes, "不符合小型微利企业条件（"+strings.Join(why, "；")+"），按 "+r.Rate.String()+" 计算，无小型微利企业减免。")

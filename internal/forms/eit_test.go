@@ -55,9 +55,12 @@ func TestEITReturn(t *testing.T) {
 		{"a restricted industry is not", q(2), nil,
 			with(map[string]string{"A3": "1", "3": "100000"}),
 			map[string]int64{"13": 0, "16": 2_500_000}},
-		{"a loss: no tax", q(1), nil,
+		{"a loss: no tax, still small", q(1), nil,
 			with(map[string]string{"1": "200000", "2": "260000", "3": "-60000.50"}),
-			map[string]int64{"3": -6_000_050, "10": -6_000_050, "12": 0, "16": 0}},
+			map[string]int64{"3": -6_000_050, "10": -6_000_050, "12": 0, "16": 0, "A4": 100}},
+		{"a loss with 301 employees: not small", q(1), nil,
+			map[string]string{"A1": "301", "3": "-1"},
+			map[string]int64{"12": 0, "A4": 0}},
 		{"adjustments and loss offset", q(3), nil,
 			with(map[string]string{"3": "500000", "4": "20000", "5": "10000", "6": "30000", "7": "40000", "8": "20000", "9": "420000"}),
 			map[string]int64{"10": 0, "12": 0, "16": 0}},
@@ -78,6 +81,9 @@ func TestEITReturn(t *testing.T) {
 				if got := out.Values[k]; got != want {
 					t.Errorf("%s = %d, want %d", k, got, want)
 				}
+			}
+			if small := out.Values["13"] > 0; EITSmallLowProfit(out.Values) != small && out.Values["12"] > 0 {
+				t.Errorf("A4 = %d with relief %d", out.Values["A4"], out.Values["13"])
 			}
 			if out.TaxDue != out.Values["16"] {
 				t.Errorf("due %d, line 16 %d", out.TaxDue, out.Values["16"])
