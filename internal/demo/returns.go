@@ -79,7 +79,7 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 				if !at.Before(today) {
 					continue
 				}
-				cells := demoCells(r, form.Code, i)
+				cells := demoCells(r, form.Code, i, p)
 				sub, err := submitAt(actx, d, tps, deadlines, at, form.Code, returns.PeriodKey(p), cells, 0)
 				if err != nil {
 					return filed, fmt.Errorf("demo history %s %s: %w", f.code, returns.PeriodKey(p), err)
@@ -107,9 +107,12 @@ func submitAt(ctx context.Context, d *db.DB, tps *taxpayer.Service, deadlines re
 	return rs.Submit(ctx, form, period, cells, returns.NewKey(), correctionOf, false)
 }
 
-// demoCells are plausible sales of a small shop or firm: most quarters
-// below the exemption threshold, some above it.
-func demoCells(r *rand.Rand, form string, i int) map[string]string {
+// demoCells are plausible figures of taxpayer i for period p: for a small
+// shop, sales mostly below the exemption threshold; for a general taxpayer,
+// sales at 13% (some at 6%) with input tax now below, now above the output
+// tax, so that some months end with a credit carried forward; for income
+// tax, the year's cumulative figures growing with the months elapsed.
+func demoCells(r *rand.Rand, form string, i int, p rules.Period) map[string]string {
 	switch form {
 	case "vat_small":
 		goods := r.IntN(250_000) + 20_000
@@ -122,6 +125,33 @@ func demoCells(r *rand.Rand, form string, i int) map[string]string {
 		}
 		if r.IntN(4) == 0 {
 			c["3.goods"] = fmt.Sprint(goods / 2)
+		}
+		return c
+	case "vat_general":
+		months := int(p.End.M-p.Start.M) + 1
+		s13 := (r.IntN(1_500_000) + 300_000) * months
+		c := map[string]string{"1a.period": fmt.Sprint(s13), "2.period": fmt.Sprint(s13 * 7 / 10)}
+		if r.IntN(3) == 0 {
+			c["1c.period"] = fmt.Sprint((r.IntN(200_000) + 20_000) * months)
+		}
+		// Input tax at 55%–105% of the output tax at 13%.
+		c["12.period"] = fmt.Sprint(s13 * 13 / 100 * (55 + r.IntN(51)) / 100)
+		if r.IntN(5) == 0 {
+			c["14.period"] = fmt.Sprint(r.IntN(3_000))
+		}
+		return c
+	case "eit":
+		months := int(p.End.M)
+		revenue := (i%7 + 1) * 120_000 * months * (95 + r.IntN(11)) / 100
+		margin := (i%4)*4 + 2 + r.IntN(3) // percent
+		if i%6 == 5 && months <= 6 {
+			margin = -3 // a loss in the first half year
+		}
+		profit := revenue * margin / 100
+		c := map[string]string{"1": fmt.Sprint(revenue), "2": fmt.Sprint(revenue * 78 / 100), "3": fmt.Sprint(profit),
+			"A1": fmt.Sprint(10 + (i*13)%200), "A2": fmt.Sprint(300 + (i*577)%4000)}
+		if i%9 == 4 {
+			c["A1"] = "320" // too many employees to be small low-profit
 		}
 		return c
 	}
