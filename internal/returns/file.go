@@ -89,7 +89,7 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	}
 	if !identified {
 		return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("%s没有%s（%s）的税种认定，不能申报。如认定有误，请联系主管税务机关。",
-			PeriodName(p), f.Short, map[string]string{taxpayer.Monthly: "按月", taxpayer.Quarterly: "按季"}[kind]))
+			PeriodName(p), f.Short, map[string]string{taxpayer.Monthly: "按月", taxpayer.Quarterly: "按季", taxpayer.Annual: "按年"}[kind]))
 	}
 	if !p.End.Before(s.today()) {
 		return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("%s尚未结束，所属期结束后才能申报", PeriodName(p)))
