@@ -255,9 +255,11 @@ func (c *propertyCtx) settle(line string) {
 	c.v[Key(line, "due")] = c.v[Key(line, "tax")] - c.v[Key(line, "relief")] - paid
 }
 
+// finish totals the return. A failed cross-check keeps the computed cells,
+// so that the page shows the sources' figures next to the message.
 func (c *propertyCtx) finish(lines []string) (Output, error) {
 	if len(c.errs) > 0 {
-		return Output{Fields: c.errs}, nil
+		c.out.Fields = c.errs
 	}
 	for _, l := range lines {
 		c.out.TaxDue += c.v[Key(l, "due")]
