@@ -135,7 +135,7 @@ type Building struct {
 }
 
 // Held reports whether the building is still held (no end date).
-func (b *Building) Held() bool       { return b.To.IsZero() }
+func (b *Building) Held() bool        { return b.To.IsZero() }
 func (b *Building) UsageName() string { return UsageName(b.Usage) }
 
 // DivisionName is the district's full name.
