@@ -154,11 +154,18 @@ func demoCells(r *rand.Rand, form string, i int, p rules.Period) map[string]stri
 			c["A1"] = "320" // too many employees to be small low-profit
 		}
 		return c
+	case "property_behaviour":
+		// Stamp duty on the year's sales contracts (line 6, 买卖合同);
+		// the property tax comes from the registered sources.
+		return map[string]string{"6.declared": fmt.Sprint((r.IntN(90) + 10) * 10_000)}
 	}
 	return map[string]string{}
 }
 
 func periodOf(kind string, d calendar.Date) rules.Period {
+	if kind == taxpayer.Annual {
+		return rules.Year(d.Y)
+	}
 	if kind == taxpayer.Quarterly {
 		return rules.Quarter(d.Y, (int(d.M)+2)/3)
 	}

@@ -23,6 +23,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 //go:embed all:templates static
@@ -36,6 +37,7 @@ type Server struct {
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
 	Employees     *iitw.Roster       // the roster of employers withholding on wages
+	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service  // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
 	Log           *slog.Logger
