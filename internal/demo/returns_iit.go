@@ -90,4 +90,6 @@ func iitHistory(ctx context.Context, d *db.DB, tps *taxpayer.Service, deadlines 
 	return filed, nil
 }
 
-func prevMonth(m calendar.YearMonth) calendar.YearMonth { return calendar.MonthOf(m.Day(1).AddDays(-1)) }
+func prevMonth(m calendar.YearMonth) calendar.YearMonth {
+	return calendar.MonthOf(m.Day(1).AddDays(-1))
+}
