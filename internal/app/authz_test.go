@@ -382,6 +382,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
+		"POST /hall/returns/import":                            {"form": {"iit"}, "period": {"2026-10"}},
 		"POST /hall/employees":                                 {"resident_id": {employeeNewID}, "name": {"林晓东"}, "hired_on": {"2026-01-05"}},
 		"POST /hall/employees/{id}/leave":                      {"left_on": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
