@@ -57,7 +57,9 @@ type returnIITPage struct {
 func (p *returnIITPage) To() int { return p.From + len(p.Lines) }
 
 // Deductions is a line's 专项扣除, 专项附加扣除 and 其他扣除 of the month.
-func (p *returnIITPage) Deductions(r iitw.Result) int64 { return r.Special() + r.Additional() + r.Other }
+func (p *returnIITPage) Deductions(r iitw.Result) int64 {
+	return r.Special() + r.Additional() + r.Other
+}
 
 func detailSHA(sh *returns.Sheet) string {
 	d := sh.Cells[forms.DetailKey]
