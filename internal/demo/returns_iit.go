@@ -29,7 +29,8 @@ const iitMonths = 3
 // as it was.
 func iitHistory(ctx context.Context, d *db.DB, tps *taxpayer.Service, deadlines returns.DeadlineSource, i int, taxpayerID int64,
 	from, today calendar.Date) (int, error) {
-	// #nosec G404 -- a fixed seed on purpose: the demo is the same on every run.
+	// #nosec G404 G115 -- a fixed seed on purpose (the demo is the same on
+	// every run); ids are positive, so the conversion keeps the value.
 	r := rand.New(rand.NewPCG(uint64(taxpayerID), 61))
 	last := prevMonth(calendar.MonthOf(today))
 	staff := make([]iitw.Line, 3+i%3)
