@@ -10,6 +10,7 @@ import (
 	"taxhall/internal/calendar"
 	"taxhall/internal/db"
 	"taxhall/internal/forms"
+	"taxhall/internal/iitw"
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
 	"taxhall/internal/taxpayer"
@@ -59,6 +60,14 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 			start, err := calendar.ParseDate(ident.StartDate)
 			if err != nil {
 				return filed, err
+			}
+			if form.Code == iitw.FormCode {
+				n, err := iitHistory(actx, d, tps, deadlines, i, f.id, start, today)
+				filed += n
+				if err != nil {
+					return filed, fmt.Errorf("demo history %s: %w", f.code, err)
+				}
+				continue
 			}
 			if start.Before(calendar.MakeDate(2025, 1, 1)) {
 				start = calendar.MakeDate(2025, 1, 1)

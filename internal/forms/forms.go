@@ -346,6 +346,17 @@ func register(f *Form) *Form {
 	return f
 }
 
+// Register adds a form defined outside this package (a detail form whose
+// computation lives with its domain, as the withholding return's in
+// package iitw, which imports this one). It panics on a bad definition or
+// a code already taken; call it at init time.
+func Register(f *Form) *Form {
+	if _, dup := registry[f.Code]; dup {
+		panic("forms: " + f.Code + " registered twice")
+	}
+	return register(f)
+}
+
 // Lookup finds a form by its code.
 func Lookup(code string) (*Form, bool) {
 	f, ok := registry[code]

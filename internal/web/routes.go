@@ -57,6 +57,9 @@ type Route struct {
 	// there, so that reloading or bookmarking the address of a failed form
 	// never shows 页面不存在; "" means the home page.
 	Form string
+	// Body bounds the request body in bytes; 0 means maxFormBytes. Only an
+	// upload (a multipart form its handler reads) sets a larger one.
+	Body int64
 
 	h   handler
 	raw http.Handler // a route outside the page adapter (static files)
@@ -127,6 +130,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/returns", For: Taxpayers, h: s.hallReturns},
 		{Method: "GET", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnForm},
 		{Method: "POST", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnPost},
+		{Method: "POST", Pattern: "/hall/returns/import", For: Taxpayers, h: s.hallReturnImport, Form: "/hall/returns/file", Body: importBodyMax},
 		{Method: "GET", Pattern: "/hall/returns/{id}", For: Taxpayers, Object: "return", h: s.hallReturn},
 		{Method: "GET", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionForm},
 		{Method: "POST", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionPost},
