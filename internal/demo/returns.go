@@ -28,11 +28,12 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 		id, user           int64
 		name, role, kind   string
 		code, taxpayerName string
+		standard           string
 	}
 	list, err := db.Query(ctx, d, func(sc db.Scanner) (*filer, error) {
 		var f filer
-		return &f, sc.Scan(&f.id, &f.user, &f.name, &f.role, &f.kind, &f.code, &f.taxpayerName)
-	}, `SELECT t.id, u.id, u.name, u.role, t.kind, t.code, t.name FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.is_admin = 1
+		return &f, sc.Scan(&f.id, &f.user, &f.name, &f.role, &f.kind, &f.code, &f.taxpayerName, &f.standard)
+	}, `SELECT t.id, u.id, u.name, u.role, t.kind, t.code, t.name, t.accounting_standard FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.is_admin = 1
 		WHERE t.status = 'active' ORDER BY t.id`)
 	if err != nil {
 		return 0, err
@@ -94,7 +95,16 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 					return filed, fmt.Errorf("demo history %s %s: %w", f.code, returns.PeriodKey(p), err)
 				}
 				filed++
-				if roll >= 90 { // corrected three weeks later
+				if form.Code == "eit" && f.standard == "sbas" {
+					// The financial statements go with the prepayment.
+					for code, fc := range statements(cells) {
+						if _, err := submitAt(actx, d, tps, deadlines, at, code, returns.PeriodKey(p), fc, 0); err != nil {
+							return filed, fmt.Errorf("demo statements %s %s %s: %w", f.code, code, returns.PeriodKey(p), err)
+						}
+						filed++
+					}
+				}
+				if roll >= 90 && form.Code != "eit" { // corrected three weeks later
 					if at2 := at.AddDays(21); at2.Before(today) {
 						cells["1.goods"] = fmt.Sprint(r.IntN(400_000) + 100_000)
 						delete(cells, "3.goods")
@@ -169,6 +179,33 @@ func demoCells(r *rand.Rand, form string, i int, p rules.Period) map[string]stri
 		return map[string]string{"6.declared": fmt.Sprint((r.IntN(90) + 10) * 10_000)}
 	}
 	return map[string]string{}
+}
+
+// statements are a balance sheet and an income statement that agree with
+// the EIT cells (cumulative revenue on line 1, profit on line 3).
+func statements(eit map[string]string) map[string]map[string]string {
+	var revenue, profit int64
+	fmt.Sscan(eit["1"], &revenue)
+	fmt.Sscan(eit["3"], &profit)
+	cost := revenue * 78 / 100
+	admin := revenue - cost - profit
+	is := map[string]string{"1.ytd": fmt.Sprint(revenue), "2.ytd": fmt.Sprint(cost)}
+	if admin >= 0 {
+		is["14.ytd"] = fmt.Sprint(admin)
+	} else {
+		is["20.ytd"] = fmt.Sprint(-admin) // investment income
+	}
+	cash := 200_000 + revenue/5
+	capital := int64(500_000)
+	retained := cash + 300_000 - capital - 100_000
+	bs := map[string]string{"1.end": fmt.Sprint(cash), "9.end": "300000", "12.end": "300000", "33.end": "100000", "48.end": fmt.Sprint(capital),
+		"1.begin": "400000", "9.begin": "200000", "33.begin": "100000", "48.begin": fmt.Sprint(capital)}
+	if retained >= 0 {
+		bs["51.end"] = fmt.Sprint(retained)
+	} else {
+		bs["48.end"] = fmt.Sprint(capital + retained)
+	}
+	return map[string]map[string]string{"fs_bs": bs, "fs_is": is}
 }
 
 func periodOf(kind string, d calendar.Date) rules.Period {

@@ -103,6 +103,11 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	}
 	facts := Facts(t)
 	facts.SmallScale = f.TaxType == "vat_small"
+	if t.Kind == taxpayer.Enterprise && f.Code != "eit" {
+		if facts.SmallLowProfit, err = smallLowProfit(ctx, s.DB, t.ID, p); err != nil {
+			return nil, nil, err
+		}
+	}
 	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: ds.ForPeriodEnd(p.End), Facts: facts}
 	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
 		return nil, nil, err
