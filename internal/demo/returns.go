@@ -11,6 +11,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/forms"
 	"taxhall/internal/iitw"
+	"taxhall/internal/sif"
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
 	"taxhall/internal/taxpayer"
@@ -61,6 +62,11 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 			start, err := calendar.ParseDate(ident.StartDate)
 			if err != nil {
 				return filed, err
+			}
+			if form.Code == sif.FormCode {
+				// Social insurance needs the month's parameters and a
+				// roster: the demo files none (the hall lists the months).
+				continue
 			}
 			if form.Code == iitw.FormCode {
 				n, err := iitHistory(actx, d, tps, deadlines, i, f.id, start, today)
