@@ -11,9 +11,9 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/forms"
 	"taxhall/internal/iitw"
-	"taxhall/internal/sif"
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
+	"taxhall/internal/sif"
 	"taxhall/internal/taxpayer"
 )
 
