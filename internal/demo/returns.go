@@ -14,6 +14,7 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
+	"taxhall/internal/sif"
 	"taxhall/internal/taxpayer"
 )
 
@@ -62,6 +63,11 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 			start, err := calendar.ParseDate(ident.StartDate)
 			if err != nil {
 				return filed, err
+			}
+			if form.Code == sif.FormCode {
+				// Social insurance needs the month's parameters and a
+				// roster: the demo files none (the hall lists the months).
+				continue
 			}
 			if form.Code == iitw.FormCode {
 				n, err := iitHistory(actx, d, tps, deadlines, i, f.id, start, today)
