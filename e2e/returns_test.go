@@ -344,7 +344,7 @@ func TestReturnsJourney(t *testing.T) {
 		if st := tp.Click("correct-form", `section.ack a[href="`+ackPath+`/correct"]`); st != http.StatusOK {
 			tp.fatalf("status %d", st)
 		}
-		tp.ExpectText("main .alert", "更正", ackNo)
+		tp.ExpectText("main .inset", "更正", ackNo)
 		if got := tp.Value(cell("1.goods")); got != "320000" && got != "320000.00" {
 			tp.fatalf("the correction starts from %q, want the filed 320000", got)
 		}
@@ -368,6 +368,7 @@ func TestReturnsJourney(t *testing.T) {
 		if n := countReturns(); n != 2 {
 			tp.fatalf("%d versions, want 2", n)
 		}
+		atWidths(tp, "correction")
 	})
 
 	j.step("the public calculator gives the same total as the return", func(t *testing.T) {
