@@ -389,3 +389,50 @@ func TestClerkBoardAndReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestAgentFilesOnlyDelegatedTaxes: an appointed agent may file only the
+// taxes the enterprise delegated; the tax clerk may not correct.
+func TestAgentFilesOnlyDelegatedTaxes(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		boss, _, tpID := e.smallScale(t, "91350203TESTD0001H")
+		agentID, err := taxpayer.InsertUser(context.Background(), d, now, tpID, "daili", "代理人", "13900000000", auth.TPAgent, false, hash())
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := e.login(t, "91350203TESTD0001H", "daili")
+		if _, err := e.rs.Open(agent, "vat_small", "2026Q3"); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("undelegated agent: %v", err)
+		}
+		ps, _ := e.rs.MyPeriods(agent)
+		if len(ps) != 0 {
+			t.Errorf("agent sees %d periods", len(ps))
+		}
+		if err := e.rs.SetDelegations(agent, agentID, []string{"vat_small"}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("agent delegated to self: %v", err)
+		}
+		if err := e.rs.SetDelegations(boss, agentID, []string{"vat_small", "nope"}); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("bad tax accepted: %v", err)
+		}
+		if err := e.rs.SetDelegations(boss, agentID, []string{"vat_small"}); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := e.rs.Submit(agent, "vat_small", "2026Q3", map[string]string{"1.goods": "1000"}, returns.NewKey(), 0, false)
+		if err != nil {
+			t.Fatalf("delegated agent: %v", err)
+		}
+		if _, err := e.rs.Get(agent, sub.Return.ID); err != nil {
+			t.Errorf("agent reads own filing: %v", err)
+		}
+		if err := e.rs.SetDelegations(boss, agentID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.rs.Get(agent, sub.Return.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("revoked agent reads: %v", err)
+		}
+		h, _ := e.rs.History(agent, returns.HistoryFilter{})
+		if len(h.Returns) != 0 {
+			t.Errorf("revoked agent history: %d", len(h.Returns))
+		}
+	})
+}

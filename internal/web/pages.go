@@ -102,6 +102,7 @@ type userPage struct {
 	basePage
 	Roles []Option
 	User  *taxpayer.User
+	Taxes []Option // the tax types an agent user may be delegated
 }
 
 type staffHomePage struct {

@@ -136,6 +136,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserEdit},
 		{Method: "POST", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserUpdate},
 		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword, Form: "/hall/users/{id}"},
+		{Method: "POST", Pattern: "/hall/users/{id}/delegation", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserDelegation, Form: "/hall/users/{id}"},
 		{Method: "GET", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployees},
 		{Method: "GET", Pattern: "/hall/employees/new", For: Taxpayers, h: s.hallEmployeeNew},
 		{Method: "POST", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployeeCreate},
