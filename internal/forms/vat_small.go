@@ -83,7 +83,7 @@ func computeVATSmall(f *Form, in Input) (Output, error) {
 		k := func(no string) string { return Key(no, col) }
 		notLarger(f, errs, e, k("2"), k("1"))
 		notLarger(f, errs, e, k("3"), k("1"))
-		if e[k("2")]+e[k("3")] > e[k("1")] {
+		if e[k("2")] <= e[k("1")] && e[k("3")] <= e[k("1")] && e[k("2")]+e[k("3")] > e[k("1")] {
 			errs.Add(k("3"), fmt.Sprintf("第2栏与第3栏合计 %s 不能大于%s %s",
 				money.FormatYuan(e[k("2")]+e[k("3")]), f.Label(k("1")), money.FormatYuan(e[k("1")])))
 		}
