@@ -34,7 +34,7 @@ var (
 
 // cellsDoc explains the cells of a request, for the document.
 const cellsDoc = "填写的单元格：键为申报表定义中 entered 列出的键（如 1.goods，即第1栏“货物及劳务”列），" +
-	"值为金额（元）字符串，如 \"300000.00\"，可带千分位逗号；空字符串或省略为 0。计算栏次、不存在的键和超过 32 个字符的值返回 422。"
+	"值为金额（元）字符串，如 \"300000.00\"，可带千分位逗号；空字符串或省略为 0。计算栏次、不存在的键和超过 32 个字符的值返回 422。\n\n"
 
 func (a *API) returnRoutes() []route {
 	draftValues := []pathValue{formValue, periodValue}
@@ -61,7 +61,7 @@ func (a *API) returnRoutes() []route {
 		{Pattern: "POST /my/returns", Tag: tagReturns, Access: TaxpayerUser, Idempotent: true, Status: http.StatusCreated,
 			Errors:  []apperr.Code{apperr.Invalid, apperr.Conflict},
 			Summary: "申报（正常申报、零申报）",
-			Doc: "必须带 Idempotency-Key 请求头（缺少或格式不对返回 400）。受理后返回 201 和回执；用同一幂等键重复提交（如网络中断后重试，或两个请求同时到达）返回 200 和同一份回执（replayed 为 true），不会产生第二份申报。" +
+			Doc: cellsDoc + "必须带 Idempotency-Key 请求头（缺少或格式不对返回 400）。受理后返回 201 和回执；用同一幂等键重复提交（如网络中断后重试，或两个请求同时到达）返回 200 和同一份回执（replayed 为 true），不会产生第二份申报。" +
 				"填写有误返回 422，fields 按单元格给出说明，键为 cells.单元格键（如 cells.2.goods），明细为 detail；有误的申报不保存，如需保留请先保存草稿。" +
 				"该所属期已经申报过（另一个幂等键）返回 409，error.existing 给出已受理申报的 id 和回执号，如需修改请办理更正申报；同一幂等键用于另一申报表、所属期或更正时也返回 409。" +
 				"申报成功后该所属期的草稿删除。办税人员、财务负责人和法定代表人可以申报，代理人不能（403）。",

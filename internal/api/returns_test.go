@@ -469,3 +469,56 @@ func TestReturnsAPIBadCells(t *testing.T) {
 		}
 	})
 }
+
+// The document says what a client of the returns routes must know: the
+// Idempotency-Key header and the replay's 200, the codes in the path as
+// strings, the existing return in a 409's body.
+func TestReturnsOpenAPI(t *testing.T) {
+	doc := openAPIDoc(t)
+	for path, want := range map[string]any{
+		"paths./api/v1/my/returns.post.parameters.0.name":                                  "Idempotency-Key",
+		"paths./api/v1/my/returns.post.parameters.0.in":                                    "header",
+		"paths./api/v1/my/returns.post.parameters.0.required":                              true,
+		"paths./api/v1/my/returns/{id}/corrections.post.parameters.1.name":                 "Idempotency-Key",
+		"paths./api/v1/my/drafts/{form}/{period}.put.parameters.0.schema.type":             "string",
+		"paths./api/v1/my/drafts/{form}/{period}.put.parameters.1.schema.examples.0":       "2025Q2",
+		"paths./api/v1/forms/{code}.get.parameters.0.schema.type":                          "string",
+		"paths./api/v1/my/returns/{id}.get.parameters.0.schema.type":                       "integer",
+		"components.schemas.ErrorDetail.properties.existing.allOf.0.$ref":                  "#/components/schemas/ReturnRef",
+		"components.schemas.FormCell.properties.kind.enum.1":                               "computed",
+		"paths./api/v1/my/returns.get.parameters.2.schema.enum.0":                          "current",
+		"paths./api/v1/my/returns.post.responses.200.content.application/json.schema.$ref": "#/components/schemas/Submission",
+		"paths./api/v1/my/returns.post.responses.201.content.application/json.schema.$ref": "#/components/schemas/Submission",
+	} {
+		if got, ok := lookup(doc, path); !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", path, got, want)
+		}
+	}
+	// An idempotent route's response reports a replay, or its 200 would
+	// never be sent.
+	replayerType := reflect.TypeFor[replayer]()
+	n := 0
+	for _, rt := range (&API{}).routes() {
+		if rt.Idempotent {
+			n++
+			if rt.Handler.resp == nil || !rt.Handler.resp.Implements(replayerType) || rt.status() != http.StatusCreated {
+				t.Errorf("%s %s: idempotent with response %v", rt.Method, rt.Path, rt.Handler.resp)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d idempotent routes", n)
+	}
+	// The route table exports path codes apart from ids.
+	infos := map[string]RouteInfo{}
+	for _, ri := range (&API{}).Routes() {
+		infos[ri.Method+" "+ri.Path] = ri
+	}
+	if ri := infos["PUT /api/v1/my/drafts/{form}/{period}"]; ri.HasID() || ri.Object != "" || !ri.Body ||
+		!reflect.DeepEqual(ri.Values, map[string]string{"form": "vat_small", "period": "2025Q2"}) {
+		t.Errorf("drafts route %+v", ri)
+	}
+	if ri := infos["POST /api/v1/my/returns/{id}/corrections"]; !reflect.DeepEqual(ri.IDs, []string{"id"}) || ri.Object != "return" || ri.Values != nil {
+		t.Errorf("corrections route %+v", ri)
+	}
+}
