@@ -137,6 +137,13 @@ type Form struct {
 	// CarryKeys maps a cell of the previous period's accepted return to the
 	// Prior key it is carried into (a credit carried forward).
 	CarryKeys map[string]string
+	// Companion forms are filed beside the main form of their tax type
+	// (financial statements with the EIT prepayment); ForTaxType gives the
+	// main form, Companions the others.
+	Companion bool
+	// Standard limits a companion to taxpayers keeping that accounting
+	// standard (taxpayer.AccountingStandard, e.g. "sbas").
+	Standard string
 	// DetailMax > 0 makes a detail form: it takes entered lines of at most
 	// this many bytes under DetailKey besides its cells.
 	DetailMax int
@@ -327,14 +334,25 @@ func All() []*Form {
 	return list
 }
 
-// ForTaxType returns the form a tax type's identification files.
+// ForTaxType returns the main form a tax type's identification files.
 func ForTaxType(taxType string) (*Form, bool) {
 	for _, f := range registry {
-		if f.TaxType == taxType {
+		if f.TaxType == taxType && !f.Companion {
 			return f, true
 		}
 	}
 	return nil, false
+}
+
+// Companions lists the forms filed beside the main form of taxType, by code.
+func Companions(taxType string) []*Form {
+	var out []*Form
+	for _, f := range All() {
+		if f.TaxType == taxType && f.Companion {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // notLarger adds a cross-check message when the 其中 line exceeds its total.

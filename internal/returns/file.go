@@ -91,6 +91,9 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 		return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("%s没有%s（%s）的税种认定，不能申报。如认定有误，请联系主管税务机关。",
 			PeriodName(p), f.Short, map[string]string{taxpayer.Monthly: "按月", taxpayer.Quarterly: "按季"}[kind]))
 	}
+	if f.Standard != "" && t.AccountingStandard != f.Standard {
+		return nil, nil, apperr.New(apperr.Invalid, "《"+f.Name+"》适用于执行小企业会计准则的企业；您登记的会计制度不同，请按所执行的会计制度报送财务报表。")
+	}
 	if !p.End.Before(s.today()) {
 		return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("%s尚未结束，所属期结束后才能申报", PeriodName(p)))
 	}
@@ -169,7 +172,10 @@ func (s *Service) Open(ctx context.Context, formCode, periodKey string) (_ *Shee
 	if err != nil {
 		return nil, err
 	}
-	if !canFile(a, sh.Form.TaxType) {
+	if ok, err := s.mayFile(ctx, a, sh.Form.TaxType); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
 		return nil, errNoRole
 	}
 	if err := s.loadDraft(ctx, sh); err != nil {

@@ -136,6 +136,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserEdit},
 		{Method: "POST", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserUpdate},
 		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword, Form: "/hall/users/{id}"},
+		{Method: "POST", Pattern: "/hall/users/{id}/delegation", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserDelegation, Form: "/hall/users/{id}"},
 		{Method: "GET", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployees},
 		{Method: "GET", Pattern: "/hall/employees/new", For: Taxpayers, h: s.hallEmployeeNew},
 		{Method: "POST", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployeeCreate},
@@ -159,6 +160,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
 		{Method: "GET", Pattern: "/staff/returns/{id}", For: Staff, Object: "return", h: s.staffReturn},
+		{Method: "GET", Pattern: "/staff/filing", For: Staff, h: s.staffFiling},
+		{Method: "POST", Pattern: "/staff/filing/remind", For: Staff, h: s.staffRemind, Form: "/staff/filing"},
 		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},
 		{Method: "POST", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgCreate},
 		{Method: "GET", Pattern: "/staff/orgs/{id}", For: Staff, Object: "org", h: s.staffOrgEdit},

@@ -153,7 +153,7 @@ var examples = map[string]example{
 	}, taxpayerSide},
 	"hall_users.html":     {func() page { return &usersPage{Users: []*taxpayer.User{exampleUser, {ID: 3, Admin: true}}} }, taxpayerSide},
 	"hall_user_new.html":  {func() page { return &userPage{Roles: roles} }, taxpayerSide},
-	"hall_user_edit.html": {func() page { return &userPage{Roles: roles, User: exampleUser} }, taxpayerSide},
+	"hall_user_edit.html": {func() page { return &userPage{Roles: roles, User: exampleUser, Taxes: roles} }, taxpayerSide},
 	"employees.html": {func() page {
 		return &employeesPage{Employees: []*iitw.Employee{exampleEmployee(false), exampleEmployee(true)}, NextURL: "/hall/employees?after=2",
 			FirstURL: "/hall/employees", Month: "2026年11月", Columns: []employeeColumn{{Header: "证件号码", Rule: "18位", Required: true}}}

@@ -128,7 +128,7 @@ func TestPublicPages(t *testing.T) {
 	s, body := b.get("/")
 	b.expect(s, body, 200, "网上办税服务厅", "国家税务总局福建省税务局", "新办企业登记", `action="/search"`, `lang="zh-CN"`)
 	s, body = b.get("/search?q=" + url.QueryEscape("税种认定"))
-	b.expect(s, body, 200, "纳税人管理", "我的税务信息")
+	b.expect(s, body, 200, "纳税人管理", "我的办税区")
 	s, body = b.get("/nowhere")
 	b.expect(s, body, 404, "页面不存在")
 	// Every link on the home page leads somewhere that works (possibly a login).
