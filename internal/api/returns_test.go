@@ -124,6 +124,9 @@ func TestReturnsAPI(t *testing.T) {
 				eq("lines.3.cells.0", map[string]string{"column": "goods", "kind": "absent"}),
 				eq("lines.22.merged", true), eq("lines.22.cells.0.key", "23"), eq("lines.22.cells.1.kind", "absent"),
 				has("entered", "21.services"), lacks("entered", "9.goods"), has("cells", "9.goods"), lacks("cells", "4.goods")}},
+			{name: "a companion form", method: "GET", url: "/api/v1/forms/fs_is", status: 200, want: []expect{
+				eq("tax_type", "cit"), eq("companion", true), eq("standard", "sbas"), eq("zero", false),
+				eq("lines.0.cells", []map[string]string{{"column": "ytd", "key": "1.ytd", "kind": "entered"}, {"column": "period", "key": "1.period", "kind": "entered"}})}},
 			{name: "no such form", method: "GET", url: "/api/v1/forms/nope", status: 404},
 			{name: "forms need no token, but a bad one is refused", method: "GET", url: "/api/v1/forms", token: "x", status: 401},
 
@@ -246,6 +249,8 @@ func TestReturnsAPI(t *testing.T) {
 				want: []expect{lacks("error.message", ack)}},
 			{name: "nor can it correct it, key or not", method: "POST", url: "/api/v1/my/returns/" + id + "/corrections", token: other, status: 404,
 				body: map[string]any{"cells": map[string]string{"1.goods": "1"}}},
+			{name: "an agent without a delegation does not see it", method: "GET", url: "/api/v1/my/returns/" + id, token: agent, status: 404},
+			{name: "nor the periods", method: "GET", url: "/api/v1/my/periods", token: agent, status: 200, want: []expect{count("items", 0)}},
 			{name: "a return that does not exist", method: "GET", url: "/api/v1/my/returns/999999999", token: boss, status: 404},
 			{name: "staff of its bureau", method: "GET", url: "/api/v1/returns/" + id, token: siming, status: 200,
 				want: []expect{eq("ack_no", ack), eq("versions.0.id", ref["id"])}},

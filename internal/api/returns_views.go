@@ -32,6 +32,8 @@ type formView struct {
 	Basis       string       `json:"basis" doc:"发布该申报表的文件"`
 	TaxType     string       `json:"tax_type" enum:"tax_types" doc:"按此税（费）种认定申报"`
 	TaxTypeName string       `json:"tax_type_name"`
+	Companion   bool         `json:"companion" doc:"随同一税种的主表报送的附表（如随企业所得税预缴申报报送的财务报表）"`
+	Standard    string       `json:"standard,omitempty" enum:"accounting_standards" doc:"仅执行该会计制度的纳税人报送"`
 	Periods     []string     `json:"periods" enum:"periods" doc:"可申报的期限"`
 	Columns     []formColumn `json:"columns" doc:"栏目（列），顺序同纸质表"`
 	Lines       []formLine   `json:"lines" doc:"栏次（行），顺序同纸质表"`
@@ -66,7 +68,7 @@ type formCell struct {
 func viewForm(f *forms.Form) formView {
 	tt, _ := taxpayer.LookupTaxType(f.TaxType)
 	v := formView{Code: f.Code, Name: f.Name, Short: f.Short, Basis: f.Basis, TaxType: f.TaxType, TaxTypeName: tt.Name,
-		Periods: append([]string{}, f.Periods...), Columns: []formColumn{}, Lines: []formLine{},
+		Companion: f.Companion, Standard: f.Standard, Periods: append([]string{}, f.Periods...), Columns: []formColumn{}, Lines: []formLine{},
 		Cells: nonNil(f.Cells()), Entered: nonNil(f.EnteredCells()), Zero: f.Zero, Detail: f.DetailMax > 0, DetailMax: f.DetailMax}
 	for _, c := range f.Columns {
 		v.Columns = append(v.Columns, formColumn{Code: c.Code, Name: c.Name})
