@@ -81,6 +81,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if _, err := Sources(ctx, d, opt.Now); err != nil {
+		return res, err
+	}
 	res.Returns, err = History(ctx, d, opt.Now)
 	return res, err
 }

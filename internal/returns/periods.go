@@ -80,6 +80,9 @@ func periodsOf(ident *taxpayer.Identification, from, last calendar.Date) []rules
 }
 
 func periodContaining(kind string, d calendar.Date) rules.Period {
+	if kind == taxpayer.Annual {
+		return rules.Year(d.Y)
+	}
 	if kind == taxpayer.Quarterly {
 		return rules.Quarter(d.Y, (int(d.M)+2)/3)
 	}

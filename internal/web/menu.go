@@ -70,13 +70,15 @@ var menu = []menuEntry{
 	{"申报记录", "/hall/returns", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
+	{"税源信息", "/hall/sources", isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }
 
 // menuNeeds names the entries shown only to a taxpayer with an open
 // identification of a tax type: the roster serves withholding on wages.
-var menuNeeds = map[string]string{"/hall/employees": "iit_withholding"}
+// 税源信息 serves property and land use tax ("tax_sources": either).
+var menuNeeds = map[string]string{"/hall/employees": "iit_withholding", "/hall/sources": "tax_sources"}
 
 // menuFor lists the entries for a, without those of menuNeeds.
 func menuFor(a *auth.Actor, path string) []MenuItem { return menuWith(a, path, nil) }

@@ -25,6 +25,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
@@ -49,7 +50,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	clock := func() time.Time { return now }
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
-		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
 		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
