@@ -209,14 +209,14 @@ type submitRequest struct {
 	Form   string            `json:"form" enum:"form_codes" doc:"申报表代码"`
 	Period string            `json:"period" doc:"所属期：季度如 2026Q3，月份如 2026-09"`
 	Cells  map[string]string `json:"cells,omitempty" doc:"填写的单元格（零申报时不填）。键为申报表定义中 entered 列出的键，值为金额（元）字符串"`
-	Detail any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表）：申报表定义的 JSON"`
+	Detail any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表）：POST /api/v1/my/returns/import 返回的 detail 解析后的 JSON 数组（不超过 2000 字的也可以原样以字符串提交）"`
 	Zero   bool              `json:"zero,omitempty" doc:"零申报：不填写任何栏次；仅 zero 为 true 的申报表，且本期不能有应纳税额"`
 }
 
 // correctionRequest is the corrected return: every entered cell again.
 type correctionRequest struct {
 	Cells  map[string]string `json:"cells" doc:"更正后的全部填写单元格（不是差额）。键为申报表定义中 entered 列出的键，值为金额（元）字符串"`
-	Detail any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表）"`
+	Detail any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表），同申报"`
 }
 
 // idempotencyKey reads the required Idempotency-Key header.
@@ -343,11 +343,20 @@ func requestCells(f *forms.Form, cells map[string]string, detail any) (map[strin
 		if f.DetailMax == 0 {
 			errs.Add("detail", "这种申报表没有明细，请去掉 detail")
 		} else {
-			b, err := json.Marshal(detail)
-			if err != nil {
-				return nil, err
+			// The detail travels as JSON; the detail string that
+			// POST /my/returns/import answers is accepted as it is.
+			if text, ok := detail.(string); ok {
+				if !json.Valid([]byte(text)) {
+					errs.Add("detail", "明细应为 JSON（如 POST /api/v1/my/returns/import 返回的 detail）")
+				}
+				raw[forms.DetailKey] = text
+			} else {
+				b, err := json.Marshal(detail)
+				if err != nil {
+					return nil, err
+				}
+				raw[forms.DetailKey] = string(b)
 			}
-			raw[forms.DetailKey] = string(b)
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -409,7 +418,7 @@ type draftQuery struct {
 // draftRequest replaces a period's draft.
 type draftRequest struct {
 	Cells        map[string]string `json:"cells" doc:"填写的单元格，整体替换草稿。键为申报表定义中 entered 列出的键，值为金额（元）字符串，可以暂时有误"`
-	Detail       any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表）"`
+	Detail       any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表），同申报"`
 	CorrectionOf int64             `json:"correction_of,omitempty" doc:"更正草稿：被更正的申报 id（该所属期的最新一份）；不填为正常申报的草稿"`
 }
 

@@ -324,6 +324,8 @@ func TestReturnsAPI(t *testing.T) {
 			{name: "another taxpayer sees none of them", method: "GET", url: "/api/v1/my/returns", token: other, status: 200, want: []expect{count("items", 0)}},
 			{name: "a draft for 2025Q1", method: "PUT", url: "/api/v1/my/drafts/vat_small/2025Q1", token: clerk, status: 200,
 				body: map[string]any{"cells": map[string]string{"1.goods": "1000"}}, want: []expect{eq("saved", true)}},
+			{name: "no detail on this form", method: "PUT", url: "/api/v1/my/drafts/vat_small/2025Q1", token: clerk, status: 422,
+				body: map[string]any{"cells": map[string]string{}, "detail": []any{}}, want: []expect{present("error.fields.detail")}},
 			{name: "deleted", method: "DELETE", url: "/api/v1/my/drafts/vat_small/2025Q1", token: clerk, status: 204},
 			{name: "gone", method: "GET", url: "/api/v1/my/drafts/vat_small/2025Q1", token: clerk, status: 200, want: []expect{eq("saved", false)}},
 			{name: "deleting nothing is fine", method: "DELETE", url: "/api/v1/my/drafts/vat_small/2025Q1", token: clerk, status: 204},
@@ -526,4 +528,68 @@ func TestReturnsOpenAPI(t *testing.T) {
 	if ri := infos["POST /api/v1/my/returns/{id}/corrections"]; !reflect.DeepEqual(ri.IDs, []string{"id"}) || ri.Object != "return" || ri.Values != nil {
 		t.Errorf("corrections route %+v", ri)
 	}
+}
+
+// A detail form through the API: the withholding file is checked by the
+// import route, its detail filed as the return's detail (parsed JSON),
+// the employees' lines computed into the summary lines and the document.
+func TestReturnsAPIDetailForm(t *testing.T) {
+	t.Parallel()
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := newReturnsEnv(t, d)
+		var code string
+		e.query(`SELECT t.code FROM taxpayers t JOIN tax_identifications i ON i.taxpayer_id = t.id
+			WHERE t.kind = 'enterprise' AND t.status = 'active' AND i.tax_type = 'iit_withholding' AND i.end_date = '' ORDER BY t.id LIMIT 1`, nil, &code)
+		tok := e.taxpayer(code, "admin")
+		periods := e.do("GET", "/api/v1/my/periods", tok, nil, nil)
+		var ps list[periodView]
+		if err := json.Unmarshal([]byte(periods.body), &ps); err != nil {
+			t.Fatal(err)
+		}
+		period := ""
+		for _, p := range ps.Items {
+			if p.Form == "iit" && (p.Status == returns.StatusDue || p.Status == returns.StatusOverdue) {
+				period = p.Period
+				break
+			}
+		}
+		if period == "" {
+			t.Fatalf("no iit period to file: %s", periods.body)
+		}
+		csv := "证件号码,姓名,本期收入,子女教育\n" + validCheck("35020619900101000") + ",欧阳明轩,32000,2000\n"
+		imp := e.do("POST", "/api/v1/my/returns/import?form=iit&period="+period, tok, csv, map[string]string{"Content-Type": "text/csv"})
+		if imp.status != 200 {
+			t.Fatalf("import: %d %s", imp.status, imp.body)
+		}
+		var detail any
+		if err := json.Unmarshal([]byte(jstr(t, imp.body, "detail")), &detail); err != nil {
+			t.Fatal(err)
+		}
+		// Not on a form without a detail, nor as a cell.
+		if res := e.do("POST", "/api/v1/my/returns", tok, map[string]any{"form": "iit", "period": period, "cells": map[string]string{"_detail": "[]"}},
+			key("iit-api-0001")); res.status != 422 || fieldsOf(t, res.body)["cells._detail"] == "" {
+			t.Errorf("_detail as a cell: %d %s", res.status, res.body)
+		}
+		if res := e.do("POST", "/api/v1/my/returns", tok, map[string]any{"form": "iit", "period": period}, key("iit-api-0001")); res.status != 422 ||
+			fieldsOf(t, res.body)["detail"] == "" {
+			t.Errorf("no detail: %d %s", res.status, res.body)
+		}
+		draft := e.do("PUT", "/api/v1/my/drafts/iit/"+period, tok, map[string]any{"cells": map[string]string{}, "detail": detail}, nil)
+		if draft.status != 200 || jget(t, draft.body, "valid") != true || !reflect.DeepEqual(jget(t, draft.body, "detail"), detail) {
+			t.Fatalf("draft: %d %s", draft.status, draft.body)
+		}
+		res := e.do("POST", "/api/v1/my/returns", tok, map[string]any{"form": "iit", "period": period, "detail": detail}, key("iit-api-0001"))
+		if res.status != 201 {
+			t.Fatalf("%d %s", res.status, res.body)
+		}
+		var s submissionView
+		if err := json.Unmarshal([]byte(res.body), &s); err != nil {
+			t.Fatal(err)
+		}
+		// 32,000 a month less 5,000 and 2,000: the withholding depends on
+		// the months before, but the income line is this month's.
+		if r := s.Return; r.Lines["1"] != "32000.00" || r.Detail == nil || r.TaxDueFen <= 0 || !strings.Contains(r.Document, `"detail":`) {
+			t.Errorf("return %+v", r)
+		}
+	})
 }
