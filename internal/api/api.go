@@ -93,13 +93,40 @@ type route struct {
 	// route table: "taxpayer", "taxpayer_user", "org" or "staff"; "" when
 	// the path takes no id. A nested {iid} is an identification of that
 	// taxpayer. The authorization matrix (internal/app) resolves it.
-	Object  string
-	Status  int           // success status; 0 means 200, or 204 when the handler returns noContent
-	Errors  []apperr.Code // errors the route's service may return beyond those every route has (see statuses)
-	Handler handler
+	Object string
+	// Values are the path's wildcards that name a code, not an id ({code},
+	// {form}, {period}): documented as strings and left out of
+	// RouteInfo.IDs. Every other wildcard is a numeric id.
+	Values []pathValue
+	// Idempotent routes require an Idempotency-Key header: the first
+	// request answers Status (201), a repeat with the same key 200 with the
+	// same object and creates nothing (the response reports replayed()).
+	Idempotent bool
+	Status     int           // success status; 0 means 200, or 204 when the handler returns noContent
+	Errors     []apperr.Code // errors the route's service may return beyond those every route has (see statuses)
+	Handler    handler
 
 	// Method and Path are filled in by routes() from Pattern and Prefix.
 	Method, Path string
+}
+
+// pathValue is a path wildcard that holds a code rather than an id.
+type pathValue struct {
+	Name    string
+	Doc     string // Chinese
+	Pattern string // a regular expression for the document
+	Example string
+}
+
+// value returns the route's declaration of the path wildcard name, if it
+// is a code.
+func (rt *route) value(name string) (pathValue, bool) {
+	for _, v := range rt.Values {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return pathValue{}, false
 }
 
 // status is the success status of the route.
@@ -123,6 +150,9 @@ type RouteInfo struct {
 	Object string   // what {id} designates (see route.Object)
 	IDs    []string // names of the path's id wildcards, in order
 	Body   bool     // the route reads a JSON request body
+	// Values are the path's other wildcards with an example value each
+	// ({form}: "vat_small"), to build a path that reaches the handler.
+	Values map[string]string
 }
 
 // HasID reports whether the path names an object by id.
@@ -134,6 +164,13 @@ func (a *API) Routes() []RouteInfo {
 	for _, rt := range a.routes() {
 		ri := RouteInfo{Method: rt.Method, Path: rt.Path, Access: rt.Access, Object: rt.Object, Body: rt.hasBody()}
 		for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
+			if v, ok := rt.value(m[1]); ok {
+				if ri.Values == nil {
+					ri.Values = map[string]string{}
+				}
+				ri.Values[m[1]] = v.Example
+				continue
+			}
 			ri.IDs = append(ri.IDs, m[1])
 		}
 		out = append(out, ri)
@@ -221,7 +258,7 @@ func (a *API) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setHeaders(w)
 		var allowed []string
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
 			if _, p := mux.Handler(probe); p != "" && p != Prefix+"/" {

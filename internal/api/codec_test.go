@@ -92,12 +92,15 @@ func FuzzDecode(f *testing.F) {
 		`{"name":"第一行\n第二行\t"}`,
 		`{"registered_capital":1}`,
 		`{"unknown":1}`,
+		`{"form":"vat_small","period":"2026Q3","cells":{"1.goods":"300000","2.goods":"\u0000"}}`,
+		"{\"cells\":{\"\xff\":\"1\"},\"detail\":{\"a\":[\"\xfe\"]}}",
+		`{"cells":{"1.goods":300000},"zero":"yes","correction_of":-1}`,
 		`[]`, `null`, ``, `{`, `{} {}`,
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		for _, v := range []any{new(enterpriseRequest), new(staffPatch), new(tokenRequest)} {
+		for _, v := range []any{new(enterpriseRequest), new(staffPatch), new(tokenRequest), new(submitRequest), new(draftRequest)} {
 			r := httptest.NewRequest("POST", "/api/v1/x", strings.NewReader(body))
 			r.Header.Set("Content-Type", "application/json")
 			if err := decode(httptest.NewRecorder(), r, v); err != nil {

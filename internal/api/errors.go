@@ -20,6 +20,8 @@ type errorDetail struct {
 	Code    string            `json:"code" doc:"错误代码" enum:"error_codes"`
 	Message string            `json:"message" doc:"可直接展示给用户的中文说明"`
 	Fields  map[string]string `json:"fields,omitempty" doc:"按字段的中文说明，键为请求体中的字段名（注册接口中管理员用户的字段带 user_ 前缀）"`
+	// Existing is set by errorExtras (returns.go).
+	Existing *returnRef `json:"existing,omitempty" doc:"重复申报（409）时已受理的那份申报"`
 }
 
 // errorCodes lists the codes a client can see, for the OpenAPI document.
@@ -38,6 +40,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.As(err)
 	status := apperr.Status(e.Code)
 	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: e.Message, Fields: e.Fields}}
+	errorExtras(err, &body.Error)
 	if status >= http.StatusInternalServerError {
 		status = http.StatusInternalServerError
 		body.Error = errorDetail{Code: string(apperr.Internal), Message: internalMessage}

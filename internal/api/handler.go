@@ -57,11 +57,19 @@ func handle[Req, Resp any](fn func(ctx context.Context, r *http.Request, req Req
 			w.WriteHeader(rt.status())
 			return nil
 		}
-		writeJSON(w, rt.status(), resp)
+		status := rt.status()
+		if r, ok := any(resp).(replayer); ok && rt.Idempotent && r.replayed() {
+			status = http.StatusOK
+		}
+		writeJSON(w, status, resp)
 		return nil
 	}
 	return h
 }
+
+// replayer is the response of an Idempotent route: replayed reports a
+// repeat of an earlier request's Idempotency-Key, answered 200.
+type replayer interface{ replayed() bool }
 
 // raw wraps a handler that writes its own response, a JSON object (only
 // the OpenAPI document itself, which is served pre-encoded).

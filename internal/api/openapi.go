@@ -132,8 +132,16 @@ func (g *schemaGen) operation(rt route) obj {
 	}
 	var params []obj
 	for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
+		if v, ok := rt.value(m[1]); ok {
+			params = append(params, obj{"name": m[1], "in": "path", "required": true, "description": v.Doc,
+				"schema": obj{"type": "string", "pattern": v.Pattern, "examples": []string{v.Example}}})
+			continue
+		}
 		params = append(params, obj{"name": m[1], "in": "path", "required": true,
 			"schema": obj{"type": "integer", "format": "int64", "minimum": 1}})
+	}
+	if rt.Idempotent {
+		params = append(params, idempotencyKeyParam)
 	}
 	if q := rt.query(); q != nil {
 		params = append(params, g.queryParams(q)...)
@@ -163,6 +171,11 @@ func (g *schemaGen) operation(rt route) obj {
 		op["security"] = []obj{{"bearerAuth": []string{}}}
 	}
 	responses := obj{strconv.Itoa(rt.status()): success}
+	if rt.Idempotent {
+		replay := obj{"description": "同一 Idempotency-Key 此前已提交成功：返回同一对象（replayed 为 true），不会再次创建"}
+		replay["content"] = success["content"]
+		responses[strconv.Itoa(http.StatusOK)] = replay
+	}
 	for _, c := range rt.possibleErrors() {
 		s := apperr.Status(c)
 		responses[strconv.Itoa(s)] = obj{"$ref": "#/components/responses/" + errorResponses[s].name}
@@ -170,6 +183,12 @@ func (g *schemaGen) operation(rt route) obj {
 	op["responses"] = responses
 	return op
 }
+
+// idempotencyKeyParam is the header an Idempotent route requires.
+var idempotencyKeyParam = obj{"name": "Idempotency-Key", "in": "header", "required": true,
+	"description": "幂等键：8 至 64 位字母、数字、“-”或“_”，每份申报由客户端生成一个（如 UUID）。网络中断后用同一幂等键重试，" +
+		"只会得到同一份申报的回执，不会重复申报；缺少或格式不对时返回 400。",
+	"schema": obj{"type": "string", "minLength": 8, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]{8,64}$"}}
 
 // queryParams documents the fields of a query type (see decodeQuery).
 func (g *schemaGen) queryParams(t reflect.Type) []obj {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"maps"
 	"net/http"
 
 	"taxhall/internal/apperr"
@@ -146,7 +147,7 @@ func enumSets() map[string][]string {
 	for _, t := range taxpayer.TaxTypes {
 		taxTypes = append(taxTypes, t.Code)
 	}
-	return map[string][]string{
+	sets := map[string][]string{
 		"actor_kinds":          {string(auth.Taxpayer), string(auth.Staff)},
 		"taxpayer_kinds":       codes(taxpayerKinds),
 		"statuses":             codes(taxpayer.Statuses),
@@ -158,4 +159,6 @@ func enumSets() map[string][]string {
 		"org_levels":           codes(orgLevels),
 		"error_codes":          errorCodes(),
 	}
+	maps.Copy(sets, returnEnums()) // returns.go
+	return sets
 }

@@ -18,6 +18,7 @@ var tags = []struct{ Name, Doc string }{
 	{tagReference, "行政区划、行业、税种等代码表，无需登录"},
 	{tagRegister, "单位纳税人和自然人在线登记，无需登录"},
 	{tagMy, "纳税人用户办理本单位（本人）事项"},
+	{tagReturns, "申报表定义（无需登录）；纳税人查看征期、保存草稿、申报、更正和查询申报记录"},
 	{tagTaxpayers, "税务人员查询本局管辖的纳税人并办理税种认定"},
 	{tagAdmin, "系统管理员维护税务机关和工作人员"},
 	{tagCalc, "帮我算税：按所属期适用当期政策的税费计算器，无需登录"},
@@ -44,6 +45,7 @@ func (a *API) routes() []route {
 		a.calcMoreRoutes(),     // calc_more.go
 		a.messageRoutes(),      // messages.go
 		a.calendarRoutes(),     // calendar.go
+		a.returnRoutes(),       // returns.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {
@@ -52,6 +54,11 @@ func (a *API) routes() []route {
 				panic("api: route " + rt.Pattern + " needs \"METHOD /path\" and a handler")
 			}
 			rt.Method, rt.Path = method, Prefix+path
+			for _, v := range rt.Values {
+				if !strings.Contains(rt.Path, "{"+v.Name+"}") {
+					panic("api: route " + rt.Pattern + " declares a path value {" + v.Name + "} it does not have")
+				}
+			}
 			all = append(all, rt)
 		}
 	}

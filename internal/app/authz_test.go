@@ -449,6 +449,9 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/staff":                                    {"org_id": fx.siming, "staff_no": "M9999", "name": "王五", "roles": []string{auth.RoleWindowClerk}, "password": pw},
 		"PATCH /api/v1/staff/{id}":                              {"phone": "0592-2000004"},
 		"POST /api/v1/staff/{id}/password":                      {"password": pw},
+		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
+		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
 	}
 }
 
