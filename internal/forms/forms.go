@@ -250,6 +250,9 @@ func (f *Form) Check() error {
 	return nil
 }
 
+// MaxCell bounds what a cell may hold as typed (bytes).
+const MaxCell = 32
+
 // Parse reads the entered cells as typed (yuan strings) into fen, with a
 // message per bad cell keyed by the cell. An empty cell is 0; negative
 // amounts are refused except on a Signed line.
@@ -267,6 +270,10 @@ func (f *Form) Parse(raw map[string]string) (Values, apperr.Fields) {
 	for _, k := range f.EnteredCells() {
 		s := strings.TrimSpace(raw[k])
 		if s == "" {
+			continue
+		}
+		if len(s) > MaxCell {
+			errs.Add(k, f.Label(k)+"：金额过长，请只填写数字和小数点")
 			continue
 		}
 		neg := false

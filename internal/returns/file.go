@@ -277,8 +277,8 @@ func keepEntered(f *forms.Form, raw map[string]string) map[string]string {
 	}
 	for _, k := range f.EnteredCells() {
 		if v := strings.TrimSpace(raw[k]); v != "" {
-			if len(v) > 32 {
-				v = v[:32]
+			if len(v) > 64 {
+				v = v[:64] // still over forms.MaxCell: refused by Parse, kept for the page
 			}
 			m[k] = v
 		}
