@@ -48,6 +48,8 @@ func benchSubmit(b *testing.B, d *db.DB) {
 	var next atomic.Int64
 	cpu0 := cpuTime()
 	cells := map[string]string{"1.goods": "120000", "1.services": "30000"}
+	// Requests in flight on a server: eight per core.
+	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
