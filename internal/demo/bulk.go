@@ -304,7 +304,7 @@ func (p *bulkPlan) planEnterprise(r *rand.Rand, n int) *bulkTaxpayer {
 	trade := trades[r.IntN(len(trades))]
 	brand := brands[r.IntN(len(brands))] + moreBrands[r.IntN(len(moreBrands))]
 	t.individualBusiness = r.IntN(10) < 3
-	body := uint64(n)
+	body := uint64(n) // #nosec G115 -- n counts taxpayers from 0
 	if t.individualBusiness {
 		t.subKind = taxpayer.IndividualBusiness
 		t.name = a.city + a.name + brand + []string{"便利店", "小吃店", "五金店", "理发店", "水果店", "茶行"}[r.IntN(6)]
@@ -349,7 +349,7 @@ func (p *bulkPlan) planIndividual(r *rand.Rand, n int) *bulkTaxpayer {
 	t := &bulkTaxpayer{id: p.nextTP, kind: taxpayer.Individual, area: a, reg: p.registered(r), status: taxpayer.StatusActive, variant: r.IntN(1000)}
 	p.nextTP++
 	t.name = givenName(r)
-	t.code = p.uniqueCode(func(k uint64) string { return bulkResidentID(a.division, uint64(n)+k, r.IntN(2) == 0) })
+	t.code = p.uniqueCode(func(k uint64) string { return bulkResidentID(a.division, uint64(n)+k, r.IntN(2) == 0) }) // #nosec G115 -- n counts taxpayers from 0
 	if r.IntN(100) < 4 {
 		t.status = taxpayer.StatusPending
 		t.reg = p.now.Add(-time.Duration(24*(1+r.IntN(50))) * time.Hour)
@@ -410,7 +410,7 @@ func (p *bulkPlan) emitTaxpayer(t *bulkTaxpayer, tps, users, idents *table) {
 	addr := fmt.Sprintf("%s%s%d号", a.name, streets[a.division[:4]][t.id%8], 1+t.id%300)
 	if t.kind == taxpayer.Enterprise {
 		rep := surnames[t.id%16] + given[(t.id/16)%16]
-		repID := bulkResidentID(a.division, uint64(t.id)+7_000_000, t.id%2 == 0)
+		repID := bulkResidentID(a.division, uint64(t.id)+7_000_000, t.id%2 == 0) // #nosec G115 -- ids are positive
 		capital := int64(0)
 		std := "sbas"
 		if !t.individualBusiness {

@@ -153,7 +153,7 @@ func Run(ctx context.Context, opt Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := rand.New(rand.NewPCG(uint64(w), 2026)) // #nosec G404 -- picking pages, not a secret
+			r := rand.New(rand.NewPCG(uint64(w), 2026)) // #nosec G404 G115 -- picking pages, not a secret; w counts workers from 0
 			for ctx.Err() == nil {
 				mu.Lock()
 				if issued >= opt.Requests {
