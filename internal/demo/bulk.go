@@ -37,7 +37,7 @@ import (
 
 // bulkChunk is how many taxpayers one write carries (and one SQLite
 // transaction commits).
-const bulkChunk = 20_000
+const bulkChunk = 5_000
 
 // bulkPlan is the generator's state, deterministic from its seed.
 type bulkPlan struct {

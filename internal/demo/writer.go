@@ -34,7 +34,7 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 		// A large page cache keeps the indexes' hot pages in memory while
 		// tens of millions of rows go in; nothing here weakens durability
 		// of what is committed beyond the pool's synchronous=NORMAL.
-		pragmas = []string{`PRAGMA cache_size = -1500000`, `PRAGMA temp_store = MEMORY`}
+		pragmas = []string{`PRAGMA cache_size = -500000`, `PRAGMA temp_store = MEMORY`}
 	} else {
 		// Seed data can be made again: a crash loses at most the last
 		// chunk, which the seed would write again on an empty database.
