@@ -30,6 +30,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 // API holds the services the endpoints wrap.
@@ -39,6 +40,7 @@ type API struct {
 	Taxpayers *taxpayer.Service
 	Returns   *returns.Service
 	Employees *iitw.Roster
+	Sources   *taxsource.Service // the tax sources (税源)
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
 	Log       *slog.Logger

@@ -22,7 +22,9 @@ import (
 	"taxhall/internal/demo"
 	"taxhall/internal/iitw"
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 // testNow is the clock of every service in the tests.
@@ -54,7 +56,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	}
 	now := func() time.Time { return testNow }
 	a := &API{Auth: auth.NewService(d, now), Orgs: &org.Service{DB: d, Now: now}, Taxpayers: &taxpayer.Service{DB: d, Now: now},
-		Employees: &iitw.Roster{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Employees: &iitw.Roster{DB: d, Now: now}, Sources: &taxsource.Service{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()}}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

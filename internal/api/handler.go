@@ -13,6 +13,9 @@ type handler struct {
 	req   reflect.Type // JSON body (POST, PATCH) or query parameters (GET, DELETE); nil when none
 	resp  reflect.Type // JSON response; nil when the route answers 204
 	serve func(w http.ResponseWriter, r *http.Request, rt *route) error
+	// upload lists the media types of a file body (an import): req is then
+	// the query parameters, and the handler reads the body itself.
+	upload []string
 }
 
 // noBody is the request type of a route that reads neither a body nor
@@ -68,10 +71,31 @@ func raw(fn func(w http.ResponseWriter, r *http.Request) error) handler {
 	}}
 }
 
+// upload wraps a handler whose body is a file of one of the media types
+// (multipart/form-data with a "file" part, or the file itself): the query
+// parameters are decoded into Q as for a GET, the handler reads the body
+// and returns the JSON response.
+func upload[Q, Resp any](types []string, fn func(ctx context.Context, r *http.Request, q Q) (Resp, error)) handler {
+	h := handler{req: reflect.TypeFor[Q](), resp: reflect.TypeFor[Resp](), upload: types}
+	h.serve = func(w http.ResponseWriter, r *http.Request, rt *route) error {
+		var q Q
+		if err := decodeQuery(r, &q); err != nil {
+			return err
+		}
+		resp, err := fn(r.Context(), r, q)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, rt.status(), resp)
+		return nil
+	}
+	return h
+}
+
 // hasBody reports whether the route reads its request type from a JSON
-// body; GET and DELETE routes read it from the query string.
+// body; GET and DELETE routes, and uploads, read it from the query string.
 func (rt *route) hasBody() bool {
-	return rt.Handler.req != nil && rt.Method != http.MethodGet && rt.Method != http.MethodDelete
+	return rt.Handler.req != nil && rt.Handler.upload == nil && rt.Method != http.MethodGet && rt.Method != http.MethodDelete
 }
 
 // query is the route's query parameter type, nil when it has none.

@@ -56,8 +56,8 @@ var errorResponses = map[int]struct{ name, doc string }{
 	404: {"NotFound", "资源不存在或不在您的管辖范围内（code=not_found）"},
 	405: {"MethodNotAllowed", "该路径不支持此方法（code=method_not_allowed），响应头 Allow 列出支持的方法"},
 	409: {"Conflict", "与当前状态冲突（code=conflict）"},
-	413: {"TooLarge", "请求体超过 1 MiB（code=too_large）"},
-	415: {"UnsupportedMediaType", "请求体须为 application/json（code=unsupported_media_type）"},
+	413: {"TooLarge", "请求体超过上限：JSON 为 1 MiB，文件导入见该接口说明（code=too_large）"},
+	415: {"UnsupportedMediaType", "请求体须为 application/json；文件导入接口为该接口列出的类型（code=unsupported_media_type）"},
 	422: {"Invalid", "提交的信息有误，fields 按字段给出中文说明（code=invalid）"},
 	429: {"TooMany", "尝试次数过多，已暂时限制（code=too_many）"},
 	500: {"Internal", "系统内部错误（code=internal）"},
@@ -71,7 +71,7 @@ func (rt *route) possibleErrors() []apperr.Code {
 	if rt.Handler.req != nil {
 		codes = append(codes, apperr.BadRequest)
 	}
-	if rt.hasBody() {
+	if rt.hasBody() || rt.Handler.upload != nil {
 		codes = append(codes, apperr.TooLarge, apperr.UnsupportedType)
 	}
 	if rt.Access > AnyUser {
@@ -147,6 +147,17 @@ func (g *schemaGen) operation(rt route) obj {
 	}
 	if rt.hasBody() {
 		op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": g.schema(rt.Handler.req)}}}
+	}
+	if types := rt.Handler.upload; types != nil {
+		content := obj{}
+		for _, t := range types {
+			content[t] = obj{"schema": obj{"type": "string", "format": "binary"}}
+			if t == "multipart/form-data" {
+				content[t] = obj{"schema": obj{"type": "object", "required": []string{"file"},
+					"properties": obj{"file": obj{"type": "string", "format": "binary", "description": "上传的文件"}}}}
+			}
+		}
+		op["requestBody"] = obj{"required": true, "content": content}
 	}
 	if rt.Access != Public {
 		op["security"] = []obj{{"bearerAuth": []string{}}}

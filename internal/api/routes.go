@@ -36,6 +36,8 @@ func (a *API) routes() []route {
 		a.registrationRoutes(), // registration.go
 		a.myRoutes(),           // my.go
 		a.employeeRoutes(),     // employees.go
+		a.sourceRoutes(),       // sources.go
+		a.returnImportRoutes(), // returns_import.go
 		a.taxpayerRoutes(),     // taxpayers.go
 		a.adminRoutes(),        // admin.go
 		a.calcRoutes(),         // calc.go

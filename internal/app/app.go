@@ -25,6 +25,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 	"taxhall/internal/web"
 )
 
@@ -111,10 +112,11 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	taxpayers := &taxpayer.Service{DB: d, Now: Now}
 	filings := &returns.Service{DB: d, Now: Now, Taxpayers: taxpayers}
 	employees := &iitw.Roster{DB: d, Now: Now}
+	sources := &taxsource.Service{DB: d, Now: Now}
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
-	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees,
+	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies})
 	if err != nil {
 		return nil, err
@@ -122,7 +124,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);

@@ -173,6 +173,7 @@ type fixture struct {
 	messageA                    int64  // a message to every user of A
 	today                       string
 	employeeA                   int64 // an employee on A's roster
+	buildingA, parcelA          int64 // A's tax sources (税源)
 }
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
@@ -214,6 +215,7 @@ func fileReturn(t *testing.T, d *db.DB, taxpayerID int64) int64 {
 const (
 	employeeAID, employeeAName = "350203198805170450", "矩阵员工甲"
 	employeeNewID              = "350206199209032709"
+	buildingAName, parcelAName = "思明区矩阵路1号矩阵大厦", "思明区矩阵路1号矩阵地块"
 )
 
 // allRoles is every staff role: the other-bureau principals pass every role
@@ -275,6 +277,12 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	}
 	one(`INSERT INTO employees (taxpayer_id, resident_id, name, hired_on, created_at) VALUES ($1, $2, $3, '2025-01-01', $4) RETURNING id`,
 		[]any{fx.tpA, employeeAID, employeeAName, db.TS(Now())}, &fx.employeeA)
+	one(`INSERT INTO tax_buildings (taxpayer_id, name, division_code, original_value_fen, area_centi, usage, from_date, created_at, updated_at)
+		VALUES ($1, $2, '350203', 150000000, 82050, 'office', '2020-01-01', $3, $3) RETURNING id`,
+		[]any{fx.tpA, buildingAName, db.TS(Now())}, &fx.buildingA)
+	one(`INSERT INTO tax_parcels (taxpayer_id, name, division_code, area_centi, city, grade, from_date, created_at, updated_at)
+		VALUES ($1, $2, '350203', 100000, 'xiamen', '2', '2020-01-01', $3, $3) RETURNING id`,
+		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
 	if fx.messageA, _, err = messages.Send(ctx, d, Now(), messages.Message{TaxpayerID: fx.tpA, Kind: messages.KindReminder,
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
@@ -358,6 +366,11 @@ func (m *matrix) resolvers() map[string]*object {
 		"employee": {kind: "employee", ids: map[string]int64{"id": fx.employeeA},
 			mine:    map[string]bool{pTaxpayerA: true},
 			secrets: []string{employeeAID, employeeAName}},
+		// A's building and land parcel (税源): only A's users see them.
+		"tax_building": {kind: "tax_building", ids: map[string]int64{"id": fx.buildingA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{buildingAName}},
+		"tax_parcel": {kind: "tax_parcel", ids: map[string]int64{"id": fx.parcelA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{parcelAName}},
 		// The 思明 bureau.
 		"org": {kind: "org", ids: map[string]int64{"id": fx.siming}, mine: bureauA, secrets: []string{fx.simingCode}},
 		// A message to every user of A: only A's users read it.
@@ -380,13 +393,22 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
 		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /hall/users/{id}/delegation":                     {"tax_type": {"vat_small"}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
+		"POST /hall/returns/import":                            {"form": {"iit"}, "period": {"2026-10"}},
 		"POST /hall/employees":                                 {"resident_id": {employeeNewID}, "name": {"林晓东"}, "hired_on": {"2026-01-05"}},
 		"POST /hall/employees/{id}/leave":                      {"left_on": {fx.today}},
+		"POST /hall/sources/buildings":                         {"name": {"思明区矩阵路2号"}, "division": {"350203"}, "original_value": {"500000"}, "area": {"100"}, "usage": {"office"}, "from_date": {"2020-01-01"}},
+		"POST /hall/sources/buildings/{id}":                    {"name": {buildingAName}, "division": {"350203"}, "original_value": {"1500000"}, "area": {"820.5"}, "usage": {"office"}, "from_date": {"2020-01-01"}},
+		"POST /hall/sources/buildings/{id}/end":                {"to_date": {fx.today}},
+		"POST /hall/sources/parcels":                           {"name": {"思明区矩阵路2号地块"}, "division": {"350203"}, "area": {"100"}, "grade": {"3"}, "from_date": {"2020-01-01"}},
+		"POST /hall/sources/parcels/{id}":                      {"name": {parcelAName}, "division": {"350203"}, "area": {"1000"}, "grade": {"2"}, "from_date": {"2020-01-01"}},
+		"POST /hall/sources/parcels/{id}/end":                  {"to_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},
+		"POST /staff/filing/remind":                            {"form": {"vat_small"}, "period": {"2026Q3"}, "taxpayer_id": {strconv.FormatInt(fx.tpA, 10)}},
 		"POST /staff/taxpayers/{id}/identification-complete":   {},
 		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},
 		"POST /staff/orgs/{id}":                                {"name": {"国家税务总局厦门市思明区税务局"}, "address": {"厦门市思明区湖滨南路1号"}, "phone": {"0592-2000001"}, "active": {"1"}},
@@ -413,6 +435,12 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
 		"POST /api/v1/my/employees":                             {"resident_id": employeeNewID, "name": "林晓东", "hired_on": "2026-01-05"},
 		"POST /api/v1/my/employees/{id}/leave":                  {"left_on": fx.today},
+		"POST /api/v1/my/sources/buildings":                     {"name": "思明区矩阵路3号", "division": "350203", "original_value": "500000", "area": "100", "usage": "office", "from_date": "2020-01-01"},
+		"PUT /api/v1/my/sources/buildings/{id}":                 {"name": buildingAName, "division": "350203", "original_value": "1500000", "area": "820.5", "usage": "office", "from_date": "2020-01-01"},
+		"POST /api/v1/my/sources/buildings/{id}/end":            {"to_date": fx.today},
+		"POST /api/v1/my/sources/parcels":                       {"name": "思明区矩阵路3号地块", "division": "350203", "area": "100", "grade": "3", "from_date": "2020-01-01"},
+		"PUT /api/v1/my/sources/parcels/{id}":                   {"name": parcelAName, "division": "350203", "area": "1000", "grade": "2", "from_date": "2020-01-01"},
+		"POST /api/v1/my/sources/parcels/{id}/end":              {"to_date": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications":           {"tax_type": "consumption", "period": "month", "start_date": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications/{iid}/end": {"end_date": fx.today},
 		"POST /api/v1/taxpayers/{id}/identifications/batch":     {"items": []jsonObject{{"tax_type": "consumption", "period": "month", "start_date": fx.today}}},
@@ -522,7 +550,7 @@ func (m *matrix) cases(t *testing.T) []matrixCase {
 		side := map[api.Access]auth.Kind{api.TaxpayerUser: auth.Taxpayer, api.StaffUser: auth.Staff, api.AdminUser: auth.Staff}[rt.Access]
 		add("api", rt.Method, rt.Path, path, side, o, nil, body)
 	}
-	for _, k := range []string{"taxpayer", "taxpayer_user", "employee", "org", "staff"} {
+	for _, k := range []string{"taxpayer", "taxpayer_user", "employee", "org", "staff", "tax_building", "tax_parcel"} {
 		if !slices.ContainsFunc(out, func(c matrixCase) bool { return c.obj != nil && c.obj.kind == k }) {
 			t.Errorf("no route exercised object %q", k)
 		}
@@ -674,7 +702,7 @@ func (m *matrix) apiLogin(t *testing.T, body map[string]string) string {
 // snapshotTables are the tables a refused write must leave alone: the
 // domain and its audit log (not sessions or throttle counters).
 var snapshotTables = []string{"orgs", "staff", "taxpayers", "taxpayer_users", "tax_identifications", "employees", "audit_log", "messages",
-	"returns", "return_drafts", "return_events", "tax_liabilities"}
+	"returns", "return_drafts", "return_events", "tax_liabilities", "tax_buildings", "tax_parcels"}
 
 // snapshot renders every row of the domain tables, one line each.
 func (m *matrix) snapshot(t *testing.T) string {

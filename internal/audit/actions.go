@@ -20,6 +20,7 @@ const (
 	TaxpayerUserDisable       Action = "taxpayer_user.disable"
 	TaxpayerUserEnable        Action = "taxpayer_user.enable"
 	TaxpayerUserPasswordReset Action = "taxpayer_user.password_reset"
+	AgentDelegationUpdate     Action = "agent_delegation.update"
 
 	OrgCreate Action = "org.create"
 	OrgUpdate Action = "org.update"
@@ -56,6 +57,7 @@ var actionNames = map[Action]string{
 	TaxpayerUserDisable:            "停用办税人员",
 	TaxpayerUserEnable:             "启用办税人员",
 	TaxpayerUserPasswordReset:      "重置办税人员密码",
+	AgentDelegationUpdate:          "设置代理税种",
 	OrgCreate:                      "新增税务机关",
 	OrgUpdate:                      "修改税务机关",
 	StaffCreate:                    "新增工作人员",

@@ -731,6 +731,9 @@ func cellSets(f *forms.Form, months int) []map[string]string {
 // each cell set, and checks each template against Doc.Canonical.
 func (p *bulkPlan) buildTemplates() error {
 	for _, f := range forms.All() {
+		if returns.HasLoader(f.Code) || f.DetailMax > 0 {
+			continue // needs the store's data or detail lines, not just cells
+		}
 		var periods []rules.Period
 		for _, kind := range []string{taxpayer.Monthly, taxpayer.Quarterly} {
 			for q := periodOf(kind, calendar.MakeDate(2025, 1, 1)); q.End.Before(p.today); q = periodOf(kind, q.End.AddDays(1)) {
@@ -761,6 +764,12 @@ func (p *bulkPlan) buildTemplates() error {
 }
 
 func makeTemplate(f *forms.Form, q rules.Period, facts forms.Facts, cells map[string]string) (_ *docTemplate, runErr, err error) {
+	defer func() {
+		// A form that cannot compute from cells alone is skipped, not fatal.
+		if p := recover(); p != nil {
+			runErr = fmt.Errorf("demo: %s: %v", f.Code, p)
+		}
+	}()
 	out, runErr := f.Run(forms.Input{Period: q, Facts: facts}, cells)
 	if runErr != nil {
 		return nil, runErr, nil

@@ -93,6 +93,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if _, err := Sources(ctx, d, opt.Now); err != nil {
+		return res, err
+	}
 	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
 		return res, err
 	}

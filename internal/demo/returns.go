@@ -10,6 +10,7 @@ import (
 	"taxhall/internal/calendar"
 	"taxhall/internal/db"
 	"taxhall/internal/forms"
+	"taxhall/internal/iitw"
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
 	"taxhall/internal/taxpayer"
@@ -27,11 +28,12 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 		id, user           int64
 		name, role, kind   string
 		code, taxpayerName string
+		standard           string
 	}
 	list, err := db.Query(ctx, d, func(sc db.Scanner) (*filer, error) {
 		var f filer
-		return &f, sc.Scan(&f.id, &f.user, &f.name, &f.role, &f.kind, &f.code, &f.taxpayerName)
-	}, `SELECT t.id, u.id, u.name, u.role, t.kind, t.code, t.name FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.is_admin = 1
+		return &f, sc.Scan(&f.id, &f.user, &f.name, &f.role, &f.kind, &f.code, &f.taxpayerName, &f.standard)
+	}, `SELECT t.id, u.id, u.name, u.role, t.kind, t.code, t.name, t.accounting_standard FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.is_admin = 1
 		WHERE t.status = 'active' ORDER BY t.id`)
 	if err != nil {
 		return 0, err
@@ -60,6 +62,14 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 			if err != nil {
 				return filed, err
 			}
+			if form.Code == iitw.FormCode {
+				n, err := iitHistory(actx, d, tps, deadlines, i, f.id, start, today)
+				filed += n
+				if err != nil {
+					return filed, fmt.Errorf("demo history %s: %w", f.code, err)
+				}
+				continue
+			}
 			if start.Before(calendar.MakeDate(2025, 1, 1)) {
 				start = calendar.MakeDate(2025, 1, 1)
 			}
@@ -79,13 +89,22 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 				if !at.Before(today) {
 					continue
 				}
-				cells := demoCells(r, form.Code, i)
+				cells := demoCells(r, form.Code, i, p)
 				sub, err := submitAt(actx, d, tps, deadlines, at, form.Code, returns.PeriodKey(p), cells, 0)
 				if err != nil {
 					return filed, fmt.Errorf("demo history %s %s: %w", f.code, returns.PeriodKey(p), err)
 				}
 				filed++
-				if roll >= 90 { // corrected three weeks later
+				if form.Code == "eit" && f.standard == "sbas" {
+					// The financial statements go with the prepayment.
+					for code, fc := range statements(cells) {
+						if _, err := submitAt(actx, d, tps, deadlines, at, code, returns.PeriodKey(p), fc, 0); err != nil {
+							return filed, fmt.Errorf("demo statements %s %s %s: %w", f.code, code, returns.PeriodKey(p), err)
+						}
+						filed++
+					}
+				}
+				if roll >= 90 && form.Code != "eit" { // corrected three weeks later
 					if at2 := at.AddDays(21); at2.Before(today) {
 						cells["1.goods"] = fmt.Sprint(r.IntN(400_000) + 100_000)
 						delete(cells, "3.goods")
@@ -107,9 +126,12 @@ func submitAt(ctx context.Context, d *db.DB, tps *taxpayer.Service, deadlines re
 	return rs.Submit(ctx, form, period, cells, returns.NewKey(), correctionOf, false)
 }
 
-// demoCells are plausible sales of a small shop or firm: most quarters
-// below the exemption threshold, some above it.
-func demoCells(r *rand.Rand, form string, i int) map[string]string {
+// demoCells are plausible figures of taxpayer i for period p: for a small
+// shop, sales mostly below the exemption threshold; for a general taxpayer,
+// sales at 13% (some at 6%) with input tax now below, now above the output
+// tax, so that some months end with a credit carried forward; for income
+// tax, the year's cumulative figures growing with the months elapsed.
+func demoCells(r *rand.Rand, form string, i int, p rules.Period) map[string]string {
 	switch form {
 	case "vat_small":
 		goods := r.IntN(250_000) + 20_000
@@ -124,11 +146,72 @@ func demoCells(r *rand.Rand, form string, i int) map[string]string {
 			c["3.goods"] = fmt.Sprint(goods / 2)
 		}
 		return c
+	case "vat_general":
+		months := int(p.End.M-p.Start.M) + 1
+		s13 := (r.IntN(1_500_000) + 300_000) * months
+		c := map[string]string{"1a.period": fmt.Sprint(s13), "2.period": fmt.Sprint(s13 * 7 / 10)}
+		if r.IntN(3) == 0 {
+			c["1c.period"] = fmt.Sprint((r.IntN(200_000) + 20_000) * months)
+		}
+		// Input tax at 55%–105% of the output tax at 13%.
+		c["12.period"] = fmt.Sprint(s13 * 13 / 100 * (55 + r.IntN(51)) / 100)
+		if r.IntN(5) == 0 {
+			c["14.period"] = fmt.Sprint(r.IntN(3_000))
+		}
+		return c
+	case "eit":
+		months := int(p.End.M)
+		revenue := (i%7 + 1) * 120_000 * months * (95 + r.IntN(11)) / 100
+		margin := (i%4)*4 + 2 + r.IntN(3) // percent
+		if i%6 == 5 && months <= 6 {
+			margin = -3 // a loss in the first half year
+		}
+		profit := revenue * margin / 100
+		c := map[string]string{"1": fmt.Sprint(revenue), "2": fmt.Sprint(revenue * 78 / 100), "3": fmt.Sprint(profit),
+			"A1": fmt.Sprint(10 + (i*13)%200), "A2": fmt.Sprint(300 + (i*577)%4000)}
+		if i%9 == 4 {
+			c["A1"] = "320" // too many employees to be small low-profit
+		}
+		return c
+	case "property_behaviour":
+		// Stamp duty on the year's sales contracts (line 6, 买卖合同);
+		// the property tax comes from the registered sources.
+		return map[string]string{"6.declared": fmt.Sprint((r.IntN(90) + 10) * 10_000)}
 	}
 	return map[string]string{}
 }
 
+// statements are a balance sheet and an income statement that agree with
+// the EIT cells (cumulative revenue on line 1, profit on line 3).
+func statements(eit map[string]string) map[string]map[string]string {
+	var revenue, profit int64
+	fmt.Sscan(eit["1"], &revenue)
+	fmt.Sscan(eit["3"], &profit)
+	cost := revenue * 78 / 100
+	admin := revenue - cost - profit
+	is := map[string]string{"1.ytd": fmt.Sprint(revenue), "2.ytd": fmt.Sprint(cost)}
+	if admin >= 0 {
+		is["14.ytd"] = fmt.Sprint(admin)
+	} else {
+		is["20.ytd"] = fmt.Sprint(-admin) // investment income
+	}
+	cash := 200_000 + revenue/5
+	capital := int64(500_000)
+	retained := cash + 300_000 - capital - 100_000
+	bs := map[string]string{"1.end": fmt.Sprint(cash), "9.end": "300000", "12.end": "300000", "33.end": "100000", "48.end": fmt.Sprint(capital),
+		"1.begin": "400000", "9.begin": "200000", "33.begin": "100000", "48.begin": fmt.Sprint(capital)}
+	if retained >= 0 {
+		bs["51.end"] = fmt.Sprint(retained)
+	} else {
+		bs["48.end"] = fmt.Sprint(capital + retained)
+	}
+	return map[string]map[string]string{"fs_bs": bs, "fs_is": is}
+}
+
 func periodOf(kind string, d calendar.Date) rules.Period {
+	if kind == taxpayer.Annual {
+		return rules.Year(d.Y)
+	}
 	if kind == taxpayer.Quarterly {
 		return rules.Quarter(d.Y, (int(d.M)+2)/3)
 	}

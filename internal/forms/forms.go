@@ -44,6 +44,11 @@ type Line struct {
 	Merged bool
 	// Section starts a new part of the form before this line.
 	Section string
+	// Signed: the entered amount may be negative (利润总额, a loss).
+	Signed bool
+	// Ref names the line in messages instead of "第No栏", for the lines
+	// of a form's header that carry no official line number (从业人数).
+	Ref string
 }
 
 // key is the key of the line's cell in column i.
@@ -137,6 +142,13 @@ type Form struct {
 	// CarryKeys maps a cell of the previous period's accepted return to the
 	// Prior key it is carried into (a credit carried forward).
 	CarryKeys map[string]string
+	// Companion forms are filed beside the main form of their tax type
+	// (financial statements with the EIT prepayment); ForTaxType gives the
+	// main form, Companions the others.
+	Companion bool
+	// Standard limits a companion to taxpayers keeping that accounting
+	// standard (taxpayer.AccountingStandard, e.g. "sbas").
+	Standard string
 	// DetailMax > 0 makes a detail form: it takes entered lines of at most
 	// this many bytes under DetailKey besides its cells.
 	DetailMax int
@@ -180,15 +192,20 @@ func (f *Form) Line(no string) (Line, bool) {
 	return Line{}, false
 }
 
-// Label names a cell for messages: "第1栏（货物及劳务）".
+// Label names a cell for messages: "第1栏（货物及劳务）"; on a form of one
+// column, the line alone.
 func (f *Form) Label(key string) string {
 	no, col, _ := strings.Cut(key, ".")
 	s := "第" + no + "栏"
-	if l, ok := f.Line(no); ok && l.Merged {
+	l, ok := f.Line(no)
+	if ok && l.Ref != "" {
+		s = l.Ref
+	}
+	if ok && l.Merged {
 		return s + "（" + l.Name + "）"
 	}
 	for _, c := range f.Columns {
-		if c.Code == col && c.Name != "" {
+		if c.Code == col && c.Name != "" && len(f.Columns) > 1 {
 			s += "（" + c.Name + "）"
 		}
 	}
@@ -235,8 +252,16 @@ func (f *Form) Check() error {
 
 // Parse reads the entered cells as typed (yuan strings) into fen, with a
 // message per bad cell keyed by the cell. An empty cell is 0; negative
-// amounts are refused (no entered line of these forms is negative).
+// amounts are refused except on a Signed line.
 func (f *Form) Parse(raw map[string]string) (Values, apperr.Fields) {
+	signed := map[string]bool{}
+	for _, l := range f.Lines {
+		if l.Signed {
+			for i := range l.Kinds {
+				signed[f.key(l, i)] = true
+			}
+		}
+	}
 	v := Values{}
 	errs := apperr.Fields{}
 	for _, k := range f.EnteredCells() {
@@ -244,7 +269,14 @@ func (f *Form) Parse(raw map[string]string) (Values, apperr.Fields) {
 		if s == "" {
 			continue
 		}
-		if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "－") {
+		neg := false
+		for _, minus := range []string{"-", "－", "−"} {
+			if rest, ok := strings.CutPrefix(s, minus); ok {
+				s, neg = strings.TrimSpace(rest), true
+				break
+			}
+		}
+		if neg && !signed[k] {
 			errs.Add(k, f.Label(k)+"不能为负数")
 			continue
 		}
@@ -252,6 +284,9 @@ func (f *Form) Parse(raw map[string]string) (Values, apperr.Fields) {
 		if err != nil {
 			errs.Add(k, f.Label(k)+"："+err.Error())
 			continue
+		}
+		if neg {
+			fen = -fen
 		}
 		v[k] = fen
 	}
@@ -311,6 +346,17 @@ func register(f *Form) *Form {
 	return f
 }
 
+// Register adds a form defined outside this package (a detail form whose
+// computation lives with its domain, as the withholding return's in
+// package iitw, which imports this one). It panics on a bad definition or
+// a code already taken; call it at init time.
+func Register(f *Form) *Form {
+	if _, dup := registry[f.Code]; dup {
+		panic("forms: " + f.Code + " registered twice")
+	}
+	return register(f)
+}
+
 // Lookup finds a form by its code.
 func Lookup(code string) (*Form, bool) {
 	f, ok := registry[code]
@@ -327,14 +373,25 @@ func All() []*Form {
 	return list
 }
 
-// ForTaxType returns the form a tax type's identification files.
+// ForTaxType returns the main form a tax type's identification files.
 func ForTaxType(taxType string) (*Form, bool) {
 	for _, f := range registry {
-		if f.TaxType == taxType {
+		if f.TaxType == taxType && !f.Companion {
 			return f, true
 		}
 	}
 	return nil, false
+}
+
+// Companions lists the forms filed beside the main form of taxType, by code.
+func Companions(taxType string) []*Form {
+	var out []*Form
+	for _, f := range All() {
+		if f.TaxType == taxType && f.Companion {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // notLarger adds a cross-check message when the 其中 line exceeds its total.

@@ -59,6 +59,10 @@ var loaders = map[string]Loader{}
 // RegisterLoader sets the loader of a form (at init time).
 func RegisterLoader(form string, l Loader) { loaders[form] = l }
 
+// HasLoader reports whether a form needs its loader's data (the bulk demo
+// seed skips such forms: their documents cannot be made from cells alone).
+func HasLoader(form string) bool { return loaders[form] != nil }
+
 func (s *Sheet) Key() string        { return PeriodKey(s.Period) }
 func (s *Sheet) PeriodName() string { return PeriodName(s.Period) }
 
@@ -89,7 +93,10 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	}
 	if !identified {
 		return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("%s没有%s（%s）的税种认定，不能申报。如认定有误，请联系主管税务机关。",
-			PeriodName(p), f.Short, map[string]string{taxpayer.Monthly: "按月", taxpayer.Quarterly: "按季"}[kind]))
+			PeriodName(p), f.Short, map[string]string{taxpayer.Monthly: "按月", taxpayer.Quarterly: "按季", taxpayer.Annual: "按年"}[kind]))
+	}
+	if f.Standard != "" && t.AccountingStandard != f.Standard {
+		return nil, nil, apperr.New(apperr.Invalid, "《"+f.Name+"》适用于执行小企业会计准则的企业；您登记的会计制度不同，请按所执行的会计制度报送财务报表。")
 	}
 	if !p.End.Before(s.today()) {
 		return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("%s尚未结束，所属期结束后才能申报", PeriodName(p)))
@@ -100,6 +107,11 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	}
 	facts := Facts(t)
 	facts.SmallScale = f.TaxType == "vat_small"
+	if t.Kind == taxpayer.Enterprise && f.Code != "eit" {
+		if facts.SmallLowProfit, err = smallLowProfit(ctx, s.DB, t.ID, p); err != nil {
+			return nil, nil, err
+		}
+	}
 	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: ds.ForPeriodEnd(p.End), Facts: facts}
 	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
 		return nil, nil, err
@@ -169,7 +181,10 @@ func (s *Service) Open(ctx context.Context, formCode, periodKey string) (_ *Shee
 	if err != nil {
 		return nil, err
 	}
-	if !canFile(a, sh.Form.TaxType) {
+	if ok, err := s.mayFile(ctx, a, sh.Form.TaxType); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
 		return nil, errNoRole
 	}
 	if err := s.loadDraft(ctx, sh); err != nil {

@@ -2,7 +2,9 @@ package returns
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -20,6 +22,7 @@ type HistoryFilter struct {
 	Status  string // "", "late", "corrected" (has been corrected), "current"
 	Before  int64  // keyset: returns with id < Before (0: from the newest)
 	Limit   int
+	only    []string // an agent's delegated taxes
 }
 
 // HistoryPage is one page of returns, newest first; Next is the cursor of
@@ -39,6 +42,17 @@ func (s *Service) History(ctx context.Context, f HistoryFilter) (_ *HistoryPage,
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if taxes, agent, err := s.agentTaxes(ctx, a); err != nil || agent {
+		if err != nil {
+			return nil, err
+		}
+		if f.TaxType == "" || !slices.Contains(taxes, f.TaxType) {
+			if len(taxes) == 0 || f.TaxType != "" {
+				return &HistoryPage{}, nil
+			}
+			f.only = taxes
+		}
 	}
 	return s.history(ctx, a.TaxpayerID, f)
 }
@@ -75,6 +89,14 @@ func (s *Service) history(ctx context.Context, taxpayerID int64, f HistoryFilter
 	}
 	if f.TaxType != "" {
 		add("tax_type =", f.TaxType)
+	}
+	if len(f.only) > 0 {
+		var ph []string
+		for _, t := range f.only {
+			args = append(args, t)
+			ph = append(ph, "$"+strconv.Itoa(len(args)))
+		}
+		q += " AND tax_type IN (" + strings.Join(ph, ", ") + ")"
 	}
 	if f.Year != 0 {
 		add("period_start >=", calendar.MakeDate(f.Year, 1, 1).String())
@@ -180,6 +202,12 @@ func (s *Service) Unpaid(ctx context.Context) (_ []*Liability, err error) {
 		return nil, err
 	}
 	today := s.today()
+	if taxes, agent, err := s.agentTaxes(ctx, a); err != nil || agent {
+		if err != nil {
+			return nil, err
+		}
+		list = slices.DeleteFunc(list, func(l *Liability) bool { return !slices.Contains(taxes, l.TaxType) })
+	}
 	for _, l := range list {
 		tt, _ := taxpayer.LookupTaxType(l.TaxType)
 		l.TaxName = tt.Name

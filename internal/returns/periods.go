@@ -2,6 +2,9 @@ package returns
 
 import (
 	"context"
+	"slices"
+
+	"taxhall/internal/auth"
 	"time"
 
 	"taxhall/internal/calendar"
@@ -77,6 +80,9 @@ func periodsOf(ident *taxpayer.Identification, from, last calendar.Date) []rules
 }
 
 func periodContaining(kind string, d calendar.Date) rules.Period {
+	if kind == taxpayer.Annual {
+		return rules.Year(d.Y)
+	}
 	if kind == taxpayer.Quarterly {
 		return rules.Quarter(d.Y, (int(d.M)+2)/3)
 	}
@@ -111,6 +117,18 @@ func (s *Service) MyPeriods(ctx context.Context) (_ []*Due, err error) {
 		return nil, err
 	}
 	today := s.today()
+	if taxes, agent, err := s.agentTaxes(ctx, auth.ActorFrom(ctx)); err != nil || agent {
+		if err != nil {
+			return nil, err
+		}
+		var mine []*taxpayer.Identification
+		for _, i := range idents {
+			if slices.Contains(taxes, i.TaxType) {
+				mine = append(mine, i)
+			}
+		}
+		idents = mine
+	}
 	return s.periods(ctx, t, idents, calendar.MakeDate(today.Y-1, 1, 1), today)
 }
 
@@ -139,33 +157,47 @@ func (s *Service) periods(ctx context.Context, t *taxpayer.Taxpayer, idents []*t
 	var out []*Due
 	for _, ident := range idents {
 		tt, _ := taxpayer.LookupTaxType(ident.TaxType)
-		f, _ := forms.ForTaxType(ident.TaxType)
-		for _, p := range periodsOf(ident, from, today) {
-			d := &Due{TaxType: ident.TaxType, TaxName: tt.Name, Form: f, Period: p, PeriodKind: ident.Period,
-				Deadline: ds.ForPeriodEnd(p.End)}
-			d.DaysLeft = today.DaysUntil(d.Deadline.Date)
-			switch {
-			case f == nil:
-				d.Status = StatusNoForm
-			case !p.End.Before(today):
-				d.Status = StatusOpen
-			default:
-				if r := byKey[f.Code+"|"+p.Start.String()]; r != nil {
-					d.ReturnID, d.AckNo, d.TaxDue, d.Version = r.id, r.ack, r.due, r.version
-					d.Status = StatusFiled
-					if r.late {
-						d.Status = StatusFiledLate
-					}
-				} else if d.DaysLeft >= 0 {
-					d.Status = StatusDue
-				} else {
-					d.Status = StatusOverdue
-				}
-				if at, ok := draftAt[f.Code+"|"+p.Start.String()]; ok {
-					d.Draft, d.DraftAt = true, at
+		main, _ := forms.ForTaxType(ident.TaxType)
+		fs := []*forms.Form{main}
+		if main != nil {
+			for _, c := range forms.Companions(ident.TaxType) {
+				if (c.Standard == "" || c.Standard == t.AccountingStandard) && slices.Contains(c.Periods, ident.Period) {
+					fs = append(fs, c)
 				}
 			}
-			out = append(out, d)
+		}
+		for _, f := range fs {
+			for _, p := range periodsOf(ident, from, today) {
+				name := tt.Name
+				if f != nil && f.Companion {
+					name = f.Short
+				}
+				d := &Due{TaxType: ident.TaxType, TaxName: name, Form: f, Period: p, PeriodKind: ident.Period,
+					Deadline: ds.ForPeriodEnd(p.End)}
+				d.DaysLeft = today.DaysUntil(d.Deadline.Date)
+				switch {
+				case f == nil:
+					d.Status = StatusNoForm
+				case !p.End.Before(today):
+					d.Status = StatusOpen
+				default:
+					if r := byKey[f.Code+"|"+p.Start.String()]; r != nil {
+						d.ReturnID, d.AckNo, d.TaxDue, d.Version = r.id, r.ack, r.due, r.version
+						d.Status = StatusFiled
+						if r.late {
+							d.Status = StatusFiledLate
+						}
+					} else if d.DaysLeft >= 0 {
+						d.Status = StatusDue
+					} else {
+						d.Status = StatusOverdue
+					}
+					if at, ok := draftAt[f.Code+"|"+p.Start.String()]; ok {
+						d.Draft, d.DraftAt = true, at
+					}
+				}
+				out = append(out, d)
+			}
 		}
 	}
 	sortDues(out)

@@ -64,18 +64,32 @@ var (
 	errNoCorrection = apperr.New(apperr.Forbidden, "更正申报须由法定代表人或财务负责人办理")
 )
 
-// Period keys: "2026Q3" for a quarter, "2026-09" for a month.
+// Period keys: "2026Q3" for a quarter, "2026-09" for a month, "2026" for a
+// calendar year (property and land use tax filed by the year).
+//
+// A year is told apart here, not by rules.Period.Months: that is the guard
+// with which the VAT, EIT and surcharge rules refuse anything but a month or
+// a quarter, and a year must stay refused there.
+
+// isYear reports whether p is a whole calendar year.
+func isYear(p rules.Period) bool { return p == rules.Year(p.Start.Y) }
 
 // PeriodKey is the key of a period in URLs and the API.
 func PeriodKey(p rules.Period) string {
+	if isYear(p) {
+		return fmt.Sprintf("%04d", p.Start.Y)
+	}
 	if n, _ := p.Months(); n == 3 {
 		return fmt.Sprintf("%dQ%d", p.Start.Y, (int(p.Start.M)+2)/3)
 	}
 	return fmt.Sprintf("%04d-%02d", p.Start.Y, int(p.Start.M))
 }
 
-// PeriodName is the Chinese name: "2026年第3季度", "2026年9月".
+// PeriodName is the Chinese name: "2026年第3季度", "2026年9月", "2026年度".
 func PeriodName(p rules.Period) string {
+	if isYear(p) {
+		return fmt.Sprintf("%d年度", p.Start.Y)
+	}
 	if n, _ := p.Months(); n == 3 {
 		return fmt.Sprintf("%d年第%d季度", p.Start.Y, (int(p.Start.M)+2)/3)
 	}
@@ -84,7 +98,14 @@ func PeriodName(p rules.Period) string {
 
 // ParsePeriod reads a period key.
 func ParsePeriod(s string) (rules.Period, string, error) {
-	bad := apperr.InvalidField("period", "所属期格式应为 2026Q3（季度）或 2026-09（月份）")
+	bad := apperr.InvalidField("period", "所属期格式应为 2026Q3（季度）、2026-09（月份）或 2026（年度）")
+	if len(s) == 4 {
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 2000 || y > 2100 {
+			return rules.Period{}, "", bad
+		}
+		return rules.Year(y), taxpayer.Annual, nil
+	}
 	if len(s) == 6 && s[4] == 'Q' {
 		y, err1 := strconv.Atoi(s[:4])
 		q, err2 := strconv.Atoi(s[5:])

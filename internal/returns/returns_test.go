@@ -332,3 +332,107 @@ func parallel(n int, fn func(i int)) {
 	close(start)
 	done.Wait()
 }
+
+// TestClerkBoardAndReminders: a Siming clerk sees who has not filed and
+// reminds them once (a repeat sends nothing); the taxpayer gets one
+// message; a Huli clerk sees none of Siming's taxpayers.
+func TestClerkBoardAndReminders(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		boss, _, filer := e.smallScale(t, "91350203TESTB0001F")
+		_, _, lazy := e.smallScale(t, "91350203TESTB0002G")
+		if _, err := e.rs.Submit(boss, "vat_small", "2026Q3", map[string]string{"1.goods": "320000"}, returns.NewKey(), 0, false); err != nil {
+			t.Fatal(err)
+		}
+		clerk := e.staff(t, "35020301")
+		b, err := e.rs.Totals(clerk, "vat_small", "2026Q3")
+		if err != nil || b.Filed < 1 || b.Late < 1 || b.TaxDue < 339_200 {
+			t.Fatalf("totals = %+v %v", b, err)
+		}
+		list, _, err := e.rs.NotFiled(clerk, "vat_small", "2026Q3", 0, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := map[int64]bool{}
+		for _, f := range list {
+			found[f.TaxpayerID] = true
+		}
+		if !found[lazy] || found[filer] {
+			t.Errorf("not filed: lazy %v, filer %v", found[lazy], found[filer])
+		}
+		sent, skipped, err := e.rs.Remind(clerk, "vat_small", "2026Q3", []int64{lazy, filer})
+		if err != nil || sent != 1 || skipped != 1 {
+			t.Fatalf("remind = %d sent, %d skipped, %v", sent, skipped, err)
+		}
+		if sent, _, _ := e.rs.Remind(clerk, "vat_small", "2026Q3", []int64{lazy}); sent != 0 {
+			t.Errorf("second reminder sent %d", sent)
+		}
+		var n int
+		d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM messages WHERE taxpayer_id = $1 AND kind = 'reminder'`, lazy).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d reminder messages", n)
+		}
+		// Another bureau: none of Siming's taxpayers, and no reminder.
+		huli := e.staff(t, "35020601")
+		other, _, _ := e.rs.NotFiled(huli, "vat_small", "2026Q3", 0, 200)
+		for _, f := range other {
+			if f.TaxpayerID == lazy {
+				t.Error("Huli sees a Siming taxpayer")
+			}
+		}
+		if sent, skipped, _ := e.rs.Remind(huli, "vat_small", "2026Q3", []int64{lazy}); sent != 0 || skipped != 1 {
+			t.Errorf("Huli reminded: %d", sent)
+		}
+		late, _, _ := e.rs.LateFiled(clerk, "vat_small", "2026Q3", 0, 50)
+		if len(late) == 0 {
+			t.Error("no late filer")
+		}
+	})
+}
+
+// TestAgentFilesOnlyDelegatedTaxes: an appointed agent may file only the
+// taxes the enterprise delegated; the tax clerk may not correct.
+func TestAgentFilesOnlyDelegatedTaxes(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		boss, _, tpID := e.smallScale(t, "91350203TESTD0001H")
+		agentID, err := taxpayer.InsertUser(context.Background(), d, now, tpID, "daili", "代理人", "13900000000", auth.TPAgent, false, hash())
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := e.login(t, "91350203TESTD0001H", "daili")
+		if _, err := e.rs.Open(agent, "vat_small", "2026Q3"); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("undelegated agent: %v", err)
+		}
+		ps, _ := e.rs.MyPeriods(agent)
+		if len(ps) != 0 {
+			t.Errorf("agent sees %d periods", len(ps))
+		}
+		if err := e.rs.SetDelegations(agent, agentID, []string{"vat_small"}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("agent delegated to self: %v", err)
+		}
+		if err := e.rs.SetDelegations(boss, agentID, []string{"vat_small", "nope"}); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("bad tax accepted: %v", err)
+		}
+		if err := e.rs.SetDelegations(boss, agentID, []string{"vat_small"}); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := e.rs.Submit(agent, "vat_small", "2026Q3", map[string]string{"1.goods": "1000"}, returns.NewKey(), 0, false)
+		if err != nil {
+			t.Fatalf("delegated agent: %v", err)
+		}
+		if _, err := e.rs.Get(agent, sub.Return.ID); err != nil {
+			t.Errorf("agent reads own filing: %v", err)
+		}
+		if err := e.rs.SetDelegations(boss, agentID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.rs.Get(agent, sub.Return.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("revoked agent reads: %v", err)
+		}
+		h, _ := e.rs.History(agent, returns.HistoryFilter{})
+		if len(h.Returns) != 0 {
+			t.Errorf("revoked agent history: %d", len(h.Returns))
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -121,6 +122,12 @@ func (s *Service) Get(ctx context.Context, id int64) (_ *Return, err error) {
 		if r.TaxpayerID != a.TaxpayerID {
 			return nil, errNotFound
 		}
+		if taxes, agent, err := s.agentTaxes(ctx, a); err != nil || (agent && !slices.Contains(taxes, r.TaxType)) {
+			if err != nil {
+				return nil, err
+			}
+			return nil, errNotFound
+		}
 		return r, nil
 	}
 	// Staff: the taxpayer register decides who may see the taxpayer.
@@ -170,8 +177,12 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		sh, err = s.OpenCorrection(ctx, correctionOf)
 	} else {
 		sh, _, err = s.open(ctx, formCode, periodKey)
-		if err == nil && !canFile(a, sh.Form.TaxType) {
-			err = errNoRole
+		if err == nil {
+			if ok, ferr := s.mayFile(ctx, a, sh.Form.TaxType); ferr != nil {
+				err = ferr
+			} else if !ok {
+				err = errNoRole
+			}
 		}
 	}
 	if err != nil {

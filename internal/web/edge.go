@@ -20,14 +20,18 @@ var (
 	errBadText = apperr.New(apperr.BadRequest, "提交的内容含有无法识别的字符或超出长度限制，请检查后重新提交。")
 )
 
-// readForm parses the query and a form body of at most maxFormBytes, and
+// readForm parses the query and a form body of at most limit bytes
+// (maxFormBytes when 0; a multipart body is left to the handler), and
 // checks every name and value at the edge (valid UTF-8, no control
 // characters, input.MaxValue characters; a search text input.MaxQuery), so
 // handlers and services never see bad bytes: a body too large is 413,
 // one that does not parse or holds bad text is 400.
-func readForm(w http.ResponseWriter, r *http.Request) error {
+func readForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	if limit <= 0 {
+		limit = maxFormBytes
+	}
 	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
 	if err := r.ParseForm(); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {

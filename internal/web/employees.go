@@ -158,5 +158,11 @@ func (s *Server) menuTaxTypes(r *http.Request) map[string]bool {
 		s.Log.Warn("menu: identifications", "err", err)
 		return nil
 	}
-	return map[string]bool{"iit_withholding": ok}
+	types := map[string]bool{"iit_withholding": ok}
+	if s.Sources != nil {
+		if types["tax_sources"], err = s.Sources.NeedsSources(r.Context()); err != nil {
+			s.Log.Warn("menu: identifications", "err", err)
+		}
+	}
+	return types
 }

@@ -224,6 +224,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"return":        {one(`SELECT id FROM returns WHERE taxpayer_id = $1 AND is_current = 1 ORDER BY id LIMIT 1`, own)},
 		"employee": {one(`INSERT INTO employees (taxpayer_id, resident_id, name, hired_on, created_at)
 			VALUES ($1, '350203198805170450', '陈晓燕', '2025-01-01', '2025-01-01T00:00:00Z') RETURNING id`, own)},
+		"tax_building": {one(`SELECT id FROM tax_buildings WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {

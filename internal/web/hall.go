@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -75,7 +76,54 @@ func (s *Server) hallUserEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return userEditView.ok(s, w, r, userEditPage(u, nil))
+	p := userEditPage(u, nil)
+	if err := s.withDelegation(r, p); err != nil {
+		return err
+	}
+	return userEditView.ok(s, w, r, p)
+}
+
+// withDelegation adds an agent user's delegated taxes to the edit page.
+func (s *Server) withDelegation(r *http.Request, p *userPage) error {
+	if p.User.Role != auth.TPAgent || s.Returns == nil {
+		return nil
+	}
+	for _, t := range taxpayer.TaxTypes {
+		if t.Enterprises {
+			p.Taxes = append(p.Taxes, Option{t.Code, t.Name})
+		}
+	}
+	taxes, err := s.Returns.Delegations(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	if p.Form == nil {
+		p.Form = url.Values{}
+	}
+	if _, typed := p.Form["tax_type"]; !typed {
+		p.Form["tax_type"] = taxes
+	}
+	return nil
+}
+
+// hallUserDelegation sets the taxes delegated to an agent user.
+func (s *Server) hallUserDelegation(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.Taxpayers.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.Returns.SetDelegations(r.Context(), id, r.PostForm["tax_type"]); err != nil {
+		p := userEditPage(u, nil)
+		if werr := s.withDelegation(r, p); werr != nil {
+			return werr
+		}
+		return userEditView.formError(s, w, r, err, p)
+	}
+	return s.redirect(w, r, "/hall/users/"+strconv.FormatInt(id, 10), "已保存 "+u.Name+" 代理的税种")
 }
 
 func (s *Server) hallUserUpdate(w http.ResponseWriter, r *http.Request) error {

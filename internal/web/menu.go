@@ -6,6 +6,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -58,6 +59,7 @@ func enterpriseUser(a *auth.Actor) bool {
 var menu = []menuEntry{
 	{"工作台", "/staff", isStaff},
 	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister},
+	{"申报监控", "/staff/filing", returns.CanWatch},
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
@@ -65,15 +67,18 @@ var menu = []menuEntry{
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
+	{"申报记录", "/hall/returns", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
+	{"税源信息", "/hall/sources", isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }
 
 // menuNeeds names the entries shown only to a taxpayer with an open
 // identification of a tax type: the roster serves withholding on wages.
-var menuNeeds = map[string]string{"/hall/employees": "iit_withholding"}
+// 税源信息 serves property and land use tax ("tax_sources": either).
+var menuNeeds = map[string]string{"/hall/employees": "iit_withholding", "/hall/sources": "tax_sources"}
 
 // menuFor lists the entries for a, without those of menuNeeds.
 func menuFor(a *auth.Actor, path string) []MenuItem { return menuWith(a, path, nil) }

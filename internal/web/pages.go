@@ -102,6 +102,7 @@ type userPage struct {
 	basePage
 	Roles []Option
 	User  *taxpayer.User
+	Taxes []Option // the tax types an agent user may be delegated
 }
 
 type staffHomePage struct {
@@ -124,6 +125,7 @@ type taxpayerPage struct {
 	History           []taxpayer.Event
 	TaxTypes, Periods []Option
 	Suggestions       []taxpayer.Suggestion // the usual set; nil when the actor may not identify
+	Returns           []*returns.Return     // the latest returns
 }
 
 // identEndPage confirms ending an identification.

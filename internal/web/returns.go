@@ -259,6 +259,9 @@ func (s *Server) hallReturnForm(w http.ResponseWriter, r *http.Request) error {
 		return s.redirect(w, r, fmt.Sprintf("/hall/returns/%d", sh.Existing.ID),
 			fmt.Sprintf("%s的%s已经申报（回执号 %s）。如需修改，请办理更正申报。", sh.PeriodName(), sh.Form.Short, sh.Existing.AckNo))
 	}
+	if sh.Form.DetailMax > 0 {
+		return s.detailForm(w, r, sh) // returns_iit.go
+	}
 	var errs map[string]string
 	if sh.Draft && len(sh.Errors) > 0 {
 		errs = sh.Errors
@@ -274,6 +277,9 @@ func (s *Server) hallCorrectionForm(w http.ResponseWriter, r *http.Request) erro
 	sh, err := s.Returns.OpenCorrection(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if sh.Form.DetailMax > 0 {
+		return s.detailForm(w, r, sh) // returns_iit.go
 	}
 	var errs map[string]string
 	if sh.Draft && len(sh.Errors) > 0 {
@@ -314,6 +320,9 @@ func (s *Server) hallCorrectionPost(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) returnPost(w http.ResponseWriter, r *http.Request, form, period string, correctionOf int64) error {
+	if f, ok := forms.Lookup(form); ok && f.DetailMax > 0 {
+		return s.detailReturnPost(w, r, form, period, correctionOf) // returns_iit.go
+	}
 	ctx := r.Context()
 	f := r.PostForm
 	token := f.Get("token")

@@ -49,6 +49,15 @@ func exampleDues() []*returns.Due {
 }
 
 var returnExamples = map[string]example{
+	"staff_filing.html": {func() page {
+		return &filingPage{Board: &returns.Board{Form: forms.VATSmall, Period: rules.Quarter(2026, 3), Kind: taxpayer.Quarterly, Filed: 120, Late: 7, Corrected: 3, TaxDue: 1234567},
+			Forms: []Option{{"vat_small", "增值税及附加税费（小规模）"}}, Periods: []Option{{"2026Q3", "2026年第3季度"}}, CanRemind: true,
+			NotFiled: []*returns.Filer{{TaxpayerID: 7, Code: "91350203MA2XXXXX0X", Name: "厦门测试贸易有限公司", Kind: "enterprise", Bureau: "国家税务总局厦门市思明区税务局", Phone: "0592-1234567"},
+				{TaxpayerID: 8, Code: "350203196609248952", Name: "林国平", Kind: "individual", Bureau: "思明区税务局", Reminded: true}},
+			Late:    []*returns.Filer{{TaxpayerID: 9, Name: "厦门迟报有限公司", Code: "91350203MA2XXXXX1X", ReturnID: 41, AckNo: "202610283583136270"}},
+			NextURL: "/staff/filing?after=8", LateNext: "/staff/filing?late_before=41#late",
+			basePage: basePage{Form: url.Values{"form": {"vat_small"}, "period": {"2026Q3"}}}}
+	}, staffSide},
 	"hall_periods.html": {func() page {
 		return &periodsPage{Dues: exampleDues(), Year: 2026, Years: []int{2026, 2025}, NoForm: []string{"社会保险费"}}
 	}, taxpayerSide},

@@ -57,6 +57,9 @@ type Route struct {
 	// there, so that reloading or bookmarking the address of a failed form
 	// never shows 页面不存在; "" means the home page.
 	Form string
+	// Body bounds the request body in bytes; 0 means maxFormBytes. Only an
+	// upload (a multipart form its handler reads) sets a larger one.
+	Body int64
 
 	h   handler
 	raw http.Handler // a route outside the page adapter (static files)
@@ -127,6 +130,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/returns", For: Taxpayers, h: s.hallReturns},
 		{Method: "GET", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnForm},
 		{Method: "POST", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnPost},
+		{Method: "POST", Pattern: "/hall/returns/import", For: Taxpayers, h: s.hallReturnImport, Form: "/hall/returns/file", Body: importBodyMax},
 		{Method: "GET", Pattern: "/hall/returns/{id}", For: Taxpayers, Object: "return", h: s.hallReturn},
 		{Method: "GET", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionForm},
 		{Method: "POST", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionPost},
@@ -136,6 +140,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserEdit},
 		{Method: "POST", Pattern: "/hall/users/{id}", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserUpdate},
 		{Method: "POST", Pattern: "/hall/users/{id}/password", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserPassword, Form: "/hall/users/{id}"},
+		{Method: "POST", Pattern: "/hall/users/{id}/delegation", For: Taxpayers, Object: "taxpayer_user", h: s.hallUserDelegation, Form: "/hall/users/{id}"},
 		{Method: "GET", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployees},
 		{Method: "GET", Pattern: "/hall/employees/new", For: Taxpayers, h: s.hallEmployeeNew},
 		{Method: "POST", Pattern: "/hall/employees", For: Taxpayers, h: s.hallEmployeeCreate},
@@ -143,6 +148,19 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/employees/{id}/leave", For: Taxpayers, Object: "employee", h: s.hallEmployeeLeave},
 		{Method: "GET", Pattern: "/hall/employees/template.csv", For: Taxpayers, h: s.hallEmployeeTemplate("csv")},
 		{Method: "GET", Pattern: "/hall/employees/template.xlsx", For: Taxpayers, h: s.hallEmployeeTemplate("xlsx")},
+		{Method: "GET", Pattern: "/hall/sources", For: Taxpayers, h: s.hallSources},
+		{Method: "GET", Pattern: "/hall/sources/buildings/new", For: Taxpayers, h: s.hallBuildingNew},
+		{Method: "POST", Pattern: "/hall/sources/buildings", For: Taxpayers, h: s.hallBuildingCreate, Form: "/hall/sources/buildings/new"},
+		{Method: "GET", Pattern: "/hall/sources/buildings/{id}", For: Taxpayers, Object: "tax_building", h: s.hallBuildingEdit},
+		{Method: "POST", Pattern: "/hall/sources/buildings/{id}", For: Taxpayers, Object: "tax_building", h: s.hallBuildingUpdate},
+		{Method: "GET", Pattern: "/hall/sources/buildings/{id}/end", For: Taxpayers, Object: "tax_building", h: s.hallBuildingEndForm},
+		{Method: "POST", Pattern: "/hall/sources/buildings/{id}/end", For: Taxpayers, Object: "tax_building", h: s.hallBuildingEnd},
+		{Method: "GET", Pattern: "/hall/sources/parcels/new", For: Taxpayers, h: s.hallParcelNew},
+		{Method: "POST", Pattern: "/hall/sources/parcels", For: Taxpayers, h: s.hallParcelCreate, Form: "/hall/sources/parcels/new"},
+		{Method: "GET", Pattern: "/hall/sources/parcels/{id}", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelEdit},
+		{Method: "POST", Pattern: "/hall/sources/parcels/{id}", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelUpdate},
+		{Method: "GET", Pattern: "/hall/sources/parcels/{id}/end", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelEndForm},
+		{Method: "POST", Pattern: "/hall/sources/parcels/{id}/end", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelEnd},
 		{Method: "GET", Pattern: "/hall/messages", For: Taxpayers, h: s.hallMessages},
 		{Method: "GET", Pattern: "/hall/messages/{id}", For: Taxpayers, Object: "message", h: s.hallMessage},
 
@@ -159,6 +177,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
 		{Method: "GET", Pattern: "/staff/returns/{id}", For: Staff, Object: "return", h: s.staffReturn},
+		{Method: "GET", Pattern: "/staff/filing", For: Staff, h: s.staffFiling},
+		{Method: "POST", Pattern: "/staff/filing/remind", For: Staff, h: s.staffRemind, Form: "/staff/filing"},
 		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},
 		{Method: "POST", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgCreate},
 		{Method: "GET", Pattern: "/staff/orgs/{id}", For: Staff, Object: "org", h: s.staffOrgEdit},

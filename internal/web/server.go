@@ -23,6 +23,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 //go:embed all:templates static
@@ -36,6 +37,7 @@ type Server struct {
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
 	Employees     *iitw.Roster       // the roster of employers withholding on wages
+	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service  // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
 	Log           *slog.Logger
@@ -70,7 +72,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 			mux.Handle(rt.Method+" "+rt.Pattern, rt.raw)
 			continue
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, s.h(rt.For, rt.h))
+		mux.Handle(rt.Method+" "+rt.Pattern, s.hBody(rt.For, rt.Body, rt.h))
 	}
 }
 
@@ -91,7 +93,11 @@ func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
 // h loads the session's actor, sets security headers, reads and checks the
 // form, keeps the route to its audience, runs the handler and renders its
 // error.
-func (s *Server) h(who Audience, fn handler) http.Handler {
+func (s *Server) h(who Audience, fn handler) http.Handler { return s.hBody(who, 0, fn) }
+
+// hBody is h with the request body bounded by limit bytes instead of
+// maxFormBytes (0): an upload route reads its own multipart body.
+func (s *Server) hBody(who Audience, limit int64, fn handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.securityHeaders(w, r)
 		// Pages carry personal data, and every page has a form (search,
@@ -112,7 +118,7 @@ func (s *Server) h(who Audience, fn handler) http.Handler {
 			}
 		}
 		r = r.WithContext(ctx)
-		err := readForm(w, r)
+		err := readForm(w, r, limit)
 		if err == nil {
 			err = who.allows(auth.ActorFrom(ctx))
 		}

@@ -6,6 +6,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -82,6 +83,13 @@ func (s *Server) taxpayerRecord(r *http.Request, id int64) (*taxpayerPage, error
 		p.Suggestions = s.Taxpayers.SuggestionsFor(t, idents)
 	}
 	p.Form = identifyDefaults(p)
+	if s.Returns != nil {
+		page, err := s.Returns.TaxpayerHistory(r.Context(), id, returns.HistoryFilter{Limit: 10})
+		if err != nil {
+			return nil, err
+		}
+		p.Returns = page.Returns
+	}
 	return p, nil
 }
 

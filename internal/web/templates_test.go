@@ -21,6 +21,7 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 // Actors the pages are rendered for.
@@ -153,7 +154,7 @@ var examples = map[string]example{
 	}, taxpayerSide},
 	"hall_users.html":     {func() page { return &usersPage{Users: []*taxpayer.User{exampleUser, {ID: 3, Admin: true}}} }, taxpayerSide},
 	"hall_user_new.html":  {func() page { return &userPage{Roles: roles} }, taxpayerSide},
-	"hall_user_edit.html": {func() page { return &userPage{Roles: roles, User: exampleUser} }, taxpayerSide},
+	"hall_user_edit.html": {func() page { return &userPage{Roles: roles, User: exampleUser, Taxes: roles} }, taxpayerSide},
 	"employees.html": {func() page {
 		return &employeesPage{Employees: []*iitw.Employee{exampleEmployee(false), exampleEmployee(true)}, NextURL: "/hall/employees?after=2",
 			FirstURL: "/hall/employees", Month: "2026年11月", Columns: []employeeColumn{{Header: "证件号码", Rule: "18位", Required: true}}}
@@ -163,6 +164,23 @@ var examples = map[string]example{
 	}, taxpayerSide},
 	"employees_leave.html": {func() page {
 		return &employeeLeavePage{Employee: exampleEmployee(false), basePage: basePage{Errors: map[string]string{"left_on": "离职日期不能早于入职日期（2025-01-01）"}}}
+	}, taxpayerSide},
+	"sources.html": {func() page {
+		return &sourcesPage{Buildings: []*taxsource.Building{exampleBuilding(false), exampleBuilding(true)}, Parcels: []*taxsource.Parcel{exampleParcel()},
+			BuildingsNext: "/hall/sources?b=2&p=0", FirstURL: "/hall/sources", PropertyForm: "财产和行为税（房产税、印花税）", LandForm: "财产和行为税（城镇土地使用税）"}
+	}, taxpayerSide},
+	"source_building.html": {func() page {
+		return &buildingFormPage{Building: exampleBuilding(false), Districts: []Group{{"厦门市", []Option{{"350203", "思明区"}}}}, Usages: usageOptions(),
+			Action: "/hall/sources/buildings/1", basePage: basePage{Errors: map[string]string{"original_value": "请填写房产原值"}}}
+	}, taxpayerSide},
+	"source_parcel.html": {func() page {
+		return &parcelFormPage{Districts: []Group{{"厦门市", []Option{{"350203", "思明区"}}}}, Grades: []Group{{"厦门市", []Option{{"2", "二级土地"}}}},
+			Action: "/hall/sources/parcels", basePage: basePage{Errors: map[string]string{"grade": "请选择土地等级"}}}
+	}, taxpayerSide},
+	"source_end.html": {func() page {
+		p := buildingEndPage(exampleBuilding(false))
+		p.Errors = map[string]string{"to_date": "终止日期不能早于取得日期（2019-05-20）"}
+		return p
 	}, taxpayerSide},
 	"staff_home.html": {func() page {
 		return &staffHomePage{Pending: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise)}, Total: 1, Counted: true, PageSize: 5}}
@@ -198,6 +216,19 @@ func exampleEmployee(left bool) *iitw.Employee {
 		e.ID, e.LeftOn = 2, calendar.MustDate("2026-10-31")
 	}
 	return e
+}
+
+func exampleBuilding(rented bool) *taxsource.Building {
+	b := &taxsource.Building{ID: 1, Name: "思明区湖滨南路100号鹭岛大厦12层", Division: "350203", OriginalValue: 1_500_000_00, Area: 820_50,
+		Usage: "office", From: calendar.MustDate("2019-05-20")}
+	if rented {
+		b.ID, b.Rented, b.AnnualRent, b.To = 2, true, 120_000_00, calendar.MustDate("2026-06-20")
+	}
+	return b
+}
+
+func exampleParcel() *taxsource.Parcel {
+	return &taxsource.Parcel{ID: 1, Name: "思明区湖滨南路100号地块", Division: "350203", Area: 1_000_00, City: "xiamen", Grade: "2", From: calendar.MustDate("2019-05-20")}
 }
 
 func templateServer(t *testing.T) *Server {

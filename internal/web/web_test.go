@@ -25,6 +25,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/taxsource"
 )
 
 var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
@@ -49,7 +50,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	clock := func() time.Time { return now }
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
-		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
 		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
@@ -128,7 +129,7 @@ func TestPublicPages(t *testing.T) {
 	s, body := b.get("/")
 	b.expect(s, body, 200, "网上办税服务厅", "国家税务总局福建省税务局", "新办企业登记", `action="/search"`, `lang="zh-CN"`)
 	s, body = b.get("/search?q=" + url.QueryEscape("税种认定"))
-	b.expect(s, body, 200, "纳税人管理", "我的税务信息")
+	b.expect(s, body, 200, "纳税人管理", "我的办税区")
 	s, body = b.get("/nowhere")
 	b.expect(s, body, 404, "页面不存在")
 	// Every link on the home page leads somewhere that works (possibly a login).

@@ -1,0 +1,131 @@
+package forms_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+	"taxhall/internal/db/dbtest"
+	"taxhall/internal/demo"
+	"taxhall/internal/returns"
+	"taxhall/internal/taxpayer"
+)
+
+// These tests file the forms through the returns service on both
+// databases: what earlier accepted returns carry into a later one (the
+// credit on line 13, the prepaid income tax on line 14) is read back from
+// the stored canonical documents.
+
+var hash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
+
+var cst = time.FixedZone("CST", 8*3600)
+
+type filer struct {
+	rs    *returns.Service
+	clock *time.Time
+	ctx   context.Context // the enterprise's legal representative
+}
+
+// newFiler seeds a small hall and registers an enterprise in Siming
+// identified for taxType every period from 2025-01-01.
+func newFiler(t *testing.T, d *db.DB, code, taxType, period string) *filer {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, cst)
+	if _, err := demo.Seed(ctx, d, demo.Options{Enterprises: 2, Individuals: 1, Now: now, PasswordHash: hash()}); err != nil {
+		t.Fatal(err)
+	}
+	var bureau, staff int64
+	if err := d.QueryRowContext(ctx, `SELECT o.id, s.id FROM orgs o JOIN staff s ON s.org_id = o.id WHERE s.staff_no = '35020301'`).Scan(&bureau, &staff); err != nil {
+		t.Fatal(err)
+	}
+	tp := &taxpayer.Taxpayer{Kind: taxpayer.Enterprise, Code: code, Name: "测试" + code[len(code)-4:] + "有限公司", DivisionCode: "350203",
+		Address: "测试路1号", BureauID: bureau, Status: taxpayer.StatusActive, RegisteredAt: now.AddDate(-2, 0, 0)}
+	if err := taxpayer.InsertTaxpayer(ctx, d, now, tp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := taxpayer.InsertUser(ctx, d, now, tp.ID, "admin", "张三", "13800000000", auth.TPLegalRep, true, hash()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := taxpayer.InsertIdentification(ctx, d, now, tp.ID, taxType, period, "2025-01-01", staff); err != nil {
+		t.Fatal(err)
+	}
+	f := &filer{clock: &now}
+	clock := func() time.Time { return *f.clock }
+	tps := &taxpayer.Service{DB: d, Now: clock}
+	f.rs = &returns.Service{DB: d, Now: clock, Taxpayers: tps, Calendar: returns.DefaultDeadlines()}
+	s, err := auth.NewService(d, clock).LoginTaxpayer(ctx, code, "admin", demo.Password, auth.API, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ctx = auth.WithActor(ctx, s.Actor)
+	return f
+}
+
+// file submits a return on day (y, m, d) and returns its stored lines.
+func (f *filer) file(t *testing.T, y int, m time.Month, d int, form, period string, cells map[string]string, zero bool) *returns.Return {
+	t.Helper()
+	*f.clock = time.Date(y, m, d, 10, 0, 0, 0, cst)
+	sub, err := f.rs.Submit(f.ctx, form, period, cells, returns.NewKey(), 0, zero)
+	if err != nil {
+		t.Fatalf("%s %s: %v", form, period, err)
+	}
+	return sub.Return
+}
+
+// The credit carried forward (增值税法 第二十一条; 填写说明 第13栏: “本月数”
+// 按上一税款所属期申报表第20栏“期末留抵税额”填写): January's line 20 is
+// February's line 13, across a zero return, and a correction of February
+// starts from the same credit.
+func TestVATGeneralCreditIsCarried(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		f := newFiler(t, d, "91350203TESTG0001A", "vat_general", taxpayer.Monthly)
+		// December 2025: tax payable, no credit.
+		dec := f.file(t, 2026, 1, 12, "vat_general", "2025-12", map[string]string{"1a.period": "50000", "12.period": "1000"}, false)
+		if v := dec.Values(); v["20.period"] != 0 || v["34.period"] != 550_000 {
+			t.Fatalf("December = %v", v)
+		}
+		// January 2026: input beyond output, 7,000 carried.
+		jan := f.file(t, 2026, 2, 10, "vat_general", "2026-01", map[string]string{"1a.period": "100000", "12.period": "20000"}, false)
+		jv := jan.Values()
+		if jv["13.period"] != 0 || jv["20.period"] != 700_000 || jan.TaxDue != 0 {
+			t.Fatalf("January = %v due %d", jv, jan.TaxDue)
+		}
+		// February opens with January's line 20 on line 13.
+		*f.clock = time.Date(2026, 3, 2, 9, 0, 0, 0, cst)
+		sh, err := f.rs.Open(f.ctx, "vat_general", "2026-02")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh.Prior["13.period"] != jv["20.period"] || sh.Output.Values["13.period"] != jv["20.period"] {
+			t.Fatalf("February prior = %v, line 13 = %d", sh.Prior, sh.Output.Values["13.period"])
+		}
+		// Nothing sold in February: a zero return keeps the credit.
+		feb := f.file(t, 2026, 3, 5, "vat_general", "2026-02", nil, true)
+		if fv := feb.Values(); !feb.Zero || fv["13.period"] != 700_000 || fv["20.period"] != 700_000 || feb.TaxDue != 0 {
+			t.Fatalf("February = %v", fv)
+		}
+		// March uses it: 13,000 output − 7,000 credit − 2,000 input = 4,000.
+		mar := f.file(t, 2026, 4, 3, "vat_general", "2026-03", map[string]string{"1a.period": "100000", "12.period": "2000"}, false)
+		mv := mar.Values()
+		if mv["13.period"] != 700_000 || mv["17.period"] != 900_000 || mv["19.period"] != 400_000 || mv["20.period"] != 0 {
+			t.Fatalf("March = %v", mv)
+		}
+		// Year to date: 2026 only (December 2025 is last year).
+		if mv["1.ytd"] != 20_000_000 || mv["11.ytd"] != 2_600_000 || mv["18.ytd"] != 1_300_000+900_000 || mv["39.ytd"] != 28_000 {
+			t.Errorf("March ytd = %v", mv)
+		}
+		// A correction of March starts from the same credit.
+		*f.clock = time.Date(2026, 4, 20, 9, 0, 0, 0, cst)
+		cor, err := f.rs.Submit(f.ctx, "vat_general", "2026-03", map[string]string{"1a.period": "120000", "12.period": "2000"}, returns.NewKey(), mar.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cv := cor.Return.Values(); cv["13.period"] != 700_000 || cv["19.period"] != 660_000 || cor.Return.Version != 2 {
+			t.Errorf("correction = %v", cv)
+		}
+	})
+}
