@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"taxhall/internal/auth"
@@ -13,6 +14,7 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
+	"taxhall/internal/sif"
 	"taxhall/internal/taxpayer"
 )
 
@@ -61,6 +63,11 @@ func History(ctx context.Context, d *db.DB, now time.Time) (int, error) {
 			start, err := calendar.ParseDate(ident.StartDate)
 			if err != nil {
 				return filed, err
+			}
+			if form.Code == sif.FormCode {
+				// Social insurance needs the month's parameters and a
+				// roster: the demo files none (the hall lists the months).
+				continue
 			}
 			if form.Code == iitw.FormCode {
 				n, err := iitHistory(actx, d, tps, deadlines, i, f.id, start, today)
@@ -184,9 +191,9 @@ func demoCells(r *rand.Rand, form string, i int, p rules.Period) map[string]stri
 // statements are a balance sheet and an income statement that agree with
 // the EIT cells (cumulative revenue on line 1, profit on line 3).
 func statements(eit map[string]string) map[string]map[string]string {
-	var revenue, profit int64
-	fmt.Sscan(eit["1"], &revenue)
-	fmt.Sscan(eit["3"], &profit)
+	// The EIT cells are whole yuan written by demoCells.
+	revenue, _ := strconv.ParseInt(eit["1"], 10, 64)
+	profit, _ := strconv.ParseInt(eit["3"], 10, 64)
 	cost := revenue * 78 / 100
 	admin := revenue - cost - profit
 	is := map[string]string{"1.ytd": fmt.Sprint(revenue), "2.ytd": fmt.Sprint(cost)}

@@ -247,7 +247,7 @@ func TestSocialInsurance(t *testing.T) {
 	}
 	for name, in := range map[string]SocialInput{
 		"before the first entry": {Month: ym(2024, 6), Region: "xiamen", InjuryRate: 20},
-		"after the last":         {Month: ym(2026, 7), Region: "xiamen", InjuryRate: 20},
+		"after the last":         {Month: ym(2027, 7), Region: "xiamen", InjuryRate: 20},
 		"injury rate too low":    {Month: ym(2025, 7), Region: "xiamen", InjuryRate: 19},
 		"injury rate too high":   {Month: ym(2025, 7), Region: "xiamen", InjuryRate: 286},
 		"unknown region":         {Month: ym(2025, 7), Region: "atlantis", InjuryRate: 20},

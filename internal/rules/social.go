@@ -58,6 +58,12 @@ var SocialInsuranceParams = map[string]Schedule[SocialParams]{
 	"xiamen": {Name: "厦门市社会保险费缴费基数和费率", Entries: []Param[SocialParams]{
 		{From: d("2024-07-01"), To: d("2025-06-30"), V: xiamenSocial(4_313*yuan, 21_567*yuan), Source: socialSourceXiamen},
 		{From: d("2025-07-01"), To: d("2026-06-30"), V: xiamenSocial(4_500*yuan, 22_500*yuan), Source: socialSourceXiamen},
+		// The base for the year from July 2026 has not been entered from
+		// its notice: the previous year's figures are carried over and
+		// labelled as such, so that the months can be filed and the
+		// difference corrected when the notice is entered as a new entry.
+		{From: d("2026-07-01"), To: d("2027-06-30"), V: xiamenSocial(4_500*yuan, 22_500*yuan),
+			Source: socialSourceXiamen + "（待核实：2026年7月起的缴费基数上下限尚未按当年通知录入，暂沿用2025年度数值）"},
 	}},
 }
 

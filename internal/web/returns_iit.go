@@ -19,6 +19,7 @@ import (
 	"taxhall/internal/forms"
 	"taxhall/internal/iitw"
 	"taxhall/internal/returns"
+	"taxhall/internal/sif"
 )
 
 // The withholding return on wages (个人所得税扣缴申报表, a detail form): the
@@ -124,6 +125,9 @@ func sheetURL(sh *returns.Sheet) string {
 
 // detailForm renders a detail sheet's page (GET of the form or the correction).
 func (s *Server) detailForm(w http.ResponseWriter, r *http.Request, sh *returns.Sheet) error {
+	if sh.Form.Code == sif.FormCode {
+		return s.siForm(w, r, sh) // returns_si.go
+	}
 	var errs map[string]string
 	if sh.Draft && len(sh.Errors) > 0 {
 		errs = sh.Errors
@@ -246,6 +250,9 @@ func uploadedFile(r *http.Request, field string) (string, []byte, error) {
 // someone imported another file meanwhile, nothing is filed and the page
 // shows the new lines.
 func (s *Server) detailReturnPost(w http.ResponseWriter, r *http.Request, form, period string, correctionOf int64) error {
+	if form == sif.FormCode {
+		return s.siReturnPost(w, r, form, period, correctionOf) // returns_si.go
+	}
 	ctx := r.Context()
 	f := r.PostForm
 	switch f.Get("action") {
