@@ -2,7 +2,8 @@
 //
 //	taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db|postgres://…] [--demo]
 //	taxhall migrate [--db …]
-//	taxhall seed    [--db …] [--enterprises 50] [--individuals 50]
+//	taxhall seed    [--db …] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
+//	taxhall loadtest [--target http://127.0.0.1:8080] [--db …] [--workers 20] [--duration 60s]
 package main
 
 import (
@@ -14,8 +15,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"taxhall/internal/app"
+	"taxhall/internal/loadtest"
 )
 
 const usage = `taxhall — 网上办税服务厅
@@ -23,7 +26,10 @@ const usage = `taxhall — 网上办税服务厅
 用法:
   taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db] [--demo]   运行办税服务厅
   taxhall migrate [--db taxhall.db]                                     仅执行数据库迁移
-  taxhall seed    [--db taxhall.db] [--enterprises 50] [--individuals 50] 向空数据库写入演示数据
+  taxhall seed    [--db taxhall.db] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
+                                                                        向空数据库写入演示数据（大量时批量写入）
+  taxhall loadtest [--target http://127.0.0.1:8080] [--db taxhall.db] [--workers 20] [--duration 60s]
+                                                                        对本机运行中的服务做压力测试
 
 --db 为 SQLite 文件路径，或 postgres:// 开头的 PostgreSQL 连接串；每个参数都可用 TAXHALL_* 环境变量设置。
 运行 "taxhall <命令> -h" 查看全部参数。
@@ -44,6 +50,9 @@ func run(args []string) error {
 		return nil
 	}
 	cmd := args[0]
+	if cmd == "loadtest" {
+		return loadTest(args[1:])
+	}
 	if cmd != "serve" && cmd != "migrate" && cmd != "seed" {
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -81,4 +90,28 @@ func run(args []string) error {
 		return err
 	}
 	return a.Serve(ctx, ln)
+}
+
+func loadTest(args []string) error {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	o := loadtest.Options{Out: os.Stdout}
+	fs.StringVar(&o.Target, "target", "http://127.0.0.1:8080", "the running hall (a loopback address)")
+	fs.StringVar(&o.DSN, "db", os.Getenv("TAXHALL_DB"), "the hall's database, to choose the demo accounts (TAXHALL_DB)")
+	fs.IntVar(&o.Workers, "workers", 20, "concurrent workers")
+	fs.DurationVar(&o.Duration, "duration", 60*time.Second, "stop after this long")
+	fs.IntVar(&o.Requests, "requests", 1_000_000, "or after this many requests")
+	fs.IntVar(&o.Taxpayers, "taxpayers", 200, "taxpayer accounts to log in")
+	fs.IntVar(&o.Clerks, "clerks", 20, "district clerks to log in")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.DSN == "" {
+		o.DSN = "taxhall.db"
+	}
+	if o.Workers < 1 || o.Duration <= 0 || o.Requests < 1 || o.Taxpayers < 1 || o.Clerks < 1 {
+		return errors.New("workers, duration, requests, taxpayers and clerks must be positive")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return loadtest.Run(ctx, o)
 }

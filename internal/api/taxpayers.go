@@ -12,9 +12,9 @@ import (
 
 func (a *API) taxpayerRoutes() []route {
 	return []route{
-		{Pattern: "GET /taxpayers", Tag: tagTaxpayers, Access: StaffUser,
+		{Pattern: "GET /taxpayers", Tag: tagTaxpayers, Access: StaffUser, Errors: []apperr.Code{apperr.Invalid},
 			Summary: "查询本局管辖的纳税人",
-			Doc:     "列表中的个人信息已脱敏：自然人的纳税人识别号（居民身份证号码）和法定代表人身份证号码只显示前 6 位和后 4 位，电话隐藏中间 4 位；完整信息请查询单个纳税人。",
+			Doc:     "按登记时间从新到旧分页（翻页位置 next/prev，不支持跳页）；完整的纳税人识别号精确查找。列表中的个人信息已脱敏：自然人的纳税人识别号（居民身份证号码）和法定代表人身份证号码只显示前 6 位和后 4 位，电话隐藏中间 4 位；完整信息请查询单个纳税人。",
 			Handler: handle(a.searchTaxpayers)},
 		{Pattern: "GET /taxpayers/{id}", Tag: tagTaxpayers, Access: StaffUser, Object: "taxpayer",
 			Summary: "查询纳税人登记信息及税种认定",
@@ -48,27 +48,33 @@ func (a *API) taxpayerRoutes() []route {
 }
 
 type taxpayerQuery struct {
-	Q        string `query:"q" doc:"纳税人识别号或名称的一部分"`
+	Q        string `query:"q" doc:"完整的纳税人识别号（精确查找），或名称、识别号的一部分"`
 	Status   string `query:"status" enum:"statuses" doc:"纳税人状态"`
 	Kind     string `query:"kind" enum:"taxpayer_kinds" doc:"纳税人类型"`
-	Page     int    `query:"page" min:"1" max:"10000" doc:"页码，从 1 开始，默认 1，最大 10000"`
+	After    string `query:"after" doc:"翻页位置：上一次结果的 next，取更早登记的一页"`
+	Before   string `query:"before" doc:"翻页位置：上一次结果的 prev，取更晚登记的一页"`
 	PageSize int    `query:"page_size" min:"1" max:"100" doc:"每页条数，1 至 100，默认 20"`
 }
 
 type taxpayerPage struct {
-	Items    []taxpayerItem `json:"items"`
-	Total    int            `json:"total" doc:"符合条件的总数"`
-	Page     int            `json:"page"`
-	PageSize int            `json:"page_size"`
-	Pages    int            `json:"pages" doc:"总页数"`
+	Items     []taxpayerItem `json:"items" doc:"按登记时间从新到旧排列"`
+	Total     *int           `json:"total" doc:"符合条件的户数，最多数到 10000（超过时 total_over 为 true）；按名称或识别号的一部分查询且结果多于一页时不计数，为 null"`
+	TotalOver bool           `json:"total_over" doc:"符合条件的超过 10000 户"`
+	Next      string         `json:"next,omitempty" doc:"下一页（更早登记）的翻页位置，作为 after 传入；没有下一页时省略"`
+	Prev      string         `json:"prev,omitempty" doc:"上一页（更晚登记）的翻页位置，作为 before 传入；已是最新一页时省略"`
+	PageSize  int            `json:"page_size"`
 }
 
 func (a *API) searchTaxpayers(ctx context.Context, _ *http.Request, q taxpayerQuery) (taxpayerPage, error) {
-	p, err := a.Taxpayers.Search(ctx, taxpayer.Filter{Query: q.Q, Status: q.Status, Kind: q.Kind, Page: q.Page, PageSize: q.PageSize})
+	p, err := a.Taxpayers.Search(ctx, taxpayer.Filter{Query: q.Q, Status: q.Status, Kind: q.Kind, After: q.After, Before: q.Before, PageSize: q.PageSize})
 	if err != nil {
 		return taxpayerPage{}, err
 	}
-	return taxpayerPage{Items: mapList(p.Items, viewTaxpayerItem).Items, Total: p.Total, Page: p.Page, PageSize: p.PageSize, Pages: p.Pages()}, nil
+	out := taxpayerPage{Items: mapList(p.Items, viewTaxpayerItem).Items, TotalOver: p.Over, Next: p.Next, Prev: p.Prev, PageSize: p.PageSize}
+	if p.Counted {
+		out.Total = &p.Total
+	}
+	return out, nil
 }
 
 func (a *API) getTaxpayer(ctx context.Context, r *http.Request, _ noBody) (taxpayerDetail, error) {

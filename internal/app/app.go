@@ -82,9 +82,13 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Now: Now()})
+	start := time.Now()
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out})
 	if err != nil {
 		return err
+	}
+	if res.Seeded {
+		fmt.Fprintf(out, "用时 %.1f 秒：纳税人 %d，申报 %d。\n", time.Since(start).Seconds(), c.Enterprises+c.Individuals, res.Returns)
 	}
 	if !res.Seeded {
 		fmt.Fprintln(out, "数据库已有数据，未重复生成演示数据。")

@@ -21,6 +21,7 @@ type Config struct {
 	Enterprises     int
 	Individuals     int
 	Taxpayers       int
+	Returns         int
 	SecureCookies   bool
 	MetricsAddr     string // separate listener for /metrics; "" serves it on the main one, guarded
 	MetricsToken    string // bearer token that opens /metrics on the main listener
@@ -41,6 +42,7 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.IntVar(&c.Enterprises, "enterprises", envInt("TAXHALL_DEMO_ENTERPRISES", 50), "demo enterprises to create (TAXHALL_DEMO_ENTERPRISES)")
 	fs.IntVar(&c.Individuals, "individuals", envInt("TAXHALL_DEMO_INDIVIDUALS", 50), "demo individuals to create (TAXHALL_DEMO_INDIVIDUALS)")
 	fs.IntVar(&c.Taxpayers, "taxpayers", envInt("TAXHALL_DEMO_TAXPAYERS", 0), "demo taxpayers in all, half enterprises and half individuals; overrides --enterprises and --individuals (TAXHALL_DEMO_TAXPAYERS)")
+	fs.IntVar(&c.Returns, "returns", envInt("TAXHALL_DEMO_RETURNS", 0), "seed: at most this many returns in all (0: a full 2025–2026 history for every taxpayer) (TAXHALL_DEMO_RETURNS)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("TAXHALL_SECURE_COOKIES", false), "mark cookies Secure (set behind a TLS proxy) (TAXHALL_SECURE_COOKIES)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("TAXHALL_METRICS_ADDR", ""), "serve /metrics only on this separate address, e.g. 127.0.0.1:9090 (TAXHALL_METRICS_ADDR); unset: on the main address, for loopback peers or --metrics-token holders")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("TAXHALL_METRICS_TOKEN", ""), "bearer token that opens /metrics on the main address from anywhere (TAXHALL_METRICS_TOKEN)")

@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -31,7 +32,16 @@ type Options struct {
 	// PasswordHash, when set, is stored for every account instead of hashing
 	// Password (tests pass a cheap precomputed hash).
 	PasswordHash string
+	// Returns caps the returns that Bulk files (0: a full history).
+	Returns int
+	// Progress receives Bulk's progress lines (nil: none).
+	Progress io.Writer
 }
+
+// FixedMax is how many enterprises and how many individuals the seed makes
+// one by one through the services (the README's logins among them); those
+// beyond are written in bulk (Bulk).
+const FixedMax = 50
 
 // Login is one demo account, for the README and the seed command's output.
 type Login struct {
@@ -72,10 +82,12 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 		opt.PasswordHash = auth.HashPassword(Password)
 	}
 	res := &Result{Seeded: true}
+	fixed := opt
+	fixed.Enterprises, fixed.Individuals = min(opt.Enterprises, FixedMax), min(opt.Individuals, FixedMax)
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		// #nosec G404 -- a fixed seed on purpose: the demo (and the README's
 		// logins) must be the same on every run; nothing here is a secret.
-		s := &seeder{ctx: ctx, tx: tx, opt: opt, r: rand.New(rand.NewPCG(2026, 11)), res: res, used: map[string]bool{}}
+		s := &seeder{ctx: ctx, tx: tx, opt: fixed, r: rand.New(rand.NewPCG(2026, 11)), res: res, used: map[string]bool{}}
 		return s.run()
 	})
 	if err != nil {
@@ -84,8 +96,18 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if _, err := Sources(ctx, d, opt.Now); err != nil {
 		return res, err
 	}
-	res.Returns, err = History(ctx, d, opt.Now)
-	return res, err
+	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
+		return res, err
+	}
+	if more, moreI := opt.Enterprises-fixed.Enterprises, opt.Individuals-fixed.Individuals; more+moreI > 0 {
+		if opt.Returns > 0 {
+			opt.Returns = max(opt.Returns-res.Returns, 1)
+		}
+		n, err := Bulk(ctx, d, opt, more, moreI)
+		res.Returns += int(n)
+		return res, err
+	}
+	return res, nil
 }
 
 type seeder struct {

@@ -59,6 +59,10 @@ var loaders = map[string]Loader{}
 // RegisterLoader sets the loader of a form (at init time).
 func RegisterLoader(form string, l Loader) { loaders[form] = l }
 
+// HasLoader reports whether a form needs its loader's data (the bulk demo
+// seed skips such forms: their documents cannot be made from cells alone).
+func HasLoader(form string) bool { return loaders[form] != nil }
+
 func (s *Sheet) Key() string        { return PeriodKey(s.Period) }
 func (s *Sheet) PeriodName() string { return PeriodName(s.Period) }
 

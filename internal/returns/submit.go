@@ -311,9 +311,14 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 			sh.Taxpayer.BureauID, sh.Form.TaxType, doc.PeriodStart, sh.Taxpayer.ID%8, filed, lateN, corrected, out.TaxDue-prevDue); err != nil {
 			return err
 		}
-		r, err := scanReturn(tx.QueryRowContext(ctx, `SELECT `+returnCols+` FROM returns WHERE id = $1`, id))
-		if err != nil {
-			return err
+		// The row just written, as scanReturn would read it back (without
+		// a query and a second parse of the document).
+		r := &Return{ID: id, TaxpayerID: sh.Taxpayer.ID, BureauID: sh.Taxpayer.BureauID, Form: sh.Form.Code, TaxType: sh.Form.TaxType,
+			Period: sh.Period, Version: doc.Version, Current: true, Zero: zero, Deadline: sh.Deadline.Date, Late: late,
+			TaxDue: out.TaxDue, Difference: out.TaxDue - prevDue, SHA256: hash, RulesVersion: rules.Version, AckNo: ack,
+			SubmittedBy: a.Name, SubmittedAt: db.ParseTS(db.TS(now)), Doc: doc, Canonical: string(canonical)}
+		if sh.Correcting != nil {
+			r.PreviousID = sh.Correcting.ID
 		}
 		result = &Submission{Return: r, Created: true}
 		return nil

@@ -197,9 +197,18 @@ func TestBadBytesAreFieldErrors(t *testing.T) {
 		if _, err := e.tp.Search(clerk, taxpayer.Filter{Query: long}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("long query: %v", err)
 		}
-		p, err := e.tp.Search(clerk, taxpayer.Filter{Page: 1 << 62, PageSize: 100})
-		if err != nil || p.Page != taxpayer.MaxPage || len(p.Items) != 0 {
-			t.Errorf("huge page: %+v %v", p, err)
+		for _, c := range []string{"x", "2026-01-01T00:00:00.000000Z_0", "2026-01-01T00:00:00.000000Z_-1", "2026-13-01T00:00:00.000000Z_5",
+			"2026-01-01 00:00:00_5", "2026-01-01T00:00:00.000000Z_99999999999999999999", "_1"} {
+			if _, err := e.tp.Search(clerk, taxpayer.Filter{After: c}); apperr.CodeOf(err) != apperr.Invalid {
+				t.Errorf("cursor %q: %v", c, err)
+			}
+			if _, err := e.tp.Search(clerk, taxpayer.Filter{Before: c}); apperr.CodeOf(err) != apperr.Invalid {
+				t.Errorf("cursor %q: %v", c, err)
+			}
+		}
+		p, err := e.tp.Search(clerk, taxpayer.Filter{After: "1970-01-01T00:00:00.000000Z_1", PageSize: 100})
+		if err != nil || len(p.Items) != 0 || p.Next != "" {
+			t.Errorf("past the oldest: %+v %v", p, err)
 		}
 	})
 }

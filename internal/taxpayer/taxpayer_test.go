@@ -2,6 +2,7 @@ package taxpayer_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -148,20 +149,63 @@ func TestSearchIsScopedToTheBureau(t *testing.T) {
 				t.Errorf("%s: %v, want not found", c.name, gerr)
 			}
 		}
-		// Everything the Huli clerk lists is in Huli; paging covers it exactly once.
+		// Everything the Huli clerk lists is in Huli; keyset paging covers it
+		// exactly once, newest first, and the previous pages come back the same.
 		seen := map[int64]bool{}
-		first, _ := e.tp.Search(huli, taxpayer.Filter{PageSize: 3})
-		for page := 1; page <= first.Pages(); page++ {
-			p, _ := e.tp.Search(huli, taxpayer.Filter{PageSize: 3, Page: page})
+		first, err := e.tp.Search(huli, taxpayer.Filter{PageSize: 1})
+		if err != nil || !first.Counted || first.Over || first.Prev != "" {
+			t.Fatalf("first page: %+v %v", first, err)
+		}
+		var pages [][]int64
+		var last *taxpayer.Taxpayer
+		for p := first; ; {
+			var ids []int64
 			for _, tp := range p.Items {
 				if !strings.Contains(tp.BureauName, "湖里区") || seen[tp.ID] {
 					t.Errorf("huli list: %s %s", tp.Name, tp.BureauName)
 				}
-				seen[tp.ID] = true
+				if last != nil && (tp.RegisteredAt.After(last.RegisteredAt) || tp.RegisteredAt.Equal(last.RegisteredAt) && tp.ID > last.ID) {
+					t.Errorf("order: %d after %d", tp.ID, last.ID)
+				}
+				seen[tp.ID], last = true, tp
+				ids = append(ids, tp.ID)
+			}
+			pages = append(pages, ids)
+			if p.Next == "" {
+				break
+			}
+			if p, err = e.tp.Search(huli, taxpayer.Filter{PageSize: 1, After: p.Next}); err != nil || p.Prev == "" {
+				t.Fatalf("next page: %+v %v", p, err)
+			}
+			if len(pages) > 100 {
+				t.Fatal("paging does not end")
 			}
 		}
-		if len(seen) != first.Total || first.Total == 0 {
-			t.Errorf("paging saw %d of %d", len(seen), first.Total)
+		if len(seen) != first.Total || first.Total == 0 || len(pages) < 2 {
+			t.Errorf("paging saw %d of %d in %d pages", len(seen), first.Total, len(pages))
+		}
+		// Back from the last page: the same pages in reverse.
+		back, _ := e.tp.Search(huli, taxpayer.Filter{PageSize: 1, After: cursorBefore(t, e, huli, pages)})
+		for i := len(pages) - 1; i >= 0; i-- {
+			var ids []int64
+			for _, tp := range back.Items {
+				ids = append(ids, tp.ID)
+			}
+			if fmt.Sprint(ids) != fmt.Sprint(pages[i]) {
+				t.Errorf("page %d backwards: %v, forwards %v", i, ids, pages[i])
+			}
+			if (i == 0) != (back.Prev == "") {
+				t.Errorf("page %d: prev %q", i, back.Prev)
+			}
+			if back.Prev == "" {
+				break
+			}
+			back, _ = e.tp.Search(huli, taxpayer.Filter{PageSize: 1, Before: back.Prev})
+		}
+		// A whole code is found by its index, in scope only.
+		one, _ := e.tp.Search(siming, taxpayer.Filter{Query: strings.ToLower(reg.Taxpayer.Code)})
+		if len(one.Items) != 1 || one.Items[0].ID != reg.Taxpayer.ID {
+			t.Errorf("whole code: %+v", one)
 		}
 		// Filters: by status and by part of the name.
 		p, _ := e.tp.Search(siming, taxpayer.Filter{Status: taxpayer.StatusPending, Query: "测试350203"})
@@ -386,4 +430,16 @@ func TestRegistrationThrottledPerAddress(t *testing.T) {
 	if _, err := e.tp.RegisterEnterprise(auth.WithIP(context.Background(), "10.1.1.2"), e.enterprise("350203")); err != nil {
 		t.Fatalf("another address: %v", err)
 	}
+}
+
+// cursorBefore walks to the last page and returns the cursor that opens it.
+func cursorBefore(t *testing.T, e *env, ctx context.Context, pages [][]int64) string {
+	t.Helper()
+	p, _ := e.tp.Search(ctx, taxpayer.Filter{PageSize: 1})
+	cur := ""
+	for i := 1; i < len(pages); i++ {
+		cur = p.Next
+		p, _ = e.tp.Search(ctx, taxpayer.Filter{PageSize: 1, After: cur})
+	}
+	return cur
 }

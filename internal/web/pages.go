@@ -115,6 +115,7 @@ type taxpayersPage struct {
 	Results          *taxpayer.Page
 	Statuses         []Option
 	PrevURL, NextURL string
+	FirstURL         string // the newest page, when this is not it
 }
 
 type taxpayerPage struct {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"taxhall/internal/auth"
 	"taxhall/internal/httpx"
@@ -26,36 +25,33 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 	return staffHomeView.ok(s, w, r, p)
 }
 
-const maxPage = taxpayer.MaxPage
-
 func (s *Server) staffTaxpayers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	pageNo, _ := strconv.Atoi(q.Get("page"))
-	// A page number beyond any register is just an empty page; bounding it
-	// keeps the offset from overflowing into a negative OFFSET.
-	pageNo = min(pageNo, maxPage)
-	f := taxpayer.Filter{Query: q.Get("q"), Status: q.Get("status"), Kind: q.Get("kind"), Page: pageNo}
+	f := taxpayer.Filter{Query: q.Get("q"), Status: q.Get("status"), Kind: q.Get("kind"), After: q.Get("after"), Before: q.Get("before")}
 	page, err := s.Taxpayers.Search(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	// Links to other pages keep the filter.
-	link := func(n int) string {
+	// Links to the older and newer pages keep the filter.
+	link := func(dir, cursor string) string {
 		v := url.Values{}
 		for _, k := range []string{"q", "status", "kind"} {
 			if q.Get(k) != "" {
 				v.Set(k, q.Get(k))
 			}
 		}
-		v.Set("page", strconv.Itoa(n))
+		if cursor != "" {
+			v.Set(dir, cursor)
+		}
 		return "/staff/taxpayers?" + v.Encode()
 	}
 	p := &taxpayersPage{basePage: basePage{Title: "纳税人管理", Form: q}, Results: page, Statuses: labelOptions(taxpayer.Statuses)}
-	if page.Page > 1 {
-		p.PrevURL = link(page.Page - 1)
+	if page.Prev != "" {
+		p.PrevURL = link("before", page.Prev)
+		p.FirstURL = link("", "")
 	}
-	if page.Page < page.Pages() {
-		p.NextURL = link(page.Page + 1)
+	if page.Next != "" {
+		p.NextURL = link("after", page.Next)
 	}
 	return taxpayersView.ok(s, w, r, p)
 }

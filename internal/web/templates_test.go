@@ -183,11 +183,13 @@ var examples = map[string]example{
 		return p
 	}, taxpayerSide},
 	"staff_home.html": {func() page {
-		return &staffHomePage{Pending: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise)}, Total: 1, Page: 1, PageSize: 5}}
+		return &staffHomePage{Pending: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise)}, Total: 1, Counted: true, PageSize: 5}}
 	}, staffSide},
 	"staff_taxpayers.html": {func() page {
-		return &taxpayersPage{Results: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise), exampleTaxpayer(taxpayer.Individual)}, Total: 45, Page: 2, PageSize: 20},
-			Statuses: roles, PrevURL: "/staff/taxpayers?page=1", NextURL: "/staff/taxpayers?page=3"}
+		return &taxpayersPage{Results: &taxpayer.Page{Items: []*taxpayer.Taxpayer{exampleTaxpayer(taxpayer.Enterprise), exampleTaxpayer(taxpayer.Individual)}, Total: 45, Counted: true, PageSize: 20,
+			Next: "2026-01-02T03:04:05.000000Z_7", Prev: "2026-03-02T03:04:05.000000Z_9"},
+			Statuses: roles, PrevURL: "/staff/taxpayers?before=2026-03-02T03%3A04%3A05.000000Z_9", NextURL: "/staff/taxpayers?after=2026-01-02T03%3A04%3A05.000000Z_7",
+			FirstURL: "/staff/taxpayers?"}
 	}, staffSide},
 	"staff_taxpayer.html": {func() page {
 		return &taxpayerPage{Taxpayer: exampleTaxpayer(taxpayer.Enterprise), Idents: exampleIdents, History: exampleHistory(),
