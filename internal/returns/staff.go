@@ -1,9 +1,11 @@
 package returns
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -115,9 +117,10 @@ func (f *Filer) MaskedCode() string { return ids.MaskTaxpayerCode(f.Code, f.Kind
 
 // NotFiled lists the taxpayers of the subtree whose identification creates
 // the period and who have not filed it, in taxpayer order from after
-// (keyset). It walks the identifications of one tax in taxpayer order
-// (index tax_identifications_type) and checks each against the returns'
-// unique key, so a page costs about one index probe per taxpayer passed.
+// (keyset). It walks each bureau's active taxpayers in id order (index
+// taxpayers_bureau_active_id) and probes each one's identification and the
+// returns' unique key, so a page costs a few index probes per taxpayer of
+// the subtree passed, never a scan of the province.
 func (s *Service) NotFiled(ctx context.Context, formCode, periodKey string, after int64, limit int) (_ []*Filer, next int64, err error) {
 	defer db.Wrap(&err, "returns.NotFiled(%s, %s)", formCode, periodKey)
 	b, a, err := s.board(ctx, formCode, periodKey)
@@ -127,20 +130,34 @@ func (s *Service) NotFiled(ctx context.Context, formCode, periodKey string, afte
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	cond, arg := a.SubtreeSQL("o.path", 6)
-	list, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, 0, '',
-			EXISTS (SELECT 1 FROM return_events e WHERE e.taxpayer_id = t.id AND e.form = $7 AND e.period_start = $3 AND e.kind = 'reminded')
-		FROM tax_identifications i
-		JOIN taxpayers t ON t.id = i.taxpayer_id
-		JOIN orgs o ON o.id = t.bureau_id
-		WHERE i.tax_type = $1 AND i.period = $2 AND i.start_date <= $4 AND (i.end_date = '' OR i.end_date >= $3)
-		  AND i.taxpayer_id > $5 AND t.status = 'active' AND `+cond+`
-		  AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.taxpayer_id = i.taxpayer_id AND r.form = $7 AND r.period_start = $3 AND r.version = 1)
-		ORDER BY i.taxpayer_id LIMIT $8`,
-		b.Form.TaxType, b.Kind, b.Period.Start.String(), b.Period.End.String(), after, arg, b.Form.Code, limit+1)
+	// One keyset walk per bureau of the subtree over (bureau_id, status,
+	// id), merged by taxpayer id: a district's page reads its own
+	// taxpayers only, never the province's identifications.
+	cond, arg := a.SubtreeSQL("path", 1)
+	bureaus, err := db.Query(ctx, s.DB, func(sc db.Scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT id FROM orgs WHERE `+cond, arg)
 	if err != nil {
 		return nil, 0, err
 	}
+	var list []*Filer
+	for _, bureau := range bureaus {
+		part, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, 0, '',
+				EXISTS (SELECT 1 FROM return_events e WHERE e.taxpayer_id = t.id AND e.form = $6 AND e.period_start = $3 AND e.kind = 'reminded')
+			FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id
+			WHERE t.bureau_id = $7 AND t.status = 'active' AND t.id > $5
+			  AND EXISTS (SELECT 1 FROM tax_identifications i WHERE i.taxpayer_id = t.id AND i.tax_type = $1 AND i.period = $2
+			      AND i.start_date <= $4 AND (i.end_date = '' OR i.end_date >= $3))
+			  AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.taxpayer_id = t.id AND r.form = $6 AND r.period_start = $3 AND r.version = 1)
+			ORDER BY t.id LIMIT $8`,
+			b.Form.TaxType, b.Kind, b.Period.Start.String(), b.Period.End.String(), after, b.Form.Code, bureau, limit+1)
+		if err != nil {
+			return nil, 0, err
+		}
+		list = append(list, part...)
+	}
+	slices.SortFunc(list, func(x, y *Filer) int { return cmp.Compare(x.TaxpayerID, y.TaxpayerID) })
 	if len(list) > limit {
 		list = list[:limit]
 		next = list[limit-1].TaxpayerID
