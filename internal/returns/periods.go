@@ -3,6 +3,7 @@ package returns
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"taxhall/internal/auth"
 	"time"
@@ -204,20 +205,14 @@ func (s *Service) periods(ctx context.Context, t *taxpayer.Taxpayer, idents []*t
 	return out, nil
 }
 
-// sortDues orders by deadline, newest first, then by tax.
+// sortDues orders by the period's end, newest first, then by tax.
 func sortDues(list []*Due) {
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && less(list[j], list[j-1]); j-- {
-			list[j], list[j-1] = list[j-1], list[j]
+	slices.SortStableFunc(list, func(a, b *Due) int {
+		if c := b.Period.End.Compare(a.Period.End); c != 0 {
+			return c
 		}
-	}
-}
-
-func less(a, b *Due) bool {
-	if c := a.Period.End.Compare(b.Period.End); c != 0 {
-		return c > 0
-	}
-	return a.TaxType < b.TaxType
+		return strings.Compare(a.TaxType, b.TaxType)
+	})
 }
 
 type filedRow struct {

@@ -125,12 +125,13 @@ func ParsePeriod(s string) (rules.Period, string, error) {
 	return rules.Period{}, "", bad
 }
 
-// Facts derives what the forms need to know about the taxpayer.
+// Facts derives what the forms need to know from the register alone; the
+// identifications (small-scale VAT) and the EIT prepayment (small
+// low-profit) are added where the period is known (open).
 func Facts(t *taxpayer.Taxpayer) forms.Facts {
 	f := forms.Facts{
 		Individual:         t.Kind == taxpayer.Individual || t.IsBusiness(),
 		IndividualBusiness: t.IsBusiness(),
-		SmallScale:         true,
 		Location:           Location(t.DivisionCode),
 	}
 	return f

@@ -12,6 +12,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
+	"taxhall/internal/forms"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
@@ -435,4 +436,28 @@ func TestAgentFilesOnlyDelegatedTaxes(t *testing.T) {
 			t.Errorf("revoked agent history: %d", len(h.Returns))
 		}
 	})
+}
+
+// TestBoardOffersEveryKindOfPeriod: the board offers a form's years too
+// (annual property returns), newest first within each kind.
+func TestBoardOffersEveryKindOfPeriod(t *testing.T) {
+	rs := &returns.Service{Now: func() time.Time { return now }}
+	prop, _ := forms.Lookup("property_behaviour")
+	var keys []string
+	for _, p := range rs.RecentPeriods(prop) {
+		keys = append(keys, returns.PeriodKey(p))
+	}
+	want := map[string]bool{"2026Q3": true, "2026-10": true, "2025": true, "2023": true}
+	for _, k := range keys {
+		delete(want, k)
+	}
+	if len(want) > 0 || keys[0] != "2026Q3" {
+		t.Errorf("periods %v lack %v", keys, want)
+	}
+	small, _ := forms.Lookup("vat_small")
+	for _, p := range rs.RecentPeriods(small) {
+		if returns.PeriodKey(p) == "2025" {
+			t.Error("small-scale VAT offered a year")
+		}
+	}
 }

@@ -24,23 +24,10 @@ var (
 )
 
 // CanWatch reports whether a may open the filing board.
-func CanWatch(a *auth.Actor) bool { return a != nil && a.Kind == auth.Staff && hasRole(a, boardRoles) }
+func CanWatch(a *auth.Actor) bool { return slices.ContainsFunc(boardRoles, a.HasRole) }
 
 // CanRemind reports whether a may send reminders.
-func CanRemind(a *auth.Actor) bool {
-	return a != nil && a.Kind == auth.Staff && hasRole(a, remindRoles)
-}
-
-func hasRole(a *auth.Actor, roles []string) bool {
-	for _, r := range a.Roles {
-		for _, w := range roles {
-			if r == w {
-				return true
-			}
-		}
-	}
-	return false
-}
+func CanRemind(a *auth.Actor) bool { return slices.ContainsFunc(remindRoles, a.HasRole) }
 
 // Board is one tax and period for a bureau subtree: the maintained totals
 // (filing_stats, a few rows per bureau) — never a COUNT over the returns.
@@ -289,36 +276,23 @@ func BoardForms() []*forms.Form {
 }
 
 // RecentPeriods are the periods a board offers for a form, newest first:
-// the last ended ones (12 months or 8 quarters).
+// the last ended 8 quarters, 12 months and 3 years, for the kinds the form
+// is filed by (quarters first: most small taxpayers file quarterly).
 func (s *Service) RecentPeriods(f *forms.Form) []rules.Period {
 	today := s.today()
-	var out []rules.Period
-	p := periodContaining(taxpayer.Monthly, today)
-	for i := 0; i < 12; i++ {
-		p = periodContaining(taxpayer.Monthly, p.Start.AddDays(-1))
-		out = append(out, p)
-	}
-	q := periodContaining(taxpayer.Quarterly, today)
-	var qs []rules.Period
-	for i := 0; i < 8; i++ {
-		q = periodContaining(taxpayer.Quarterly, q.Start.AddDays(-1))
-		qs = append(qs, q)
-	}
 	var list []rules.Period
-	if contains(f.Periods, taxpayer.Quarterly) {
-		list = append(list, qs...)
-	}
-	if contains(f.Periods, taxpayer.Monthly) {
-		list = append(list, out...)
-	}
-	return list
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+	for _, k := range []struct {
+		kind string
+		n    int
+	}{{taxpayer.Quarterly, 8}, {taxpayer.Monthly, 12}, {taxpayer.Annual, 3}} {
+		if !slices.Contains(f.Periods, k.kind) {
+			continue
+		}
+		p := periodContaining(k.kind, today)
+		for range k.n {
+			p = periodContaining(k.kind, p.Start.AddDays(-1))
+			list = append(list, p)
 		}
 	}
-	return false
+	return list
 }
