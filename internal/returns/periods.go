@@ -117,6 +117,19 @@ func (s *Service) MyPeriods(ctx context.Context) (_ []*Due, err error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.PeriodsOf(ctx, t, idents)
+}
+
+// PeriodsOf is MyPeriods for a record the caller has already loaded with
+// Taxpayers.MyRecord (my tax area shows the record too).
+func (s *Service) PeriodsOf(ctx context.Context, t *taxpayer.Taxpayer, idents []*taxpayer.Identification) (_ []*Due, err error) {
+	defer db.Wrap(&err, "returns.PeriodsOf")
+	if a, err := auth.RequireTaxpayer(ctx); err != nil || a.TaxpayerID != t.ID {
+		if err != nil {
+			return nil, err
+		}
+		return nil, errNotFound
+	}
 	today := s.today()
 	if taxes, agent, err := s.agentTaxes(ctx, auth.ActorFrom(ctx)); err != nil || agent {
 		if err != nil {

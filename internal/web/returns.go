@@ -115,7 +115,7 @@ func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &hallPage{basePage: basePage{Title: "我的办税区"}, Taxpayer: t, Idents: idents}
-	dues, err := s.Returns.MyPeriods(r.Context())
+	dues, err := s.Returns.PeriodsOf(r.Context(), t, idents)
 	if err != nil {
 		return err
 	}
