@@ -30,6 +30,7 @@ type Sheet struct {
 	Period     rules.Period
 	PeriodKind string
 	Deadline   calendar.Deadline
+	DaysLeft   int // from today to the deadline; negative: overdue
 	Facts      forms.Facts
 	Prior      forms.Values
 	Cells      map[string]string // entered cells as typed
@@ -113,6 +114,7 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 		}
 	}
 	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: ds.ForPeriodEnd(p.End), Facts: facts}
+	sh.DaysLeft = s.today().DaysUntil(sh.Deadline.Date)
 	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
 		return nil, nil, err
 	}
