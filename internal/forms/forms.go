@@ -49,6 +49,31 @@ type Line struct {
 	// Ref names the line in messages instead of "第No栏", for the lines
 	// of a form's header that carry no official line number (从业人数).
 	Ref string
+	// Unit says how the line's value reads: "" an amount in yuan (fen
+	// stored), UnitFlag a yes/no (100 = 是), UnitPercent a rate stored in
+	// hundredths of a percent (2500 = 25%).
+	Unit string
+}
+
+// Units of a line other than money.
+const (
+	UnitFlag    = "flag"
+	UnitPercent = "percent"
+)
+
+// Display renders a value of the line for people: "1,234.56", "是", "25%".
+// The canonical document keeps the plain stored number (Plain).
+func (l Line) Display(v int64) string {
+	switch l.Unit {
+	case UnitFlag:
+		if v != 0 {
+			return "是"
+		}
+		return "否"
+	case UnitPercent:
+		return strings.TrimSuffix(money.FormatYuan(v), ".00") + "%"
+	}
+	return money.FormatYuan(v)
 }
 
 // key is the key of the line's cell in column i.

@@ -11,7 +11,6 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/forms"
 	"taxhall/internal/httpx"
-	"taxhall/internal/money"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
@@ -99,7 +98,7 @@ func rows(p *basePage, f *forms.Form, values forms.Values, editable bool) []form
 				c.Field = Field{Name: key, Label: "第" + l.No + "栏 " + l.Name + "（" + f.Columns[i].Name + "）", Type: "text",
 					Value: p.Val(key), Error: p.Err(key), Auto: "off"}
 			case k != forms.Absent:
-				c.Value = money.FormatYuan(values[key])
+				c.Value = l.Display(values[key])
 			}
 			row.Cells = append(row.Cells, c)
 		}
