@@ -458,3 +458,51 @@ func Hash(canonical []byte) string {
 	h := sha256.Sum256(canonical)
 	return hex.EncodeToString(h[:])
 }
+
+// DraftInfo says whose draft a period holds, for the page that confirms
+// deleting it.
+type DraftInfo struct {
+	Form         *forms.Form
+	Period       rules.Period
+	By           string
+	At           time.Time
+	CorrectionOf int64 // 0: a draft of an original return
+	Cells        int   // how many cells it holds
+}
+
+// Draft returns the actor's taxpayer's draft of a form and period, or
+// NotFound when there is none.
+func (s *Service) Draft(ctx context.Context, formCode, periodKey string) (_ *DraftInfo, err error) {
+	defer db.Wrap(&err, "returns.Draft(%s, %s)", formCode, periodKey)
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := forms.Lookup(formCode)
+	if !ok {
+		return nil, apperr.New(apperr.NotFound, "没有这张申报表")
+	}
+	p, _, err := ParsePeriod(periodKey)
+	if err != nil {
+		return nil, err
+	}
+	var cells, by, at string
+	var corr sql.NullInt64
+	err = s.DB.QueryRowContext(ctx, `SELECT cells, updated_by_name, updated_at, correction_of FROM return_drafts
+		WHERE taxpayer_id = $1 AND form = $2 AND period_start = $3`, a.TaxpayerID, f.Code, p.Start.String()).Scan(&cells, &by, &at, &corr)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "这个所属期没有草稿，可能已经删除或已经申报")
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	_ = json.Unmarshal([]byte(cells), &m)
+	return &DraftInfo{Form: f, Period: p, By: by, At: db.ParseTS(at), CorrectionOf: corr.Int64, Cells: len(m)}, nil
+}
+
+// Key is the period's key, as in the form's address.
+func (d *DraftInfo) Key() string { return PeriodKey(d.Period) }
+
+// PeriodName names the draft's period.
+func (d *DraftInfo) PeriodName() string { return PeriodName(d.Period) }

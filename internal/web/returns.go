@@ -338,10 +338,8 @@ func (s *Server) returnPost(w http.ResponseWriter, r *http.Request, form, period
 		}
 		return s.redirect(w, r, r.URL.RequestURI(), msg)
 	case "discard":
-		if err := s.Returns.DiscardDraft(ctx, form, period); err != nil {
-			return err
-		}
-		return s.redirect(w, r, "/hall", "已删除草稿")
+		// Deleting is confirmed on a page of its own (returns_discard.go).
+		return s.redirect(w, r, discardURL(form, period), "")
 	case "submit", "zero":
 		sub, err := s.Returns.Submit(ctx, form, period, cells, token, correctionOf, f.Get("action") == "zero")
 		var filed *returns.AlreadyFiled

@@ -71,6 +71,10 @@ var returnExamples = map[string]example{
 		p.Sheet.Correcting = exampleReturn(1)
 		return p
 	}, taxpayerSide},
+	"return_discard.html": {func() page {
+		return &returnDiscardPage{Draft: &returns.DraftInfo{Form: forms.VATSmall, Period: exampleSheet().Period, By: "陈雅琪", At: exampleReturn(1).SubmittedAt,
+			CorrectionOf: 41, Cells: 6}, Back: "/hall/returns/41/correct"}
+	}, taxpayerSide},
 	"return_view.html": {func() page {
 		r := exampleReturn(2)
 		p := &returnPage{Return: r, Versions: []*returns.Return{r, exampleReturn(1)}, Cols: forms.VATSmall.Columns, CanCorrect: true, Just: true,

@@ -130,6 +130,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/returns", For: Taxpayers, h: s.hallReturns},
 		{Method: "GET", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnForm},
 		{Method: "POST", Pattern: "/hall/returns/file", For: Taxpayers, h: s.hallReturnPost},
+		{Method: "GET", Pattern: "/hall/returns/discard", For: Taxpayers, h: s.hallDraftDiscardForm},
+		{Method: "POST", Pattern: "/hall/returns/discard", For: Taxpayers, h: s.hallDraftDiscard, Form: "/hall/returns/discard"},
 		{Method: "POST", Pattern: "/hall/returns/import", For: Taxpayers, h: s.hallReturnImport, Form: "/hall/returns/file", Body: importBodyMax},
 		{Method: "GET", Pattern: "/hall/returns/{id}", For: Taxpayers, Object: "return", h: s.hallReturn},
 		{Method: "GET", Pattern: "/hall/returns/{id}/correct", For: Taxpayers, Object: "return", h: s.hallCorrectionForm},
