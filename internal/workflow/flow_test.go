@@ -343,3 +343,44 @@ func TestClaimRace(t *testing.T) {
 		}
 	})
 }
+
+func TestBoardAndPerformance(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		h := newHall(t, d)
+		svc := h.svc
+		var aps []*workflow.Application
+		for i := range 3 {
+			aps = append(aps, h.submit(t, "invoice_types", fmt.Sprintf("b-%d", i), map[string]string{"kind": "special_e", "monthly": "25", "contact": "林", "phone": "13800000000"}))
+		}
+		k := live(aps[0])
+		if _, err := svc.Claim(as(h.clerk), k.ID); err != nil {
+			t.Fatal(err)
+		}
+		*h.clock = now.AddDate(0, 0, 3) // Thursday: acceptance (1 working day) is overdue
+		b, err := svc.Board(as(h.supervisor))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Open != 2 || b.Claimed != 1 || b.Late != 3 || len(b.Overdue) != 3 || len(b.Load) != 1 || b.Load[0].StaffNo != "35020301" {
+			t.Fatalf("board %+v rows %+v", b, b.Rows)
+		}
+		if _, err := svc.Board(as(h.clerk)); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("clerk opens the board: %v", err)
+		}
+		if _, err := svc.Decide(as(h.clerk), k.ID, workflow.DecideInput{Decision: workflow.DecisionReturn, Opinion: "缺材料"}); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := workflow.Month("2026-05")
+		perf, err := svc.PerformanceOf(as(h.supervisor), m)
+		if err != nil || len(perf) != 1 || perf[0].Handled != 1 || perf[0].OnTime != 0 || perf[0].Returned != 1 || perf[0].WeightedText() != "1.2" {
+			t.Fatalf("performance %+v %v", perf, err)
+		}
+		var csvOut, xlsx strings.Builder
+		if err := workflow.WriteCSV(&csvOut, perf); err != nil || !strings.Contains(csvOut.String(), "35020301") {
+			t.Errorf("csv %q %v", csvOut.String(), err)
+		}
+		if err := workflow.WriteXLSX(&xlsx, "2026-05", perf); err != nil || !strings.HasPrefix(xlsx.String(), "PK") {
+			t.Errorf("xlsx %v", err)
+		}
+	})
+}
