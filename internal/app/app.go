@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"time"
 
 	"taxhall/internal/api"
@@ -121,6 +123,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
+	site.Uploads = &uploads.Service{DB: d}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)

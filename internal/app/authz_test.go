@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"testing"
 	"time"
 
@@ -174,6 +176,7 @@ type fixture struct {
 	today                       string
 	employeeA                   int64 // an employee on A's roster
 	buildingA, parcelA          int64 // A's tax sources (税源)
+	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
 }
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
@@ -212,6 +215,8 @@ func fileReturn(t *testing.T, d *db.DB, taxpayerID int64) int64 {
 
 // Employees of the fixture: A's (on its roster) and one that the write
 // routes add.
+const matrixFile = "matrix-material-secret"
+
 const (
 	employeeAID, employeeAName = "350203198805170450", "矩阵员工甲"
 	employeeNewID              = "350206199209032709"
@@ -285,6 +290,25 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
 	if fx.messageA, _, err = messages.Send(ctx, d, Now(), messages.Message{TaxpayerID: fx.tpA, Kind: messages.KindReminder,
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
+		t.Fatal(err)
+	}
+	var adminA int64
+	one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'admin'`, []any{fx.tpA}, &adminA)
+	one(`INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
+		VALUES ('SQ-MATRIX', $1, $2, 'deregistration', 'returned', 0, '{}', 'matrix', $3, $4, $4) RETURNING id`,
+		[]any{fx.tpA, fx.siming, adminA, db.TS(Now())}, &fx.applicationA)
+	one(`INSERT INTO tasks (application_id, taxpayer_id, item_code, node, node_code, role, bureau_id, bureau_path, city_id, citywide, state,
+		limit_days, difficulty_pct, started_at, due_date, warn_date)
+		SELECT $1, $2, 'deregistration', 0, 'accept', 'window_clerk', o.id, o.path, $3, 0, 'open', 1, 200, $4, '2026-01-02', '2026-01-02'
+		FROM orgs o WHERE o.id = $5 RETURNING id`, []any{fx.applicationA, fx.tpA, fx.xiamen, db.TS(Now()), fx.siming}, &fx.taskA)
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := uploads.Store(ctx, tx, Now(), uploads.Uploader{Kind: "taxpayer", ID: adminA},
+			uploads.Owner{Kind: workflow.OwnerKind, ID: fx.applicationA, Slot: "resolution", TaxpayerID: fx.tpA}, "f", "matrix.pdf", []byte("%PDF-1.4 "+matrixFile))
+		if u != nil {
+			fx.fileA = u.ID
+		}
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -376,6 +400,14 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// A's application, its open acceptance task and its material: A's
+		// users and the 思明 subtree's staff; the item is not 同城通办.
+		"application": {kind: "application", ids: map[string]int64{"id": fx.applicationA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
+		"task": {kind: "task", ids: map[string]int64{"id": fx.taskA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
+		"upload": {kind: "upload", ids: map[string]int64{"id": fx.fileA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixFile}},
 		// The 思明 reviewer.
 		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
 			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
@@ -408,6 +440,13 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},
+		"POST /hall/apply":                                     {"item": {"suspension"}, "token": {"matrix-apply"}, "f_from": {"2026-06-01"}, "f_to": {"2026-06-30"}, "f_reason": {"装修"}},
+		"POST /hall/applications/{id}/withdraw":                {},
+		"POST /hall/applications/{id}/correct":                 {"f_reason": {"补正"}},
+		"POST /hall/applications/{id}/rate":                    {"task": {strconv.FormatInt(fx.taskA, 10)}, "rating": {"5"}},
+		"POST /staff/tasks/{id}/claim":                         {},
+		"POST /staff/tasks/{id}/decide":                        {"decision": {"return"}, "opinion": {"矩阵补正"}},
+		"POST /staff/tasks/{id}/assign":                        {"staff_no": {"35020301"}},
 		"POST /staff/filing/remind":                            {"form": {"vat_small"}, "period": {"2026Q3"}, "taxpayer_id": {strconv.FormatInt(fx.tpA, 10)}},
 		"POST /staff/taxpayers/{id}/identification-complete":   {},
 		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},

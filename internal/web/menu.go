@@ -8,6 +8,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/workflow"
 )
 
 // Can is what the actor may do, as the capabilities' predicates say. The
@@ -60,6 +61,8 @@ var menu = []menuEntry{
 	{"工作台", "/staff", isStaff},
 	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister},
 	{"申报监控", "/staff/filing", returns.CanWatch},
+	{"任务池", "/staff/tasks", workflow.CanWork},
+	{"事项看板", "/staff/board", workflow.CanSupervise},
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
@@ -68,6 +71,8 @@ var menu = []menuEntry{
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
+	{"依申请办税", "/hall/items", isTaxpayer},
+	{"我的申请", "/hall/applications", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},

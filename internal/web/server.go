@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -40,6 +42,8 @@ type Server struct {
 	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service  // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
+	Workflow      *workflow.Service  // on-application items and the staff platform
+	Uploads       *uploads.Service   // uploaded files (materials)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

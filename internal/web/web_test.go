@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"testing"
 	"time"
 
@@ -56,6 +58,8 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.Workflow = &workflow.Service{DB: d, Now: clock, Calendar: srv.Calendar, Returns: srv.Returns, Taxpayers: srv.Taxpayers}
+	srv.Uploads = &uploads.Service{DB: d}
 	mux := http.NewServeMux()
 	srv.Register(mux)
 	mux.Handle("/", srv.NotFound())
