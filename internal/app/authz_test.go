@@ -429,6 +429,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
 		"POST /hall/returns/import":                            {"form": {"iit"}, "period": {"2026-10"}},
+		"POST /hall/returns/discard":                           {"form": {"vat_small"}, "period": {"2026Q3"}},
 		"POST /hall/employees":                                 {"resident_id": {employeeNewID}, "name": {"林晓东"}, "hired_on": {"2026-01-05"}},
 		"POST /hall/employees/{id}/leave":                      {"left_on": {fx.today}},
 		"POST /hall/sources/buildings":                         {"name": {"思明区矩阵路2号"}, "division": {"350203"}, "original_value": {"500000"}, "area": {"100"}, "usage": {"office"}, "from_date": {"2020-01-01"}},

@@ -58,7 +58,7 @@ func (s *Server) staffTasks(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Forbidden, "您的岗位没有办税事项任务")
 	}
 	p.Role = r.URL.Query().Get("role")
-	if a.HasRole(p.Role) == false {
+	if !a.HasRole(p.Role) {
 		p.Role = p.Roles[0].Value
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
