@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"taxhall/internal/api"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
@@ -116,8 +117,10 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
+	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies})
+		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
+		Appoint: appointments})
 	if err != nil {
 		return nil, err
 	}

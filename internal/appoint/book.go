@@ -230,3 +230,8 @@ func (s *Service) Mine(ctx context.Context) ([]*Appointment, calendar.Date, erro
 	until, err := BlockedUntil(ctx, s.DB, a.UserID, Today(s.Now()))
 	return list, until, err
 }
+
+// BookTx books inside the caller's transaction for actor (the demo seed).
+func (s *Service) BookTx(ctx context.Context, tx *sql.Tx, actor *auth.Actor, in BookInput) (int64, error) {
+	return s.book(ctx, tx, actor, in)
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
@@ -63,11 +64,13 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
+	{"预约办税", "/hall/appointments", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},

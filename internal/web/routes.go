@@ -163,6 +163,14 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/sources/parcels/{id}/end", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelEnd},
 		{Method: "GET", Pattern: "/hall/messages", For: Taxpayers, h: s.hallMessages},
 		{Method: "GET", Pattern: "/hall/messages/{id}", For: Taxpayers, Object: "message", h: s.hallMessage},
+		{Method: "GET", Pattern: "/hall/appointments", For: Taxpayers, h: s.hallAppointments},
+		{Method: "GET", Pattern: "/hall/appointments/new", For: Taxpayers, h: s.hallAppointmentNew},
+		{Method: "POST", Pattern: "/hall/appointments", For: Taxpayers, h: s.hallAppointmentCreate},
+		{Method: "GET", Pattern: "/hall/appointments/{id}", For: Taxpayers, Object: "appointment", h: s.hallAppointment},
+		{Method: "GET", Pattern: "/hall/appointments/{id}/cancel", For: Taxpayers, Object: "appointment", h: s.hallAppointmentCancelForm},
+		{Method: "POST", Pattern: "/hall/appointments/{id}/cancel", For: Taxpayers, Object: "appointment", h: s.hallAppointmentCancel},
+		{Method: "GET", Pattern: "/hall/appointments/{id}/change", For: Taxpayers, Object: "appointment", h: s.hallAppointmentChangeForm},
+		{Method: "POST", Pattern: "/hall/appointments/{id}/change", For: Taxpayers, Object: "appointment", h: s.hallAppointmentChange},
 
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
@@ -197,6 +205,10 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/calendar/deadlines", For: Staff, h: s.staffCalendarDeadline, Form: "/staff/calendar"},
 		{Method: "GET", Pattern: "/staff/calendar/deadlines/remove", For: Staff, h: s.staffCalendarDeadlineRemoveForm},
 		{Method: "POST", Pattern: "/staff/calendar/deadlines/remove", For: Staff, h: s.staffCalendarDeadlineRemove},
+		{Method: "GET", Pattern: "/staff/appointments", For: Staff, h: s.staffAppointments},
+		{Method: "POST", Pattern: "/staff/appointments/{id}/checkin", For: Staff, Object: "appointment", h: s.staffAppointmentCheckIn, Form: "/staff/appointments"},
+		{Method: "POST", Pattern: "/staff/appointments/{id}/noshow", For: Staff, Object: "appointment", h: s.staffAppointmentNoShow, Form: "/staff/appointments"},
+		{Method: "POST", Pattern: "/staff/appointments/slots", For: Staff, h: s.staffAppointmentSlots, Form: "/staff/appointments"},
 	}
 	rts = withFormGETs(rts)
 	for i := range rts {

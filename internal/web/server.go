@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
@@ -40,6 +41,7 @@ type Server struct {
 	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service  // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
+	Appoint       *appoint.Service   // service appointments (服务预约)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
