@@ -16,6 +16,7 @@ import (
 	"taxhall/internal/api"
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
@@ -118,9 +119,10 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
+	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
-		Appoint: appointments})
+		Appoint: appointments, Complaints: cases})
 	if err != nil {
 		return nil, err
 	}

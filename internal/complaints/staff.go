@@ -172,3 +172,19 @@ func (s *Service) Stats(ctx context.Context) ([]Stat, error) {
 		FROM complaints c JOIN orgs o ON o.id = c.org_id WHERE `+cond+`
 		GROUP BY o.path, o.name, c.kind ORDER BY o.path, c.kind`, arg, today)
 }
+
+// Bureau is a bureau a case may be addressed to.
+type Bureau struct {
+	ID    int64
+	Name  string
+	Level string
+}
+
+// Bureaus lists the active bureaus in tree order (public data), for the
+// form's choice of the responsible bureau.
+func (s *Service) Bureaus(ctx context.Context) ([]Bureau, error) {
+	return db.Query(ctx, s.DB, func(sc db.Scanner) (Bureau, error) {
+		var b Bureau
+		return b, sc.Scan(&b.ID, &b.Name, &b.Level)
+	}, `SELECT id, name, level FROM orgs WHERE active = 1 ORDER BY code`)
+}

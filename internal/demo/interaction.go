@@ -8,16 +8,72 @@ import (
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/calendar"
+	"taxhall/internal/complaints"
 	"taxhall/internal/db"
+	"taxhall/internal/filingcal"
 )
 
 // Interaction seeds the interaction capabilities so that their pages are
 // not empty: a service hall per district bureau with slots for the next
 // working days and a few bookings of the first enterprise's admin.
 func Interaction(ctx context.Context, d *db.DB, now time.Time) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
 		return interactionAppointments(ctx, tx, now)
-	})
+	}); err != nil {
+		return err
+	}
+	return interactionComplaints(ctx, d, now)
+}
+
+// interactionComplaints files a named case of the first enterprise's admin
+// and anonymous ones, some answered and published.
+func interactionComplaints(ctx context.Context, d *db.DB, now time.Time) error {
+	clock := func() time.Time { return now }
+	svc := &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}}
+	var siming, xiamen, sup, admin int64
+	var supPath, adminPath string
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = o.division_code || '03'
+		WHERE o.division_code = '350203'`).Scan(&siming, &supPath, &sup); err != nil {
+		return nil // a seed without Xiamen (tests of other packages)
+	}
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020001'
+		WHERE o.division_code = '3502'`).Scan(&xiamen, &adminPath, &admin); err != nil {
+		return err
+	}
+	supervisor := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: sup, OrgID: siming, OrgPath: supPath, Roles: []string{auth.RoleHallSupervisor}})
+	cityAdmin := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: admin, OrgID: xiamen, OrgPath: adminPath, Roles: []string{auth.RoleAdmin}})
+	var tp, user int64
+	var name string
+	if err := d.QueryRowContext(ctx, `SELECT t.id, u.id, u.name FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.username = 'admin'
+		WHERE t.kind = 'enterprise' ORDER BY t.id LIMIT 1`).Scan(&tp, &user, &name); err != nil {
+		return nil
+	}
+	named := auth.WithActor(ctx, &auth.Actor{Kind: auth.Taxpayer, UserID: user, TaxpayerID: tp, Name: name})
+	cases := []struct {
+		ctx     context.Context
+		in      complaints.Input
+		replier context.Context
+		reply   string
+	}{
+		{named, complaints.Input{Kind: "mailbox", OrgID: xiamen, Subject: "建议周六延长办税服务厅开放时间", Body: "公司财务人员工作日较忙，建议办税服务厅周六全天开放，或增加延时服务。"}, nil, ""},
+		// An open letter keeps the enterprise's inbox as the other demo data leaves it.
+		{ctx, complaints.Input{Kind: "mailbox", OrgID: xiamen, Anonymous: true, Subject: "建议增加午间办税服务", Body: "中午时段办税服务厅人少窗口少，建议实行午间不断档服务。"}, cityAdmin, "感谢您的建议。自2026年12月起，全市各办税服务厅实行“午间不断档”延时服务。"},
+		{ctx, complaints.Input{Kind: "complaint", OrgID: siming, Anonymous: true, Subject: "办税服务厅叫号系统故障排队过久", Body: "11月上旬某日上午叫号系统故障，现场排队一个多小时，工作人员未及时说明情况。"}, supervisor, "经核实，当日叫号系统因网络故障中断约40分钟。我局已增设备用叫号终端，并要求故障时由值班主管现场告知等候人员。"},
+		{ctx, complaints.Input{Kind: "complaint", OrgID: siming, Anonymous: true, Subject: "发票领用窗口工作人员解释不清", Body: "领用发票时询问最高开票限额变更流程，窗口人员解释不清楚，让我来回跑了两次。"}, supervisor, "已对窗口人员进行业务培训，并在办税服务厅公示发票最高开票限额变更的办理指引。"},
+		{ctx, complaints.Input{Kind: "report", OrgID: siming, Anonymous: true, Subject: "某餐饮店长期不开发票", Body: "思明区某路某餐饮店消费后以各种理由拒开发票，已持续数月。"}, nil, ""},
+	}
+	for _, c := range cases {
+		f, err := svc.File(c.ctx, c.in)
+		if err != nil {
+			return err
+		}
+		if c.replier != nil {
+			if err := svc.Reply(c.replier, f.ID, c.reply, true, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func interactionAppointments(ctx context.Context, tx *sql.Tx, now time.Time) error {

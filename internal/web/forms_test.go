@@ -227,6 +227,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"tax_building": {one(`SELECT id FROM tax_buildings WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
@@ -240,6 +241,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"):
+			b = staffBrowser(t, ts, "35020001") // the Xiamen admin answers the named case
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/appointments"):
 			b = staffBrowser(t, ts, "35020303") // the Siming hall's supervisor
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/calendar"):

@@ -5,6 +5,7 @@ import (
 
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -65,12 +66,14 @@ var menu = []menuEntry{
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
 	{"预约签到", "/staff/appointments", appoint.CanServe},
+	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
 	{"预约办税", "/hall/appointments", isTaxpayer},
+	{"投诉与建议", "/hall/complaints", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},

@@ -107,6 +107,10 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/calculators/stamp", For: Public, h: s.calcStamp},
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 		{Method: "GET", Pattern: "/calendar", For: Public, h: s.publicCalendar},
+		{Method: "GET", Pattern: "/complaints", For: Public, h: s.complaintsForm},
+		{Method: "POST", Pattern: "/complaints", For: Public, h: s.complaintsSubmit},
+		{Method: "GET", Pattern: "/complaints/track", For: Public, h: s.complaintTrackForm},
+		{Method: "POST", Pattern: "/complaints/track", For: Public, h: s.complaintTrack},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
@@ -171,6 +175,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/appointments/{id}/cancel", For: Taxpayers, Object: "appointment", h: s.hallAppointmentCancel},
 		{Method: "GET", Pattern: "/hall/appointments/{id}/change", For: Taxpayers, Object: "appointment", h: s.hallAppointmentChangeForm},
 		{Method: "POST", Pattern: "/hall/appointments/{id}/change", For: Taxpayers, Object: "appointment", h: s.hallAppointmentChange},
+		{Method: "GET", Pattern: "/hall/complaints", For: Taxpayers, h: s.hallComplaints},
+		{Method: "GET", Pattern: "/hall/complaints/{id}", For: Taxpayers, Object: "complaint", h: s.hallComplaint},
 
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
@@ -209,6 +215,10 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/appointments/{id}/checkin", For: Staff, Object: "appointment", h: s.staffAppointmentCheckIn, Form: "/staff/appointments"},
 		{Method: "POST", Pattern: "/staff/appointments/{id}/noshow", For: Staff, Object: "appointment", h: s.staffAppointmentNoShow, Form: "/staff/appointments"},
 		{Method: "POST", Pattern: "/staff/appointments/slots", For: Staff, h: s.staffAppointmentSlots, Form: "/staff/appointments"},
+		{Method: "GET", Pattern: "/staff/complaints", For: Staff, h: s.staffComplaints},
+		{Method: "GET", Pattern: "/staff/complaints/stats", For: Staff, h: s.staffComplaintStats},
+		{Method: "GET", Pattern: "/staff/complaints/{id}", For: Staff, Object: "complaint", h: s.staffComplaint},
+		{Method: "POST", Pattern: "/staff/complaints/{id}/reply", For: Staff, Object: "complaint", h: s.staffComplaintReply, Form: "/staff/complaints/{id}"},
 	}
 	rts = withFormGETs(rts)
 	for i := range rts {

@@ -16,6 +16,7 @@ import (
 
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
@@ -53,8 +54,9 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
 		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
-		Appoint: &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
-		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
+		Appoint:    &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Complaints: &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Returns:    &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
 		t.Fatal(err)
 	}
