@@ -9,6 +9,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/calendar"
 	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 )
@@ -22,7 +23,87 @@ func Interaction(ctx context.Context, d *db.DB, now time.Time) error {
 	}); err != nil {
 		return err
 	}
-	return interactionComplaints(ctx, d, now)
+	if err := interactionComplaints(ctx, d, now); err != nil {
+		return err
+	}
+	return interactionQuestions(ctx, d, now)
+}
+
+// interactionQuestions fills the Xiamen 12366 queue: the first enterprise's
+// open question, SMS and hotline questions, and answered ones published as
+// public Q&A after review.
+func interactionQuestions(ctx context.Context, d *db.DB, now time.Time) error {
+	clock := func() time.Time { return now }
+	svc := &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}}
+	var xiamen, agentID, reviewerID int64
+	var path string
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020003' WHERE o.division_code = '3502'`).
+		Scan(&xiamen, &path, &agentID); err != nil {
+		return nil // a seed without Xiamen
+	}
+	if err := d.QueryRowContext(ctx, `SELECT id FROM staff WHERE staff_no = '35020005'`).Scan(&reviewerID); err != nil {
+		return err
+	}
+	agent := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: agentID, OrgID: xiamen, OrgPath: path, Roles: []string{auth.Role12366Agent}})
+	reviewer := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: reviewerID, OrgID: xiamen, OrgPath: path, Roles: []string{auth.RoleContentReviewer}})
+	var tp, user int64
+	var name string
+	if err := d.QueryRowContext(ctx, `SELECT t.id, u.id, u.name FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.username = 'admin'
+		WHERE t.kind = 'enterprise' ORDER BY t.id LIMIT 1`).Scan(&tp, &user, &name); err == nil {
+		named := auth.WithActor(ctx, &auth.Actor{Kind: auth.Taxpayer, UserID: user, TaxpayerID: tp, Name: name})
+		if _, err := svc.Ask(named, consult.Input{OrgID: xiamen, Channel: consult.Web, TaxType: "cit", Subject: "研发费用加计扣除比例",
+			Body: "我公司为软件企业，2026年发生的研发费用能否按100%加计扣除？预缴时可以享受吗？"}); err != nil {
+			return err
+		}
+	}
+	type qa struct {
+		channel, taxType, subject, body, answer string
+	}
+	for _, x := range []qa{
+		{consult.SMS, "invoice", "数电发票红冲", "开错的数电发票怎么红冲？", ""},
+		{consult.Hotline, "iit", "个税汇算退税进度", "来电人称3月提交的汇算退税还未到账，询问进度。", ""},
+		{consult.Web, "vat", "小规模纳税人季度免税标准", "小规模纳税人季度销售额多少以下免征增值税？",
+			"根据财政部 税务总局公告2023年第19号，对月销售额10万元以下（含本数）的增值税小规模纳税人免征增值税；按季申报的，季度销售额不超过30万元免征。"},
+		{consult.Web, "iit", "赡养老人专项附加扣除标准", "独生子女赡养老人每月可以扣除多少？",
+			"根据国发〔2023〕13号，自2023年1月1日起，纳税人为独生子女的，赡养老人专项附加扣除按照每月3000元的标准定额扣除。"},
+		{consult.Web, "stamp", "电子合同是否缴纳印花税", "通过电子平台签订的买卖合同需要缴纳印花税吗？",
+			"根据《中华人民共和国印花税法》及财政部 税务总局公告2022年第22号，书立应税凭证包括以电子形式书立的合同，应按规定缴纳印花税。"},
+	} {
+		in := consult.Input{OrgID: xiamen, Channel: x.channel, TaxType: x.taxType, Subject: x.subject, Body: x.body, Phone: "13906005678"}
+		c := ctx
+		if x.channel != consult.Web {
+			c = agent
+		}
+		asked, err := svc.Ask(c, in)
+		if err != nil {
+			return err
+		}
+		if x.answer == "" {
+			continue
+		}
+		if err := svc.Claim(agent, asked.ID); err != nil {
+			return err
+		}
+		if err := svc.Answer(agent, asked.ID, x.answer); err != nil {
+			return err
+		}
+		if err := svc.Propose(agent, asked.ID, x.body, x.answer); err != nil {
+			return err
+		}
+	}
+	pending, err := svc.Pending(reviewer)
+	if err != nil {
+		return err
+	}
+	for i, p := range pending {
+		// The last one waits for the reviewer in the demo.
+		if i < len(pending)-1 {
+			if err := svc.Review(reviewer, p.ID, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // interactionComplaints files a named case of the first enterprise's admin

@@ -228,6 +228,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
@@ -241,6 +242,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/questions"):
+			b = staffBrowser(t, ts, "35020003") // the Xiamen 12366 agent
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"):
 			b = staffBrowser(t, ts, "35020001") // the Xiamen admin answers the named case
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/appointments"):

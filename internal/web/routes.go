@@ -111,6 +111,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/complaints", For: Public, h: s.complaintsSubmit},
 		{Method: "GET", Pattern: "/complaints/track", For: Public, h: s.complaintTrackForm},
 		{Method: "POST", Pattern: "/complaints/track", For: Public, h: s.complaintTrack},
+		{Method: "GET", Pattern: "/consult", For: Public, h: s.consultForm},
+		{Method: "POST", Pattern: "/consult", For: Public, h: s.consultSubmit},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
@@ -177,6 +179,10 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/appointments/{id}/change", For: Taxpayers, Object: "appointment", h: s.hallAppointmentChange},
 		{Method: "GET", Pattern: "/hall/complaints", For: Taxpayers, h: s.hallComplaints},
 		{Method: "GET", Pattern: "/hall/complaints/{id}", For: Taxpayers, Object: "complaint", h: s.hallComplaint},
+		{Method: "GET", Pattern: "/hall/questions", For: Taxpayers, h: s.hallQuestions},
+		{Method: "GET", Pattern: "/hall/questions/{id}", For: Taxpayers, Object: "question", h: s.hallQuestion},
+		{Method: "POST", Pattern: "/hall/questions/{id}/rate", For: Taxpayers, Object: "question", h: s.hallQuestionRate, Form: "/hall/questions/{id}"},
+		{Method: "POST", Pattern: "/hall/questions/{id}/followup", For: Taxpayers, Object: "question", h: s.hallQuestionFollowUp, Form: "/hall/questions/{id}"},
 
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
@@ -219,6 +225,9 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/complaints/stats", For: Staff, h: s.staffComplaintStats},
 		{Method: "GET", Pattern: "/staff/complaints/{id}", For: Staff, Object: "complaint", h: s.staffComplaint},
 		{Method: "POST", Pattern: "/staff/complaints/{id}/reply", For: Staff, Object: "complaint", h: s.staffComplaintReply, Form: "/staff/complaints/{id}"},
+		{Method: "GET", Pattern: "/staff/questions", For: Staff, h: s.staffQuestions},
+		{Method: "GET", Pattern: "/staff/questions/{id}", For: Staff, Object: "question", h: s.staffQuestion},
+		{Method: "POST", Pattern: "/staff/questions/{id}/act", For: Staff, Object: "question", h: s.staffQuestionAct, Form: "/staff/questions/{id}"},
 	}
 	rts = withFormGETs(rts)
 	for i := range rts {

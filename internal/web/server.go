@@ -16,6 +16,7 @@ import (
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
@@ -44,6 +45,7 @@ type Server struct {
 	Calendar      *filingcal.Service  // the filing calendar (征期日历)
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
+	Consult       *consult.Service    // the 12366 consultation queue
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
