@@ -156,3 +156,9 @@ func RemindTomorrow(ctx context.Context, d *db.DB, now time.Time) (sent int, err
 	}
 	return sent, nil
 }
+
+// StaffGet returns an appointment of a hall the staff actor serves
+// (NotFound for another bureau's).
+func (s *Service) StaffGet(ctx context.Context, id int64) (*Appointment, error) {
+	return s.staffAppt(ctx, id)
+}

@@ -308,3 +308,17 @@ func asFormError(err error, field string) error {
 	}
 	return err
 }
+
+// staffAppointmentGoto answers GET of a check-in or no-show address: the
+// day's list of that appointment, for staff who serve its hall only.
+func (s *Server) staffAppointmentGoto(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ap, err := s.Appoint.StaffGet(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/staff/appointments?hall=%d&day=%s", ap.HallID, ap.Day), "")
+}

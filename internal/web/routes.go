@@ -218,6 +218,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/calendar/deadlines/remove", For: Staff, h: s.staffCalendarDeadlineRemoveForm},
 		{Method: "POST", Pattern: "/staff/calendar/deadlines/remove", For: Staff, h: s.staffCalendarDeadlineRemove},
 		{Method: "GET", Pattern: "/staff/appointments", For: Staff, h: s.staffAppointments},
+		{Method: "GET", Pattern: "/staff/appointments/{id}/checkin", For: Staff, Object: "appointment", h: s.staffAppointmentGoto},
+		{Method: "GET", Pattern: "/staff/appointments/{id}/noshow", For: Staff, Object: "appointment", h: s.staffAppointmentGoto},
 		{Method: "POST", Pattern: "/staff/appointments/{id}/checkin", For: Staff, Object: "appointment", h: s.staffAppointmentCheckIn, Form: "/staff/appointments"},
 		{Method: "POST", Pattern: "/staff/appointments/{id}/noshow", For: Staff, Object: "appointment", h: s.staffAppointmentNoShow, Form: "/staff/appointments"},
 		{Method: "POST", Pattern: "/staff/appointments/slots", For: Staff, h: s.staffAppointmentSlots, Form: "/staff/appointments"},
