@@ -16,7 +16,10 @@ import (
 	"time"
 
 	"taxhall/internal/api"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
@@ -118,8 +121,12 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
+	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
+	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
+	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies})
+		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
+		Appoint: appointments, Complaints: cases, Consult: queue})
 	if err != nil {
 		return nil, err
 	}

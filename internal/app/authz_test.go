@@ -163,6 +163,8 @@ var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Pass
 type fixture struct {
 	siming, huli, gulou, xiamen int64 // org ids
 	tpA                         int64 // enterprise A
+	hallA, slotA, appointmentA  int64 // the 思明 hall, a slot today, A's admin's booking
+	complaintA, questionA       int64 // A's named complaint and answered question
 	tpACode, tpAName            string
 	tpBCode, person             string // codes
 	identA                      int64  // an open identification of A
@@ -312,6 +314,20 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		t.Fatal(err)
 	}
 
+	// Interaction objects of A: an appointment at the 思明 hall today, a
+	// named complaint and a question to the 思明 bureau.
+	one(`SELECT id FROM halls WHERE org_id = $1 ORDER BY id LIMIT 1`, []any{fx.siming}, &fx.hallA)
+	one(`INSERT INTO appt_slots (hall_id, service_id, window_no, day, start_time, end_time, starts_at, capacity, booked)
+		VALUES ($1, 1, 1, $2, '23:00', '23:59', $3, 5, 1) RETURNING id`, []any{fx.hallA, fx.today, db.TS(Now().Add(12 * time.Hour))}, &fx.slotA)
+	one(`INSERT INTO appointments (slot_id, hall_id, day, taxpayer_id, user_id, state, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 'booked', $6, $6) RETURNING id`, []any{fx.slotA, fx.hallA, fx.today, fx.tpA, adminA, db.TS(Now())}, &fx.appointmentA)
+	one(`INSERT INTO complaints (tracking_no, code_hash, kind, org_id, subject, body, anonymous, taxpayer_id, user_id, state, due_on, created_at)
+		VALUES ('TSMATRIX0001', 'x', 'complaint', $1, $2, '矩阵投诉内容。', 0, $3, $4, 'open', $5, $6) RETURNING id`,
+		[]any{fx.siming, matrixComplaint, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.complaintA)
+	one(`INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, taxpayer_id, user_id, state, due_on, created_at)
+		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
+		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
+
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
 	if err != nil {
@@ -324,6 +340,12 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 
 // matrixMessage is the subject of A's message: no one else may read it.
 const matrixMessage = "矩阵消息：鹭岛的申报提醒"
+
+// Subjects of A's complaint and question: no refused principal may see them.
+const (
+	matrixComplaint = "矩阵投诉：鹭岛窗口排队"
+	matrixQuestion  = "矩阵咨询：鹭岛留抵退税"
+)
 
 // The principals, logged in once on each face and reused by every case.
 const (
@@ -408,6 +430,14 @@ func (m *matrix) resolvers() map[string]*object {
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
 		"upload": {kind: "upload", ids: map[string]int64{"id": fx.fileA},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixFile}},
+		// A's admin's appointment at the 思明 hall today; A's question to the
+		// 思明 bureau's queue; A's named complaint to the 思明 bureau.
+		"appointment": {kind: "appointment", ids: map[string]int64{"id": fx.appointmentA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
+		"complaint": {kind: "complaint", ids: map[string]int64{"id": fx.complaintA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
+		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
+			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
 		// The 思明 reviewer.
 		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
 			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
@@ -459,6 +489,16 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/calendar/days/remove":                     {"date": {"2026-10-01"}},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
+		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
+		"POST /hall/appointments/{id}/cancel":                  {},
+		"POST /hall/appointments/{id}/change":                  {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
+		"POST /staff/appointments/{id}/checkin":                {},
+		"POST /staff/appointments/{id}/noshow":                 {},
+		"POST /staff/appointments/slots":                       {"hall": {strconv.FormatInt(fx.hallA, 10)}},
+		"POST /staff/complaints/{id}/reply":                    {"reply": {"已核实处理。"}},
+		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
+		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
+		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
 	}
 }
 

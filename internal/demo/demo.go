@@ -96,6 +96,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if _, err := Sources(ctx, d, opt.Now); err != nil {
 		return res, err
 	}
+	if err := Interaction(ctx, d, opt.Now); err != nil {
+		return res, err
+	}
 	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
 		return res, err
 	}

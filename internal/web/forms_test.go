@@ -233,6 +233,9 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			VALUES ($1, '350203198805170450', '陈晓燕', '2025-01-01', '2025-01-01T00:00:00Z') RETURNING id`, own)},
 		"tax_building": {one(`SELECT id FROM tax_buildings WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
@@ -246,6 +249,12 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/questions"):
+			b = staffBrowser(t, ts, "35020003") // the Xiamen 12366 agent
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"):
+			b = staffBrowser(t, ts, "35020001") // the Xiamen admin answers the named case
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/appointments"):
+			b = staffBrowser(t, ts, "35020303") // the Siming hall's supervisor
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/calendar"):
 			b = province
 		case rt.For == Staff:

@@ -3,7 +3,10 @@ package web
 import (
 	"strings"
 
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -66,6 +69,9 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"预约签到", "/staff/appointments", appoint.CanServe},
+	{"投诉举报", "/staff/complaints", complaints.CanHandle},
+	{"12366咨询", "/staff/questions", consult.CanAnswer},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
@@ -73,6 +79,9 @@ var menu = []menuEntry{
 	{"申报记录", "/hall/returns", isTaxpayer},
 	{"依申请办税", "/hall/items", isTaxpayer},
 	{"我的申请", "/hall/applications", isTaxpayer},
+	{"预约办税", "/hall/appointments", isTaxpayer},
+	{"投诉与建议", "/hall/complaints", isTaxpayer},
+	{"我的咨询", "/hall/questions", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},

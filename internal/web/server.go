@@ -15,7 +15,10 @@ import (
 	"taxhall/internal/workflow"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
@@ -38,12 +41,15 @@ type Server struct {
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
-	Employees     *iitw.Roster       // the roster of employers withholding on wages
-	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
-	Messages      *messages.Service  // the taxpayer's inbox (站内信)
-	Calendar      *filingcal.Service // the filing calendar (征期日历)
-	Workflow      *workflow.Service  // on-application items and the staff platform
-	Uploads       *uploads.Service   // uploaded files (materials)
+	Employees     *iitw.Roster        // the roster of employers withholding on wages
+	Sources       *taxsource.Service  // the tax sources (税源) of property and land use tax
+	Messages      *messages.Service   // the taxpayer's inbox (站内信)
+	Calendar      *filingcal.Service  // the filing calendar (征期日历)
+	Workflow      *workflow.Service   // on-application items and the staff platform
+	Uploads       *uploads.Service    // uploaded files (materials)
+	Appoint       *appoint.Service    // service appointments (服务预约)
+	Complaints    *complaints.Service // complaints, reports, director's mailbox
+	Consult       *consult.Service    // the 12366 consultation queue
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

@@ -16,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
@@ -54,7 +57,10 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
 		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
-		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
+		Appoint:    &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Complaints: &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Consult:    &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Returns:    &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
 		t.Fatal(err)
 	}
