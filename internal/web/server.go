@@ -187,6 +187,7 @@ var titleOf = map[int]string{
 	http.StatusRequestEntityTooLarge: "提交内容过大",
 	http.StatusMethodNotAllowed:      "请求方式有误",
 	http.StatusInternalServerError:   "系统繁忙",
+	http.StatusServiceUnavailable:    "暂时无法办理",
 }
 
 var errLogin = apperr.New(apperr.Unauthenticated, "请先登录")
