@@ -107,6 +107,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/calculators/stamp", For: Public, h: s.calcStamp},
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 		{Method: "GET", Pattern: "/calendar", For: Public, h: s.publicCalendar},
+		{Method: "GET", Pattern: "/verify", For: Public, h: s.verify},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},
@@ -161,6 +162,12 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/sources/parcels/{id}", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelUpdate},
 		{Method: "GET", Pattern: "/hall/sources/parcels/{id}/end", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelEndForm},
 		{Method: "POST", Pattern: "/hall/sources/parcels/{id}/end", For: Taxpayers, Object: "tax_parcel", h: s.hallParcelEnd},
+		{Method: "GET", Pattern: "/hall/certificates", For: Taxpayers, h: s.hallCertificates},
+		{Method: "POST", Pattern: "/hall/certificates", For: Taxpayers, h: s.hallCertificateIssue},
+		{Method: "GET", Pattern: "/hall/certificates/{id}/pdf", For: Taxpayers, Object: "certificate", h: s.hallCertificatePDF},
+		{Method: "GET", Pattern: "/hall/iit/records", For: Taxpayers, h: s.hallIITRecords},
+		{Method: "POST", Pattern: "/hall/iit/records/certificate", For: Taxpayers, h: s.hallIITRecordIssue, Form: "/hall/iit/records"},
+		{Method: "GET", Pattern: "/hall/iit/annual", For: Taxpayers, h: s.hallIITAnnual},
 		{Method: "GET", Pattern: "/hall/messages", For: Taxpayers, h: s.hallMessages},
 		{Method: "GET", Pattern: "/hall/messages/{id}", For: Taxpayers, Object: "message", h: s.hallMessage},
 

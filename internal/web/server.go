@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -36,10 +39,13 @@ type Server struct {
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
-	Employees     *iitw.Roster       // the roster of employers withholding on wages
-	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
-	Messages      *messages.Service  // the taxpayer's inbox (站内信)
-	Calendar      *filingcal.Service // the filing calendar (征期日历)
+	Employees     *iitw.Roster        // the roster of employers withholding on wages
+	Sources       *taxsource.Service  // the tax sources (税源) of property and land use tax
+	Messages      *messages.Service   // the taxpayer's inbox (站内信)
+	Calendar      *filingcal.Service  // the filing calendar (征期日历)
+	Certs         *certs.Service      // certificates (完税证明) and their public verification
+	IITRecords    *iitrecords.Service // a natural person's 纳税记录
+	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
