@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"taxhall/internal/auth"
+	"taxhall/internal/taxpayer"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/calendar"
@@ -127,17 +129,18 @@ func (s *Server) hallCertificatePDF(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", "attachment; filename=\"certificate-"+c.No+".pdf\"; filename*=UTF-8''"+url.PathEscape(c.FileName()))
 	w.Header().Set("Cache-Control", "private, no-store")
-	_, err = w.Write(pdf)
+	_, err = w.Write(pdf) // #nosec G705 -- a PDF the server rendered, sent as application/pdf (an attachment), not HTML
 	return err
 }
 
 type iitRecordsPage struct {
 	basePage
-	Year   int
-	Years  []int
-	Lines  []*iitrecords.Line
-	Totals iitrecords.Totals
-	Token  string
+	NotPerson bool // an enterprise's user: the page explains whose it is
+	Year      int
+	Years     []int
+	Lines     []*iitrecords.Line
+	Totals    iitrecords.Totals
+	Token     string
 }
 
 func taxYearParam(r *http.Request, def int) int {
@@ -150,6 +153,9 @@ func taxYearParam(r *http.Request, def int) int {
 
 func (s *Server) hallIITRecords(w http.ResponseWriter, r *http.Request) error {
 	year := taxYearParam(r, s.IITRecords.CurrentYear()-1)
+	if a := auth.ActorFrom(r.Context()); a.TaxpayerKind != taxpayer.Individual {
+		return iitRecordsView.ok(s, w, r, &iitRecordsPage{basePage: basePage{Title: "个人所得税纳税记录"}, NotPerson: true, Year: year})
+	}
 	lines, tot, err := s.IITRecords.Year(r.Context(), year)
 	if err != nil {
 		return err
