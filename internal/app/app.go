@@ -11,6 +11,10 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
+	"taxhall/internal/pdfdoc"
 	"taxhall/internal/uploads"
 	"taxhall/internal/workflow"
 	"time"
@@ -121,12 +125,29 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
+	baseURL := c.BaseURL
+	if baseURL == "" {
+		baseURL = "http://" + c.Addr
+	}
+	// Paid (the source of paid lines for tax certificates) is wired to
+	// the payment capability: certificates.Paid = <payment service>.
+	certificates := &certs.Service{DB: d, Now: Now, BaseURL: baseURL, Renderer: &pdfdoc.Renderer{FontPath: c.CJKFont}}
+	if c.CJKFont == "" {
+		if font, err := pdfdoc.FindFont(""); err == nil {
+			certificates.Renderer.FontPath = font
+		} else {
+			log.Warn("no CJK font: PDF certificates cannot be downloaded until fonts-lxgw-wenkai is installed or TAXHALL_CJK_FONT is set")
+		}
+	}
+	iitRecords := &iitrecords.Service{DB: d, Now: Now, Certs: certificates}
+	iitAnnual := &iitannual.Service{DB: d}
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
-		Appoint: appointments, Complaints: cases, Consult: queue})
+		Appoint: appointments, Complaints: cases, Consult: queue,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err
 	}

@@ -179,6 +179,7 @@ type fixture struct {
 	employeeA                   int64 // an employee on A's roster
 	buildingA, parcelA          int64 // A's tax sources (税源)
 	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
+	certificateA                int64 // a certificate issued to A
 }
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
@@ -290,6 +291,12 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO tax_parcels (taxpayer_id, name, division_code, area_centi, city, grade, from_date, created_at, updated_at)
 		VALUES ($1, $2, '350203', 100000, 'xiamen', '2', '2020-01-01', $3, $3) RETURNING id`,
 		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
+	one(`INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind, bureau_id, bureau_name,
+		lines, total, idem_key, issued_by, issued_at)
+		SELECT '350203202600000001', 'ABCDEFGHJKMN', 'tax_paid', t.id, t.code, t.name, t.kind, t.bureau_id, '国家税务总局厦门市思明区税务局',
+			'[{"voucher_no":"335026126000000101","tax_code":"vat","tax_name":"增值税","item":"货物","period_start":"2025-01-01","period_end":"2025-03-31","paid_on":"2025-04-15","amount":100000}]',
+			100000, 'matrix', 0, $2 FROM taxpayers t WHERE t.id = $1 RETURNING id`,
+		[]any{fx.tpA, db.TS(Now())}, &fx.certificateA)
 	if fx.messageA, _, err = messages.Send(ctx, d, Now(), messages.Message{TaxpayerID: fx.tpA, Kind: messages.KindReminder,
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
@@ -438,6 +445,9 @@ func (m *matrix) resolvers() map[string]*object {
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
 		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
 			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
+		// A certificate issued to A: only A's users download it.
+		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
 		// The 思明 reviewer.
 		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
 			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
@@ -468,6 +478,8 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/sources/parcels":                           {"name": {"思明区矩阵路2号地块"}, "division": {"350203"}, "area": {"100"}, "grade": {"3"}, "from_date": {"2020-01-01"}},
 		"POST /hall/sources/parcels/{id}":                      {"name": {parcelAName}, "division": {"350203"}, "area": {"1000"}, "grade": {"2"}, "from_date": {"2020-01-01"}},
 		"POST /hall/sources/parcels/{id}/end":                  {"to_date": {fx.today}},
+		"POST /hall/certificates":                              {"token": {"matrix-cert-0001"}, "from": {"2025-01-01"}, "to": {"2025-12-31"}},
+		"POST /hall/iit/records/certificate":                   {"token": {"matrix-cert-0002"}, "year": {"2025"}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},

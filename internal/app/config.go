@@ -28,6 +28,8 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	BaseURL         string // the hall's public address, for the QR codes of certificates
+	CJKFont         string // the TTF font the PDFs embed; "" finds it (pdfdoc.FindFont)
 }
 
 // ParseFlags reads the flags of a subcommand. Environment variables give the
@@ -49,6 +51,8 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.BaseURL, "base-url", env("TAXHALL_BASE_URL", ""), "the hall's public address for the QR codes of certificates, e.g. https://etax.example.cn (TAXHALL_BASE_URL); unset: http://ADDR")
+	fs.StringVar(&c.CJKFont, "cjk-font", "", "TrueType font file the PDF certificates embed (default: $TAXHALL_CJK_FONT, else Debian fonts-lxgw-wenkai)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

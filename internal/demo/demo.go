@@ -102,6 +102,11 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
 		return res, err
 	}
+	if n, err := iitLastYear(ctx, d, opt.Now); err != nil {
+		return res, err
+	} else {
+		res.Returns += n
+	}
 	if more, moreI := opt.Enterprises-fixed.Enterprises, opt.Individuals-fixed.Individuals; more+moreI > 0 {
 		if opt.Returns > 0 {
 			opt.Returns = max(opt.Returns-res.Returns, 1)

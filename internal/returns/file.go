@@ -60,6 +60,17 @@ var loaders = map[string]Loader{}
 // RegisterLoader sets the loader of a form (at init time).
 func RegisterLoader(form string, l Loader) { loaders[form] = l }
 
+// Gate decides, for a form that is filed without a tax identification (the
+// annual IIT reconciliation of a natural person), whether the taxpayer may
+// file period p on today, and gives the deadline in place of the monthly
+// one. It runs where the identification check runs (open).
+type Gate func(t *taxpayer.Taxpayer, p rules.Period, today calendar.Date) (calendar.Deadline, error)
+
+var gates = map[string]Gate{}
+
+// RegisterGate sets the gate of a form (at init time).
+func RegisterGate(form string, g Gate) { gates[form] = g }
+
 // HasLoader reports whether a form needs its loader's data (the bulk demo
 // seed skips such forms: their documents cannot be made from cells alone).
 func HasLoader(form string) bool { return loaders[form] != nil }
@@ -86,7 +97,8 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	if err != nil {
 		return nil, nil, err
 	}
-	identified := false
+	gate := gates[f.Code]
+	identified := gate != nil // a gated form is filed without an identification
 	for _, i := range idents {
 		if covers(i, f.TaxType, kind, p) {
 			identified = true
@@ -113,7 +125,13 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 			return nil, nil, err
 		}
 	}
-	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: ds.ForPeriodEnd(p.End), Facts: facts}
+	deadline := ds.ForPeriodEnd(p.End)
+	if gate != nil {
+		if deadline, err = gate(t, p, s.today()); err != nil {
+			return nil, nil, err
+		}
+	}
+	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: deadline, Facts: facts}
 	sh.DaysLeft = s.today().DaysUntil(sh.Deadline.Date)
 	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
 		return nil, nil, err

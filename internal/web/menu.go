@@ -58,6 +58,11 @@ func enterpriseUser(a *auth.Actor) bool {
 	return isTaxpayer(a) && a.TaxpayerKind == taxpayer.Enterprise
 }
 
+// naturalPerson is a natural person's own user (纳税记录, 年度汇算).
+func naturalPerson(a *auth.Actor) bool {
+	return isTaxpayer(a) && a.TaxpayerKind == taxpayer.Individual
+}
+
 // menu is the main menu: staff entries, then taxpayer entries. A new
 // capability adds its rows here with its predicate.
 var menu = []menuEntry{
@@ -85,6 +90,9 @@ var menu = []menuEntry{
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},
+	{"完税证明", "/hall/certificates", isTaxpayer},
+	{"纳税记录", "/hall/iit/records", naturalPerson},
+	{"年度汇算", "/hall/iit/annual", naturalPerson},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }

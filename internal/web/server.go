@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
 	"taxhall/internal/uploads"
 	"taxhall/internal/workflow"
 
@@ -50,6 +53,9 @@ type Server struct {
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
 	Consult       *consult.Service    // the 12366 consultation queue
+	Certs         *certs.Service      // certificates (完税证明) and their public verification
+	IITRecords    *iitrecords.Service // a natural person's 纳税记录
+	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
@@ -197,6 +203,7 @@ var titleOf = map[int]string{
 	http.StatusRequestEntityTooLarge: "提交内容过大",
 	http.StatusMethodNotAllowed:      "请求方式有误",
 	http.StatusInternalServerError:   "系统繁忙",
+	http.StatusServiceUnavailable:    "暂时无法办理",
 }
 
 var errLogin = apperr.New(apperr.Unauthenticated, "请先登录")
