@@ -31,6 +31,7 @@ import (
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/workflow"
 )
 
 // API holds the services the endpoints wrap.
@@ -43,6 +44,7 @@ type API struct {
 	Sources   *taxsource.Service // the tax sources (税源)
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
+	Workflow  *workflow.Service  // on-application items and the staff's tasks
 	Log       *slog.Logger
 }
 

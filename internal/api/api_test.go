@@ -20,11 +20,13 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
+	"taxhall/internal/filingcal"
 	"taxhall/internal/iitw"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/workflow"
 )
 
 // testNow is the clock of every service in the tests.
@@ -58,6 +60,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	a := &API{Auth: auth.NewService(d, now), Orgs: &org.Service{DB: d, Now: now}, Taxpayers: &taxpayer.Service{DB: d, Now: now},
 		Employees: &iitw.Roster{DB: d, Now: now}, Sources: &taxsource.Service{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()}}
+	a.Workflow = &workflow.Service{DB: d, Now: now, Calendar: &filingcal.Service{DB: d, Now: now}, Returns: a.Returns, Taxpayers: a.Taxpayers}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

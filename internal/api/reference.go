@@ -159,6 +159,7 @@ func enumSets() map[string][]string {
 		"org_levels":           codes(orgLevels),
 		"error_codes":          errorCodes(),
 	}
-	maps.Copy(sets, returnEnums()) // returns.go
+	maps.Copy(sets, returnEnums())   // returns.go
+	maps.Copy(sets, workflowEnums()) // workflow.go
 	return sets
 }

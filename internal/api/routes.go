@@ -23,6 +23,8 @@ var tags = []struct{ Name, Doc string }{
 	{tagAdmin, "系统管理员维护税务机关和工作人员"},
 	{tagCalc, "帮我算税：按所属期适用当期政策的税费计算器，无需登录"},
 	{tagCalendar, "征期日历：每月申报截止日、年度汇算期间和节假日安排，无需登录"},
+	{tagItems, "依申请事项目录（无需登录）；纳税人申请、撤回、补正、查看每个环节的办理情况并评价"},
+	{tagTasks, "税务人员的任务池、领取、派单、办理和值班主任看板"},
 	{tagMeta, "本接口的 OpenAPI 文档"},
 }
 
@@ -46,6 +48,7 @@ func (a *API) routes() []route {
 		a.messageRoutes(),      // messages.go
 		a.calendarRoutes(),     // calendar.go
 		a.returnRoutes(),       // returns.go
+		a.workflowRoutes(),     // workflow.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {

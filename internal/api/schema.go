@@ -23,7 +23,10 @@ func newSchemaGen() *schemaGen {
 
 func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType  = reflect.TypeFor[time.Time]()
+	bytesType = reflect.TypeFor[[]byte]()
+)
 
 // schema returns the schema of t, a $ref for named structs.
 func (g *schemaGen) schema(t reflect.Type) obj {
@@ -33,6 +36,8 @@ func (g *schemaGen) schema(t reflect.Type) obj {
 	switch {
 	case t == timeType:
 		return obj{"type": "string", "format": "date-time"}
+	case t == bytesType:
+		return obj{"type": "string", "format": "byte"} // encoding/json writes []byte as Base64
 	case t.Kind() == reflect.Struct:
 		if t.Name() == "" || strings.Contains(t.Name(), "[") {
 			return g.object(t) // anonymous or generic: inline

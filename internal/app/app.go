@@ -144,6 +144,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
+	flow := &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
 		Appoint: appointments, Complaints: cases, Consult: queue,
@@ -151,12 +152,12 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
+	site.Workflow = flow
 	site.Uploads = &uploads.Service{DB: d}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Workflow: flow, Log: log}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);

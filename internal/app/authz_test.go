@@ -544,6 +544,11 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/applications":                          {"item": "suspension", "fields": jsonObject{"from": "2026-06-01", "to": "2026-06-30", "reason": "装修"}},
+		"POST /api/v1/my/applications/{id}/resubmit":            {"fields": jsonObject{"reason": "补正"}},
+		"POST /api/v1/my/applications/{id}/ratings":             {"task_id": fx.taskA, "rating": 5},
+		"POST /api/v1/tasks/{id}/assign":                        {"staff_no": "35020301"},
+		"POST /api/v1/tasks/{id}/decisions":                     {"decision": "return", "opinion": "矩阵补正"},
 	}
 }
 
