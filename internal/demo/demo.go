@@ -36,6 +36,10 @@ type Options struct {
 	Returns int
 	// Progress receives Bulk's progress lines (nil: none).
 	Progress io.Writer
+	// Applications files the demo's on-application items (Applications):
+	// serve --demo and seed do; tests of other capabilities leave the
+	// first enterprise's inbox and the staff pools empty.
+	Applications bool
 }
 
 // FixedMax is how many enterprises and how many individuals the seed makes
@@ -98,6 +102,11 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	}
 	if err := Interaction(ctx, d, opt.Now); err != nil {
 		return res, err
+	}
+	if opt.Applications {
+		if err := Applications(ctx, d, opt.Now); err != nil {
+			return res, err
+		}
 	}
 	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
 		return res, err

@@ -17,7 +17,7 @@ func TestSeedBuildsARealisticHall(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-		res, err := Seed(ctx, d, Options{Enterprises: 50, Individuals: 50, Now: now, PasswordHash: auth.HashPassword(Password)})
+		res, err := Seed(ctx, d, Options{Enterprises: 50, Individuals: 50, Now: now, PasswordHash: auth.HashPassword(Password), Applications: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,6 +36,18 @@ func TestSeedBuildsARealisticHall(t *testing.T) {
 		}
 		if n := count(`SELECT COUNT(*) FROM taxpayers WHERE kind = 'individual'`); n != 50 {
 			t.Errorf("individuals = %d", n)
+		}
+		// Applications in every state, two overdue tasks, one claimed.
+		for _, st := range []string{"submitted", "processing", "returned", "approved", "rejected"} {
+			if n := count(`SELECT COUNT(*) FROM applications WHERE status = '` + st + `'`); n == 0 {
+				t.Errorf("no demo application %s", st)
+			}
+		}
+		if n := count(`SELECT COUNT(*) FROM tasks WHERE state IN ('open', 'claimed') AND due_date < '2026-11-23'`); n != 2 {
+			t.Errorf("%d overdue demo tasks, want 2", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM tasks WHERE rating IS NOT NULL`); n != 1 {
+			t.Errorf("%d rated tasks", n)
 		}
 		// Xiamen has 6 districts; every district bureau sits on a real division.
 		if n := count(`SELECT COUNT(*) FROM orgs WHERE level = 'district' AND division_code LIKE '3502%'`); n != 6 {
