@@ -126,6 +126,11 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 		}
 	}
 	deadline := ds.ForPeriodEnd(p.End)
+	relief, err := ReliefOf(ctx, s.DB, t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	deadline, _ = relief.Deadline(f.TaxType, p, deadline)
 	if gate != nil {
 		if deadline, err = gate(t, p, s.today()); err != nil {
 			return nil, nil, err

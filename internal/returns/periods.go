@@ -23,12 +23,13 @@ const (
 	StatusOverdue   = "overdue" // not filed, deadline passed
 	StatusOpen      = "open"    // the period has not ended yet
 	StatusNoForm    = "no_form" // the tax has no online form here yet
+	StatusSuspended = "suspended" // not filed, wholly inside an approved suspension (停业): not due
 )
 
 // StatusNames are the statuses in Chinese.
 var StatusNames = map[string]string{
 	StatusFiled: "已申报", StatusFiledLate: "逾期申报", StatusDue: "待申报", StatusOverdue: "逾期未申报",
-	StatusOpen: "未到申报期", StatusNoForm: "暂不支持网上申报",
+	StatusOpen: "未到申报期", StatusNoForm: "暂不支持网上申报", StatusSuspended: "停业期间免于申报",
 }
 
 // Due is one period that an identification creates, with its state.
@@ -40,6 +41,7 @@ type Due struct {
 	PeriodKind string
 	Deadline   calendar.Deadline
 	DaysLeft   int // days from today to the deadline (negative: overdue)
+	Extended   bool // the deadline is an approved extension of filing (延期申报)
 	Status     string
 	// The current accepted return, when filed.
 	ReturnID int64
@@ -168,6 +170,10 @@ func (s *Service) periods(ctx context.Context, t *taxpayer.Taxpayer, idents []*t
 	for _, d := range drafts {
 		draftAt[d.form+"|"+d.start] = d.at
 	}
+	relief, err := ReliefOf(ctx, s.DB, t.ID)
+	if err != nil {
+		return nil, err
+	}
 	var out []*Due
 	for _, ident := range idents {
 		tt, _ := taxpayer.LookupTaxType(ident.TaxType)
@@ -186,8 +192,8 @@ func (s *Service) periods(ctx context.Context, t *taxpayer.Taxpayer, idents []*t
 				if f != nil && f.Companion {
 					name = f.Short
 				}
-				d := &Due{TaxType: ident.TaxType, TaxName: name, Form: f, Period: p, PeriodKind: ident.Period,
-					Deadline: ds.ForPeriodEnd(p.End)}
+				d := &Due{TaxType: ident.TaxType, TaxName: name, Form: f, Period: p, PeriodKind: ident.Period}
+				d.Deadline, d.Extended = relief.Deadline(ident.TaxType, p, ds.ForPeriodEnd(p.End))
 				d.DaysLeft = today.DaysUntil(d.Deadline.Date)
 				switch {
 				case f == nil:
@@ -201,6 +207,8 @@ func (s *Service) periods(ctx context.Context, t *taxpayer.Taxpayer, idents []*t
 						if r.late {
 							d.Status = StatusFiledLate
 						}
+					} else if relief.Suspended(p) {
+						d.Status = StatusSuspended
 					} else if d.DaysLeft >= 0 {
 						d.Status = StatusDue
 					} else {

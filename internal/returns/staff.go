@@ -103,7 +103,8 @@ type Filer struct {
 func (f *Filer) MaskedCode() string { return ids.MaskTaxpayerCode(f.Code, f.Kind) }
 
 // NotFiled lists the taxpayers of the subtree whose identification creates
-// the period and who have not filed it, in taxpayer order from after
+// the period and who have not filed it (a suspension (停业) that covers the
+// whole period takes a taxpayer off the list, see Relief), in taxpayer order from after
 // (keyset). It walks each bureau's active taxpayers in id order (index
 // taxpayers_bureau_active_id) and probes each one's identification and the
 // returns' unique key, so a page costs a few index probes per taxpayer of
@@ -137,6 +138,7 @@ func (s *Service) NotFiled(ctx context.Context, formCode, periodKey string, afte
 			  AND EXISTS (SELECT 1 FROM tax_identifications i WHERE i.taxpayer_id = t.id AND i.tax_type = $1 AND i.period = $2
 			      AND i.start_date <= $4 AND (i.end_date = '' OR i.end_date >= $3))
 			  AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.taxpayer_id = t.id AND r.form = $6 AND r.period_start = $3 AND r.version = 1)
+			  AND NOT EXISTS (SELECT 1 FROM taxpayer_suspensions s WHERE s.taxpayer_id = t.id AND s.from_date <= $3 AND s.to_date >= $4)
 			ORDER BY t.id LIMIT $8`,
 			b.Form.TaxType, b.Kind, b.Period.Start.String(), b.Period.End.String(), after, b.Form.Code, bureau, limit+1)
 		if err != nil {

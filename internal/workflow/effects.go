@@ -14,6 +14,7 @@ import (
 	"taxhall/internal/calendar"
 	"taxhall/internal/db"
 	"taxhall/internal/money"
+	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
 
@@ -39,7 +40,12 @@ func (s *Service) effect(ctx context.Context, tx *sql.Tx, now time.Time, a *auth
 			VALUES ($1, $2, $3, $4, $5)`, ap.TaxpayerID, ap.ID, ap.Form["from"], ap.Form["to"], db.TS(now))
 		return "停业登记：" + ap.Form["from"] + " 至 " + ap.Form["to"], err
 	case "filing_extension":
-		_, err := tx.ExecContext(ctx, `INSERT INTO filing_extensions (taxpayer_id, application_id, tax_type, period, deadline, created_at)
+		p, _, err := returns.ParsePeriod(strings.ToUpper(strings.TrimSpace(ap.Form["period"])))
+		if err != nil {
+			return "", apperr.InvalidField("decision", "所属期“"+ap.Form["period"]+"”格式有误（应为 2026-10 或 2026Q3），请退回补正")
+		}
+		ap.Form["period"] = returns.PeriodKey(p)
+		_, err = tx.ExecContext(ctx, `INSERT INTO filing_extensions (taxpayer_id, application_id, tax_type, period, deadline, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, ap.TaxpayerID, ap.ID, ap.Form["tax_type"], ap.Form["period"], ap.Form["until"], db.TS(now))
 		if db.IsUniqueViolation(err) {
 			return "", errState("该税种该所属期已核准过延期申报")

@@ -1,0 +1,108 @@
+package returns
+
+import (
+	"context"
+	"strings"
+
+	"taxhall/internal/calendar"
+	"taxhall/internal/db"
+	"taxhall/internal/rules"
+	"taxhall/internal/taxpayer"
+)
+
+// Relief is what approved applications (package workflow) changed in a
+// taxpayer's filing duties:
+//
+//   - a suspension (停业登记, taxpayer_suspensions) from one day to another:
+//     a period that lies wholly inside it is not due (StatusSuspended); a
+//     period only partly inside stays due;
+//   - an extension of filing (延期申报, filing_extensions) of one tax and one
+//     period: that period's deadline is the approved day, so the late flag
+//     of a return filed by then is not set and the late fee counts from it.
+//
+// The extension names the tax as the application form does ("vat", "cit",
+// "iit", …): ExtensionTax maps an identification's tax type to it.
+type Relief struct {
+	suspensions [][2]calendar.Date
+	extended    map[string]calendar.Date // ExtensionTax|PeriodKey → deadline
+}
+
+// ExtensionTax is the tax of an extension that covers identification tax
+// type taxType: VAT of either kind is "vat", withholding IIT "iit", the
+// others their own code.
+func ExtensionTax(taxType string) string {
+	if taxType == "iit_withholding" {
+		return "iit"
+	}
+	return taxpayer.TaxGroup(taxType)
+}
+
+// ReliefOf reads the taxpayer's suspensions and extensions (two index
+// probes on taxpayer_id).
+func ReliefOf(ctx context.Context, q db.Querier, taxpayerID int64) (*Relief, error) {
+	r := &Relief{extended: map[string]calendar.Date{}}
+	spans, err := db.Query(ctx, q, func(sc db.Scanner) ([2]calendar.Date, error) {
+		var from, to string
+		if err := sc.Scan(&from, &to); err != nil {
+			return [2]calendar.Date{}, err
+		}
+		f, err1 := calendar.ParseDate(from)
+		t, err2 := calendar.ParseDate(to)
+		if err1 != nil || err2 != nil {
+			return [2]calendar.Date{}, nil // an unreadable row suspends nothing
+		}
+		return [2]calendar.Date{f, t}, nil
+	}, `SELECT from_date, to_date FROM taxpayer_suspensions WHERE taxpayer_id = $1 ORDER BY from_date`, taxpayerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range spans {
+		if !s[0].IsZero() {
+			r.suspensions = append(r.suspensions, s)
+		}
+	}
+	type ext struct{ tax, period, deadline string }
+	exts, err := db.Query(ctx, q, func(sc db.Scanner) (ext, error) {
+		var e ext
+		return e, sc.Scan(&e.tax, &e.period, &e.deadline)
+	}, `SELECT tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1`, taxpayerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exts {
+		d, err := calendar.ParseDate(e.deadline)
+		if err != nil {
+			continue
+		}
+		r.extended[e.tax+"|"+strings.ToUpper(strings.TrimSpace(e.period))] = d
+	}
+	return r, nil
+}
+
+// Suspended reports whether period p lies wholly inside a suspension.
+func (r *Relief) Suspended(p rules.Period) bool {
+	if r == nil {
+		return false
+	}
+	for _, s := range r.suspensions {
+		if !p.Start.Before(s[0]) && !p.End.After(s[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Deadline is the deadline of tax type taxType's period p: d, or the day an
+// extension of that period approved (only ever later: an extension that
+// would shorten the deadline is ignored). extended reports a move.
+func (r *Relief) Deadline(taxType string, p rules.Period, d calendar.Deadline) (_ calendar.Deadline, extended bool) {
+	if r == nil {
+		return d, false
+	}
+	day, ok := r.extended[ExtensionTax(taxType)+"|"+PeriodKey(p)]
+	if !ok || !day.After(d.Date) {
+		return d, false
+	}
+	d.Date, d.Month = day, calendar.YearMonth{Y: day.Y, M: day.M}
+	return d, true
+}
