@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -278,6 +279,7 @@ type applicationView struct {
 	Tasks        []taskView       `json:"tasks" doc:"每个环节的办理记录，最早的在前"`
 	CanWithdraw  bool             `json:"can_withdraw"`
 	CanResubmit  bool             `json:"can_resubmit"`
+	Certificate  string           `json:"certificate_url,omitempty" doc:"证明类事项批准后开具的证明 PDF 的下载地址（网上办税服务厅页面，须以纳税人身份登录）"`
 }
 
 type applicationsPage struct {
@@ -319,6 +321,9 @@ func viewApplication(ap *workflow.Application) applicationView {
 	}
 	for _, k := range ap.Tasks {
 		v.Tasks = append(v.Tasks, viewTask(k))
+	}
+	if ap.CertificateID != 0 {
+		v.Certificate = "/hall/certificates/" + strconv.FormatInt(ap.CertificateID, 10) + "/pdf"
 	}
 	return v
 }

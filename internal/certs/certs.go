@@ -35,13 +35,23 @@ import (
 const (
 	KindTaxPaid   = "tax_paid"   // 税收完税证明
 	KindIITRecord = "iit_record" // 个人所得税纳税记录
+	// Issued when staff approve an application (package workflow): a
+	// statement without lines, its facts in Scope.
+	KindNoArrears = "no_arrears" // 无欠税证明
+	KindResidency = "residency"  // 中国税收居民身份证明
 )
 
 // Titles are the documents' titles.
 var Titles = map[string]string{
 	KindTaxPaid:   "中华人民共和国税收完税证明",
 	KindIITRecord: "个人所得税纳税记录",
+	KindNoArrears: "无欠税证明",
+	KindResidency: "中国税收居民身份证明",
 }
+
+// Statement reports whether a kind certifies a statement rather than
+// lines of tax.
+func Statement(kind string) bool { return kind == KindNoArrears || kind == KindResidency }
 
 // Line is one line a certificate certifies, in fen. The paid-items source
 // fills VoucherNo (原凭证号: the payment's voucher or the return's
@@ -153,64 +163,103 @@ func (s *Service) Issue(ctx context.Context, kind, scope string, lines []Line, k
 	if len(lines) > MaxLines {
 		return nil, apperr.New(apperr.Invalid, fmt.Sprintf("一份证明最多包含 %d 条记录，请缩小范围分别开具", MaxLines))
 	}
+	now := s.Now()
+	return s.issue(ctx, s.DB, now, Request{TaxpayerID: a.TaxpayerID, IssuedBy: a.UserID, Kind: kind, Scope: scope, Lines: lines, Key: key})
+}
+
+// Request is a certificate to issue for a taxpayer: by the taxpayer's
+// user (Issue) or on a staff member's approval (IssueTx).
+type Request struct {
+	TaxpayerID int64
+	IssuedBy   int64 // the taxpayer user, or the approving staff member
+	Kind       string
+	Scope      string
+	Lines      []Line
+	Key        string
+}
+
+// IssueTx registers a certificate in the caller's transaction: an
+// approval (package workflow) issues the certificate with its decision,
+// so both or neither happen. The caller has checked who may; the same key
+// of the taxpayer returns the certificate issued first.
+func IssueTx(ctx context.Context, tx *sql.Tx, now time.Time, in Request) (*Certificate, error) {
+	if _, ok := Titles[in.Kind]; !ok {
+		return nil, fmt.Errorf("certs: unknown kind %q", in.Kind)
+	}
+	if old, err := byKey(ctx, tx, in.TaxpayerID, in.Key); err != nil || old != nil {
+		return old, err
+	}
+	c, err := insert(ctx, tx, now, in)
+	if errors.Is(err, errRaced) {
+		return nil, apperr.New(apperr.Conflict, "证明正在开具，请稍后刷新")
+	}
+	return c, err
+}
+
+func (s *Service) issue(ctx context.Context, d *db.DB, now time.Time, in Request) (*Certificate, error) {
+	var c *Certificate
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := byKey(ctx, tx, in.TaxpayerID, in.Key)
+		if err != nil || old != nil {
+			c = old
+			return err
+		}
+		c, err = insert(ctx, tx, now, in)
+		return err
+	})
+	if errors.Is(err, errRaced) {
+		if old, err := byKey(ctx, s.DB, in.TaxpayerID, in.Key); err != nil || old != nil {
+			return old, err
+		}
+		return nil, errors.New("certs: idempotency key conflict without a row")
+	}
+	return c, err
+}
+
+// insert writes a new certificate with the next number of the taxpayer's
+// bureau; errRaced when the key committed meanwhile (another node): its
+// transaction rolls back, the counter step with it.
+func insert(ctx context.Context, tx *sql.Tx, now time.Time, in Request) (*Certificate, error) {
 	var total int64
-	for _, l := range lines {
+	for _, l := range in.Lines {
 		total += l.AmountFen
+	}
+	lines := in.Lines
+	if lines == nil {
+		lines = []Line{}
 	}
 	body, err := json.Marshal(lines)
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	c := &Certificate{Kind: kind, TaxpayerID: a.TaxpayerID, Scope: scope, Lines: lines, Total: total, IssuedBy: a.UserID,
+	c := &Certificate{Kind: in.Kind, TaxpayerID: in.TaxpayerID, Scope: in.Scope, Lines: lines, Total: total, IssuedBy: in.IssuedBy,
 		IssuedAt: db.ParseTS(db.TS(now))}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if old, err := byKey(ctx, tx, a.TaxpayerID, key); err != nil || old != nil {
-			if old != nil {
-				*c = *old
-			}
-			return err
-		}
-		var division string
-		if err := tx.QueryRowContext(ctx, `SELECT t.code, t.name, t.kind, o.id, o.name, o.division_code
-			FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id WHERE t.id = $1`, a.TaxpayerID).
-			Scan(&c.TaxpayerCode, &c.TaxpayerName, &c.TaxpayerKind, &c.BureauID, &c.BureauName, &division); err != nil {
-			return err
-		}
-		year := now.In(china).Year()
-		var n int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO certificate_counters (bureau_id, year, n) VALUES ($1, $2, 1)
-			ON CONFLICT (bureau_id, year) DO UPDATE SET n = certificate_counters.n + 1 RETURNING n`, c.BureauID, year).Scan(&n); err != nil {
-			return err
-		}
-		c.No = fmt.Sprintf("%s%04d%08d", padDivision(division), year, n)
-		if c.Code, err = newCode(); err != nil {
-			return err
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind,
-			bureau_id, bureau_name, scope, lines, total, idem_key, issued_by, issued_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-			ON CONFLICT (taxpayer_id, idem_key) DO NOTHING RETURNING id`,
-			c.No, c.Code, kind, a.TaxpayerID, c.TaxpayerCode, c.TaxpayerName, c.TaxpayerKind, c.BureauID, c.BureauName, scope,
-			string(body), total, key, a.UserID, db.TS(now)).Scan(&c.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			// The same key committed meanwhile (another node): its
-			// certificate is the answer, and this transaction's counter
-			// step is rolled back with it.
-			return errRaced
-		}
-		return err
-	})
-	if errors.Is(err, errRaced) {
-		if old, err := byKey(ctx, s.DB, a.TaxpayerID, key); err != nil || old != nil {
-			return old, err
-		}
-		return nil, errors.New("certs: idempotency key conflict without a row")
-	}
-	if err != nil {
+	var division string
+	if err := tx.QueryRowContext(ctx, `SELECT t.code, t.name, t.kind, o.id, o.name, o.division_code
+		FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id WHERE t.id = $1`, in.TaxpayerID).
+		Scan(&c.TaxpayerCode, &c.TaxpayerName, &c.TaxpayerKind, &c.BureauID, &c.BureauName, &division); err != nil {
 		return nil, err
 	}
-	return c, nil
+	year := now.In(china).Year()
+	var n int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO certificate_counters (bureau_id, year, n) VALUES ($1, $2, 1)
+		ON CONFLICT (bureau_id, year) DO UPDATE SET n = certificate_counters.n + 1 RETURNING n`, c.BureauID, year).Scan(&n); err != nil {
+		return nil, err
+	}
+	c.No = fmt.Sprintf("%s%04d%08d", padDivision(division), year, n)
+	if c.Code, err = newCode(); err != nil {
+		return nil, err
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind,
+		bureau_id, bureau_name, scope, lines, total, idem_key, issued_by, issued_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT (taxpayer_id, idem_key) DO NOTHING RETURNING id`,
+		c.No, c.Code, in.Kind, in.TaxpayerID, c.TaxpayerCode, c.TaxpayerName, c.TaxpayerKind, c.BureauID, c.BureauName, in.Scope,
+		string(body), total, in.Key, in.IssuedBy, db.TS(now)).Scan(&c.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errRaced
+	}
+	return c, err
 }
 
 var errRaced = errors.New("certs: raced on the idempotency key")

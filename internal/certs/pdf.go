@@ -42,8 +42,11 @@ func (s *Service) renderer() *pdfdoc.Renderer {
 
 // FileName is the download's file name.
 func (c *Certificate) FileName() string {
-	if c.Kind == KindIITRecord {
+	switch c.Kind {
+	case KindIITRecord:
 		return "个人所得税纳税记录-" + c.No + ".pdf"
+	case KindNoArrears, KindResidency:
+		return c.Title() + "-" + c.No + ".pdf"
 	}
 	return "税收完税证明-" + c.No + ".pdf"
 }
@@ -55,6 +58,13 @@ func (s *Service) Document(c *Certificate) *pdfdoc.Document {
 		{Label: "金额合计（大写）", Value: "人民币" + money.Capital(c.Total)}}
 	verify := "本证明可扫描右上角二维码，或访问 " + strings.TrimRight(s.BaseURL, "/") + "/verify 输入证明编号和验证码，核验真伪。"
 	switch c.Kind {
+	case KindNoArrears, KindResidency:
+		// A statement: who, what, issued by whom; the facts are the scope
+		// the approving clerk's application recorded.
+		d.Fields = []pdfdoc.Field{{Label: "纳税人名称", Value: c.TaxpayerName}, {Label: "纳税人识别号", Value: c.TaxpayerCode},
+			{Label: "开具税务机关", Value: c.BureauName}, {Label: "开具日期", Value: c.IssuedOn()}, {Label: "验证码", Value: c.CodeDisplay()}}
+		d.Totals = []pdfdoc.Field{{Label: "兹证明", Value: c.Scope}}
+		d.Notes = []string{"本证明依据税收征管信息系统中截至开具日期的记录出具。" + verify}
 	case KindIITRecord:
 		d.Fields = []pdfdoc.Field{{Label: "纳税人姓名", Value: c.TaxpayerName}, {Label: "纳税人识别号", Value: c.TaxpayerCode},
 			{Label: "所属期间", Value: c.Scope}, {Label: "开具税务机关", Value: c.BureauName}, {Label: "验证码", Value: c.CodeDisplay()},

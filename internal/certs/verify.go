@@ -25,6 +25,7 @@ type Verification struct {
 	TaxpayerCode string // masked for a natural person (resident ID)
 	CodeMasked   string // the verification code with its middle hidden
 	Total        int64
+	Statement    string // a statement certificate (无欠税证明, 税收居民身份证明): what it certifies, as printed
 	IssuedOn     string
 	BureauName   string
 }
@@ -87,9 +88,13 @@ func (s *Service) Verify(ctx context.Context, no, code string) (_ *Verification,
 	if subtle.ConstantTimeCompare([]byte(stored), []byte(code)) != 1 || c == nil {
 		return &Verification{No: no}, nil
 	}
-	return &Verification{Genuine: true, No: c.No, Title: c.Title(), TaxpayerName: c.TaxpayerName,
+	v := &Verification{Genuine: true, No: c.No, Title: c.Title(), TaxpayerName: c.TaxpayerName,
 		TaxpayerCode: ids.MaskTaxpayerCode(c.TaxpayerCode, c.TaxpayerKind), CodeMasked: maskCode(c.Code),
-		Total: c.Total, IssuedOn: c.IssuedOn(), BureauName: c.BureauName}, nil
+		Total: c.Total, IssuedOn: c.IssuedOn(), BureauName: c.BureauName}
+	if Statement(c.Kind) {
+		v.Statement = c.Scope
+	}
+	return v, nil
 }
 
 // maskCode shows the first and last four characters: "7KQM-****-P9RA".

@@ -17,12 +17,12 @@ import (
 
 // Period statuses in my tax area.
 const (
-	StatusFiled     = "filed"   // accepted on time
-	StatusFiledLate = "late"    // accepted after the deadline
-	StatusDue       = "due"     // not filed, deadline today or later
-	StatusOverdue   = "overdue" // not filed, deadline passed
-	StatusOpen      = "open"    // the period has not ended yet
-	StatusNoForm    = "no_form" // the tax has no online form here yet
+	StatusFiled     = "filed"     // accepted on time
+	StatusFiledLate = "late"      // accepted after the deadline
+	StatusDue       = "due"       // not filed, deadline today or later
+	StatusOverdue   = "overdue"   // not filed, deadline passed
+	StatusOpen      = "open"      // the period has not ended yet
+	StatusNoForm    = "no_form"   // the tax has no online form here yet
 	StatusSuspended = "suspended" // not filed, wholly inside an approved suspension (停业): not due
 )
 
@@ -40,7 +40,7 @@ type Due struct {
 	Period     rules.Period
 	PeriodKind string
 	Deadline   calendar.Deadline
-	DaysLeft   int // days from today to the deadline (negative: overdue)
+	DaysLeft   int  // days from today to the deadline (negative: overdue)
 	Extended   bool // the deadline is an approved extension of filing (延期申报)
 	Status     string
 	// The current accepted return, when filed.

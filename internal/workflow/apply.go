@@ -50,6 +50,9 @@ type Application struct {
 	UpdatedAt    time.Time
 	FinishedAt   time.Time
 	Result       string
+	// CertificateID is the certificate an approved certificate item
+	// issued (package certs), 0 for none.
+	CertificateID int64
 
 	Files []*uploads.Upload // the live materials
 	Tasks []*Task           // every node visit, oldest first (Get only)
@@ -237,14 +240,15 @@ func openTask(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, now time.
 	return err
 }
 
-const appCols = `a.id, a.no, a.taxpayer_id, t.name, a.bureau_id, a.item_code, a.status, a.node, a.form, a.version, a.submitted_at, a.updated_at, a.finished_at, a.result`
+const appCols = `a.id, a.no, a.taxpayer_id, t.name, a.bureau_id, a.item_code, a.status, a.node, a.form, a.version, a.submitted_at, a.updated_at, a.finished_at, a.result,
+	COALESCE(a.certificate_id, 0)`
 
 func (s *Service) scanApp(ctx context.Context, q db.Querier) func(sc db.Scanner) (*Application, error) {
 	items := map[string]*Item{}
 	return func(sc db.Scanner) (*Application, error) {
 		var ap Application
 		var code, form, sub, upd, fin string
-		if err := sc.Scan(&ap.ID, &ap.No, &ap.TaxpayerID, &ap.TaxpayerName, &ap.BureauID, &code, &ap.Status, &ap.Node, &form, &ap.Version, &sub, &upd, &fin, &ap.Result); err != nil {
+		if err := sc.Scan(&ap.ID, &ap.No, &ap.TaxpayerID, &ap.TaxpayerName, &ap.BureauID, &code, &ap.Status, &ap.Node, &form, &ap.Version, &sub, &upd, &fin, &ap.Result, &ap.CertificateID); err != nil {
 			return nil, err
 		}
 		ap.SubmittedAt, ap.UpdatedAt, ap.FinishedAt = db.ParseTS(sub), db.ParseTS(upd), db.ParseTS(fin)

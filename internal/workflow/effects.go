@@ -12,6 +12,7 @@ import (
 	"taxhall/internal/audit"
 	"taxhall/internal/auth"
 	"taxhall/internal/calendar"
+	"taxhall/internal/certs"
 	"taxhall/internal/db"
 	"taxhall/internal/money"
 	"taxhall/internal/returns"
@@ -51,8 +52,82 @@ func (s *Service) effect(ctx context.Context, tx *sql.Tx, now time.Time, a *auth
 			return "", errState("该税种该所属期已核准过延期申报")
 		}
 		return "核准延期申报至 " + ap.Form["until"], err
+	case "no_arrears_cert", "residency_cert":
+		return certificate(ctx, tx, now, a, ap)
+	case "refund_overpaid", "refund_credit", "refund_iit":
+		return refund(ctx, tx, now, a, ap)
 	}
 	return "已办结", nil
+}
+
+// certificate issues the certificate an approved certificate item asks
+// for (package certs, in the decision's transaction) and links it to the
+// application: the taxpayer downloads it from the application's page and
+// anyone verifies it on /verify. A no-arrears certificate is refused while
+// tax declared is unpaid.
+func certificate(ctx context.Context, tx *sql.Tx, now time.Time, a *auth.Actor, ap *Application) (string, error) {
+	today := calendar.FromTime(now.In(china)).String()
+	var kind, scope string
+	switch ap.Item.Code {
+	case "no_arrears_cert":
+		var unpaid int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount - paid), 0) FROM tax_liabilities
+			WHERE taxpayer_id = $1 AND settled = 0 AND amount > paid`, ap.TaxpayerID).Scan(&unpaid); err != nil {
+			return "", err
+		}
+		if unpaid > 0 {
+			return "", apperr.InvalidField("decision", "该纳税人有欠缴税款 "+money.FormatYuan(unpaid)+" 元，不能开具无欠税证明，请不予办理")
+		}
+		kind = certs.KindNoArrears
+		scope = "截至 " + today + "，该纳税人在税收征管信息系统中没有欠缴税款的记录。证明用途：" + ap.Form["use"] + "。"
+	default:
+		kind = certs.KindResidency
+		scope = "该纳税人为 " + ap.Form["year"] + " 年度中国税收居民。本证明应纳税人申请开具，用于向" + ap.Form["country"] +
+			"税务主管当局申请享受税收协定待遇，所得类型：" + ap.Form["income"] + "。"
+	}
+	c, err := certs.IssueTx(ctx, tx, now, certs.Request{TaxpayerID: ap.TaxpayerID, IssuedBy: a.UserID, Kind: kind, Scope: scope,
+		Key: "application:" + strconv.FormatInt(ap.ID, 10)})
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE applications SET certificate_id = $1 WHERE id = $2`, c.ID, ap.ID); err != nil {
+		return "", err
+	}
+	ap.CertificateID = c.ID
+	return "已开具" + c.Title() + "，编号 " + c.No, nil
+}
+
+// refund records an approved refund (table refunds, one per
+// application). Paying it out is the payment capability's: when it is
+// merged, its refund requests are to be connected to these records.
+func refund(ctx context.Context, tx *sql.Tx, now time.Time, a *auth.Actor, ap *Application) (string, error) {
+	amountField, period := "amount", ap.Form["period"]
+	switch ap.Item.Code {
+	case "refund_credit":
+		amountField = "refund"
+	case "refund_iit":
+		period = ap.Form["year"]
+	}
+	amount, err := strconv.ParseInt(ap.Form[amountField], 10, 64)
+	if err != nil || amount <= 0 {
+		return "", apperr.InvalidField("decision", "申请退税额应大于 0，请退回补正")
+	}
+	taxType := ap.Form["tax_type"]
+	switch ap.Item.Code {
+	case "refund_credit":
+		taxType = "vat"
+	case "refund_iit":
+		taxType = "iit"
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO refunds (taxpayer_id, application_id, item_code, tax_type, period, amount, account, approved_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, ap.TaxpayerID, ap.ID, ap.Item.Code, taxType, period, amount, ap.Form["account"], a.UserID, db.TS(now))
+	if db.IsUniqueViolation(err) {
+		return "", errState("该申请已记录退税")
+	}
+	if err != nil {
+		return "", err
+	}
+	return "核准退税 " + money.FormatYuan(amount) + " 元，退至账户 " + ap.Form["account"], nil
 }
 
 func changeRegistration(ctx context.Context, tx *sql.Tx, now time.Time, ap *Application) (string, error) {
