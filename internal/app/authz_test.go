@@ -490,6 +490,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/tasks/{id}/claim":                         {},
 		"POST /staff/tasks/{id}/decide":                        {"decision": {"return"}, "opinion": {"矩阵补正"}},
 		"POST /staff/tasks/{id}/assign":                        {"staff_no": {"35020301"}},
+		"POST /staff/items/edit":                               {"code": {"suspension"}, "limit_0": {"1"}, "limit_1": {"3"}, "difficulty": {"1"}, "active": {"1"}},
 		"POST /staff/filing/remind":                            {"form": {"vat_small"}, "period": {"2026Q3"}, "taxpayer_id": {strconv.FormatInt(fx.tpA, 10)}},
 		"POST /staff/taxpayers/{id}/identification-complete":   {},
 		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},

@@ -73,6 +73,7 @@ var menu = []menuEntry{
 	{"事项看板", "/staff/board", workflow.CanSupervise},
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
+	{"办税事项目录", "/staff/items", workflow.CanEditCatalogue},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},

@@ -36,7 +36,20 @@ func init() {
 	examples["hall_applications.html"] = example{func() page {
 		return &applicationsPage{Apps: []*workflow.Application{app()}, NextURL: "/hall/applications?before=9"}
 	}, taxpayerSide}
-	examples["hall_application.html"] = example{func() page { return &applicationPage{App: app()} }, taxpayerSide}
+	examples["hall_application.html"] = example{func() page {
+		ap := app()
+		ap.CertificateID = 7
+		return &applicationPage{App: ap}
+	}, taxpayerSide}
+	examples["staff_items.html"] = example{func() page {
+		off := *item
+		off.Code, off.Name, off.Enabled, off.Instant = "resumption", "复业登记", false, true
+		return &itemsAdminPage{Categories: []*workflow.Category{{Code: "qualification", Name: "资格认定", Items: []*workflow.Item{item, &off}}}}
+	}, staffSide}
+	examples["staff_item_edit.html"] = example{func() page {
+		return &itemEditPage{Item: item, basePage: basePage{Form: url.Values{"code": {"vat_general"}, "limit_0": {"1"}, "limit_1": {"x"}, "difficulty": {"1.5"}},
+			Errors: map[string]string{"limit_1": "审批时限应为 0 至 60 个工作日", "confirm_disable": "暂停前请勾选“确认暂停网上办理”"}}}
+	}, staffSide}
 	examples["staff_tasks.html"] = example{func() page {
 		return &tasksPage{Role: "reviewer", Roles: []Option{{"reviewer", "审核人员"}}, Pool: []*workflow.Task{open}, Mine: []*workflow.Task{open}, NextURL: "/staff/tasks?after=4"}
 	}, staffSide}
