@@ -74,7 +74,8 @@ func formFields(p *basePage, it *workflow.Item, stored workflow.Values) []Field 
 		name := "f_" + fd.Name
 		p.noteControl(name)
 		v := p.Val(name)
-		if p.Form == nil && stored != nil {
+		if p.posted == nil && stored != nil { // the correction form before any post: the stored values
+
 			v = fd.Input(stored[fd.Name])
 		}
 		f := Field{Name: name, Label: fd.Label, Type: "text", Value: v, Error: p.Err(name), Hint: fd.Hint, Required: fd.Required}
