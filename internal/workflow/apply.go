@@ -237,7 +237,11 @@ func openTask(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, now time.
 	if db.IsUniqueViolation(err) {
 		return errState("该申请已有待办任务")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return count(ctx, tx, countKey{bureau: sp.bureau, city: CityOf(sp.bureauPath), item: sp.item.Code, node: n.Code,
+		due: DueDate(cal, start, n.Limit).String()}, 1, 0)
 }
 
 const appCols = `a.id, a.no, a.taxpayer_id, t.name, a.bureau_id, a.item_code, a.status, a.node, a.form, a.version, a.submitted_at, a.updated_at, a.finished_at, a.result,
@@ -385,8 +389,30 @@ func (s *Service) Withdraw(ctx context.Context, id int64) (_ *Application, err e
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errState("申请已受理或已办结，不能撤回")
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE tasks SET state = 'cancelled', decided_at = $1 WHERE application_id = $2 AND state IN ('open', 'claimed')`, db.TS(now), id)
-		return err
+		type gone struct {
+			key   countKey
+			state string
+		}
+		cancelled, err := db.Query(ctx, tx, func(sc db.Scanner) (gone, error) {
+			var g gone
+			return g, sc.Scan(&g.state, &g.key.bureau, &g.key.city, &g.key.item, &g.key.node, &g.key.due)
+		}, `UPDATE tasks SET state = 'cancelled', decided_at = $1 WHERE application_id = $2 AND state IN ('open', 'claimed')
+			RETURNING claimed_at, bureau_id, city_id, item_code, node_code, due_date`, db.TS(now), id)
+		if err != nil {
+			return err
+		}
+		for _, g := range cancelled {
+			// RETURNING gives the new row: claimed_at tells a claimed task.
+			if g.state == "" {
+				err = count(ctx, tx, g.key, -1, 0)
+			} else {
+				err = count(ctx, tx, g.key, 0, -1)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

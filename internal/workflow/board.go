@@ -39,7 +39,8 @@ type Load struct {
 
 // scope is the condition limiting tasks to the actor's bureau (a district's
 // own, a city's, or a subtree by path), with its argument as $n; the
-// boards' indexes lead with bureau_id or city_id.
+// board's indexes (tasks_overdue, tasks_load and their city twins) lead
+// with bureau_id or city_id.
 func scope(a *auth.Actor, n int) (string, any) {
 	switch level(a.OrgPath) {
 	case 3:
@@ -60,15 +61,18 @@ func (s *Service) Board(ctx context.Context) (_ *Board, err error) {
 	}
 	today := s.today().String()
 	cond, arg := scope(a, 1)
+	ccond, carg := countScope(a, 1)
 	b := &Board{}
+	// The counts come from task_counts (a few rows per item, node and
+	// last day), items named after the grouping.
 	b.Rows, err = db.Query(ctx, s.DB, func(sc db.Scanner) (*BoardRow, error) {
 		var r BoardRow
 		return &r, sc.Scan(&r.ItemCode, &r.ItemName, &r.NodeCode, &r.Open, &r.Claimed, &r.Overdue)
-	}, `SELECT k.item_code, MIN(i.name), k.node_code,
-		SUM(CASE WHEN k.state = 'open' THEN 1 ELSE 0 END), SUM(CASE WHEN k.state = 'claimed' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END)
-		FROM tasks k JOIN items i ON i.code = k.item_code
-		WHERE `+cond+` AND k.state IN ('open', 'claimed') GROUP BY k.item_code, k.node_code`, arg, today)
+	}, `SELECT g.item_code, i.name, g.node_code, g.open_n, g.claimed_n, g.late FROM (
+			SELECT c.item_code, c.node_code, SUM(c.open_n) AS open_n, SUM(c.claimed_n) AS claimed_n,
+				SUM(CASE WHEN c.due_date < $2 THEN c.open_n + c.claimed_n ELSE 0 END) AS late
+			FROM task_counts c WHERE `+ccond+` GROUP BY c.item_code, c.node_code) g
+		JOIN items i ON i.code = g.item_code WHERE g.open_n + g.claimed_n > 0`, carg, today)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +87,10 @@ func (s *Service) Board(ctx context.Context) (_ *Board, err error) {
 		b.Claimed += r.Claimed
 		b.Late += r.Overdue
 	}
-	b.Overdue, err = db.Query(ctx, s.DB, scanTask, `SELECT `+taskCols+` FROM tasks k `+taskJoins+`
-		WHERE `+cond+` AND k.state IN ('open', 'claimed') AND k.due_date < $2 ORDER BY k.due_date, k.id LIMIT 50`, arg, today)
+	// The 50 most overdue by index order (tasks_overdue), joined after.
+	b.Overdue, err = db.Query(ctx, s.DB, scanTask, `SELECT `+taskCols+` FROM (
+			SELECT k.id FROM tasks k WHERE `+cond+` AND k.state IN ('open', 'claimed') AND k.due_date < $2 ORDER BY k.due_date, k.id LIMIT 50) x
+		JOIN tasks k ON k.id = x.id `+taskJoins+` ORDER BY k.due_date, k.id`, arg, today)
 	if err != nil {
 		return nil, err
 	}
@@ -92,9 +98,10 @@ func (s *Service) Board(ctx context.Context) (_ *Board, err error) {
 	b.Load, err = db.Query(ctx, s.DB, func(sc db.Scanner) (*Load, error) {
 		var l Load
 		return &l, sc.Scan(&l.StaffID, &l.Name, &l.StaffNo, &l.Claimed, &l.Overdue)
-	}, `SELECT k.claimed_by, MIN(s.name), MIN(s.staff_no), COUNT(*), SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END)
-		FROM tasks k JOIN staff s ON s.id = k.claimed_by
-		WHERE `+cond+` AND k.state = 'claimed' GROUP BY k.claimed_by ORDER BY COUNT(*) DESC, k.claimed_by LIMIT 200`, arg, today)
+	}, `SELECT g.claimed_by, s.name, s.staff_no, g.n, g.late FROM (
+			SELECT k.claimed_by, COUNT(*) AS n, SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END) AS late
+			FROM tasks k WHERE `+cond+` AND k.state = 'claimed' GROUP BY k.claimed_by) g
+		JOIN staff s ON s.id = g.claimed_by ORDER BY g.n DESC, g.claimed_by LIMIT 200`, arg, today)
 	return b, err
 }
 

@@ -63,6 +63,7 @@ func newHall(t testing.TB, d *db.DB) *hall {
 		t.Fatal(err)
 	}
 	h := &hall{d: d}
+	t.Cleanup(func() { checkCounts(t, d) })
 	clock := now
 	h.clock = &clock
 	nowf := func() time.Time { return *h.clock }

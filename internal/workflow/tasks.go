@@ -170,29 +170,34 @@ func (s *Service) Pool(ctx context.Context, role string, after int64, limit int)
 		return nil, apperr.New(apperr.NotFound, "没有这个岗位的任务池")
 	}
 	limit = clampLimit(limit)
-	q := `SELECT ` + taskCols + ` FROM tasks k ` + taskJoins + ` WHERE k.state = 'open' AND k.role = $1 AND k.id > $2 AND `
+	// Each page's ids first, by the pool index alone; the names are
+	// joined to those rows only.
+	q := func(cond, limit string) string {
+		return `SELECT ` + taskCols + ` FROM (SELECT k.id FROM tasks k WHERE k.state = 'open' AND k.role = $1 AND k.id > $2 AND ` + cond +
+			` ORDER BY k.id LIMIT ` + limit + `) x JOIN tasks k ON k.id = x.id ` + taskJoins + ` ORDER BY k.id`
+	}
 	var lists [][]*Task
 	switch level(a.OrgPath) {
 	case 3:
-		own, err := db.Query(ctx, s.DB, scanTask, q+`k.bureau_id = $3 ORDER BY k.id LIMIT $4`, role, after, a.OrgID, limit+1)
+		own, err := db.Query(ctx, s.DB, scanTask, q(`k.bureau_id = $3`, `$4`), role, after, a.OrgID, limit+1)
 		if err != nil {
 			return nil, err
 		}
-		city, err := db.Query(ctx, s.DB, scanTask, q+`k.city_id = $3 AND k.citywide = 1 AND k.bureau_id <> $4 ORDER BY k.id LIMIT $5`,
+		city, err := db.Query(ctx, s.DB, scanTask, q(`k.city_id = $3 AND k.citywide = 1 AND k.bureau_id <> $4`, `$5`),
 			role, after, CityOf(a.OrgPath), a.OrgID, limit+1)
 		if err != nil {
 			return nil, err
 		}
 		lists = [][]*Task{own, city}
 	case 2:
-		list, err := db.Query(ctx, s.DB, scanTask, q+`k.city_id = $3 ORDER BY k.id LIMIT $4`, role, after, a.OrgID, limit+1)
+		list, err := db.Query(ctx, s.DB, scanTask, q(`k.city_id = $3`, `$4`), role, after, a.OrgID, limit+1)
 		if err != nil {
 			return nil, err
 		}
 		lists = [][]*Task{list}
 	default:
 		cond, arg := a.SubtreeSQL("k.bureau_path", 3)
-		list, err := db.Query(ctx, s.DB, scanTask, q+cond+` ORDER BY k.id LIMIT $4`, role, after, arg, limit+1)
+		list, err := db.Query(ctx, s.DB, scanTask, q(cond, `$4`), role, after, arg, limit+1)
 		if err != nil {
 			return nil, err
 		}
@@ -269,9 +274,14 @@ func (s *Service) Claim(ctx context.Context, id int64) (_ *Task, err error) {
 	if !Eligible(a, k) {
 		return nil, apperr.New(apperr.Forbidden, "您的岗位不能办理这个环节")
 	}
-	var got int64
-	err = s.DB.QueryRowContext(ctx, `UPDATE tasks SET state = 'claimed', claimed_by = $1, claimed_at = $2
-		WHERE id = $3 AND state = 'open' AND claimed_by IS NULL RETURNING id`, a.UserID, db.TS(now), id).Scan(&got)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var got int64
+		if err := tx.QueryRowContext(ctx, `UPDATE tasks SET state = 'claimed', claimed_by = $1, claimed_at = $2
+			WHERE id = $3 AND state = 'open' AND claimed_by IS NULL RETURNING id`, a.UserID, db.TS(now), id).Scan(&got); err != nil {
+			return err
+		}
+		return count(ctx, tx, keyOf(k), -1, 1)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, s.taken(ctx, id)
 	}
@@ -317,13 +327,27 @@ func (s *Service) Assign(ctx context.Context, id int64, staffNo string) (_ *Task
 	if !Eligible(to, k) {
 		return nil, apperr.InvalidField("staff_no", to.Name+"不能办理这个环节（岗位或所属税务机关不符）")
 	}
-	res, err := s.DB.ExecContext(ctx, `UPDATE tasks SET state = 'claimed', claimed_by = $1, claimed_at = $2, assigned_by = $3
-		WHERE id = $4 AND state IN ('open', 'claimed')`, to.UserID, db.TS(now), a.UserID, id)
+	// An open task moves to claimed (its counts with it); a claimed one
+	// changes hands. Each a conditional update: a decision or claim in
+	// between leaves none to change.
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for _, from := range []string{TaskOpen, TaskClaimed} {
+			res, err := tx.ExecContext(ctx, `UPDATE tasks SET state = 'claimed', claimed_by = $1, claimed_at = $2, assigned_by = $3
+				WHERE id = $4 AND state = $5`, to.UserID, db.TS(now), a.UserID, id, from)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				if from == TaskOpen {
+					return count(ctx, tx, keyOf(k), -1, 1)
+				}
+				return nil
+			}
+		}
+		return errState("该任务已办理完毕")
+	})
 	if err != nil {
 		return nil, err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, errState("该任务已办理完毕")
 	}
 	return s.Task(ctx, id)
 }
@@ -416,6 +440,9 @@ func (s *Service) Decide(ctx context.Context, id int64, in DecideInput) (_ *Task
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errState("该任务已被改派或已办理")
+		}
+		if err := count(ctx, tx, keyOf(k), 0, -1); err != nil {
+			return err
 		}
 		if step.Status == StatusApproved {
 			result, err := s.effect(ctx, tx, now, a, ap)

@@ -56,3 +56,32 @@ CREATE TABLE refunds (
     created_at TEXT NOT NULL
 );
 CREATE INDEX refunds_taxpayer ON refunds(taxpayer_id, id);
+
+-- The supervisor's board reads maintained counts, not the live tasks: one
+-- row per bureau, item, node and last day with how many tasks are open
+-- and claimed, changed in the transaction of every task's change
+-- (workflow/counts.go). A board sums a few hundred rows however many
+-- tasks wait; overdue is the sum of the rows whose last day has passed.
+CREATE TABLE task_counts (
+    bureau_id BIGINT NOT NULL,
+    city_id BIGINT NOT NULL,
+    item_code TEXT NOT NULL,
+    node_code TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    open_n INTEGER NOT NULL DEFAULT 0,
+    claimed_n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (bureau_id, item_code, node_code, due_date)
+);
+CREATE INDEX task_counts_city ON task_counts(city_id);
+INSERT INTO task_counts (bureau_id, city_id, item_code, node_code, due_date, open_n, claimed_n)
+SELECT bureau_id, MIN(city_id), item_code, node_code, due_date,
+    SUM(CASE WHEN state = 'open' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'claimed' THEN 1 ELSE 0 END)
+FROM tasks WHERE state IN ('open', 'claimed') GROUP BY bureau_id, item_code, node_code, due_date;
+-- The board's overdue list (the 50 most overdue, in due-date order) and
+-- each handler's load, read by index ranges of the bureau or the city.
+DROP INDEX tasks_board;
+DROP INDEX tasks_board_city;
+CREATE INDEX tasks_overdue ON tasks(bureau_id, due_date, id) WHERE state IN ('open', 'claimed');
+CREATE INDEX tasks_overdue_city ON tasks(city_id, due_date, id) WHERE state IN ('open', 'claimed');
+CREATE INDEX tasks_load ON tasks(bureau_id, claimed_by, due_date) WHERE state = 'claimed';
+CREATE INDEX tasks_load_city ON tasks(city_id, claimed_by, due_date) WHERE state = 'claimed';
