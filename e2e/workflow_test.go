@@ -69,7 +69,7 @@ func TestGeneralTaxpayerApplication(t *testing.T) {
 	}
 	decide := func(p *page, decision, opinion string) {
 		p.t.Helper()
-		p.Do(chromedp.Click(chromedp.CSS(`input[name=decision][value=`+decision+`]`)))
+		p.Do(chromedp.Click(chromedp.CSS(`input[name=decision][value=` + decision + `]`)))
 		if opinion != "" {
 			p.Do(typeInto("#f-opinion", opinion))
 		}
@@ -210,7 +210,7 @@ func TestGeneralTaxpayerApplication(t *testing.T) {
 			if n := tp.Count(`form[action$="/rate"]`); n != 3-i {
 				tp.fatalf("%d rating forms, want %d", n, 3-i)
 			}
-			tp.Do(chromedp.Click(chromedp.CSS(`form[action$="/rate"] input[name=rating][value="`+strconv.Itoa(5-i)+`"]`)))
+			tp.Do(chromedp.Click(chromedp.CSS(`form[action$="/rate"] input[name=rating][value="` + strconv.Itoa(5-i) + `"]`)))
 			if st := tp.Click("rate", `form[action$="/rate"] button[type=submit]`); st != http.StatusOK {
 				tp.fatalf("status %d", st)
 			}
