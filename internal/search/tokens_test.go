@@ -22,10 +22,10 @@ func TestTokens(t *testing.T) {
 
 func TestParse(t *testing.T) {
 	for _, c := range []struct {
-		in        string
-		fts, tsq  string
-		terms     []string
-		short     bool
+		in       string
+		fts, tsq string
+		terms    []string
+		short    bool
 	}{
 		{"增值税 起征点", `"增值 值税" AND "起征 征点"`, `(增值 <-> 值税) & (起征 <-> 征点)`, []string{"增值税", "起征点"}, false},
 		{"发票管理办法 第二十二条", `"发票 票管 管理 理办 办法" AND "第二 二十 十二 二条"`, `(发票 <-> 票管 <-> 管理 <-> 理办 <-> 办法) & (第二 <-> 二十 <-> 十二 <-> 二条)`, []string{"发票管理办法", "第二十二条"}, false},
