@@ -35,8 +35,8 @@ var Levels = []string{LevelNational, LevelProvincial, LevelCity}
 
 // Validity of a version.
 const (
-	StatusCurrent = "现行有效"
-	StatusAmended = "已修改"
+	StatusCurrent  = "现行有效"
+	StatusAmended  = "已修改"
 	StatusRepealed = "已废止"
 )
 
