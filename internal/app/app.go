@@ -20,10 +20,12 @@ import (
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/laws"
 	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/search"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 	"taxhall/internal/web"
@@ -44,6 +46,7 @@ type App struct {
 	Handler http.Handler
 	// Metrics serves /metrics on Config.MetricsAddr when that is set.
 	Metrics http.Handler
+	Laws    *laws.Service // the regulation library, for import-laws and the demo's import
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -121,6 +124,9 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	searchIndex := search.New(d)
+	library := &laws.Service{DB: d, Index: searchIndex, Now: Now}
+	site.Search, site.Laws = searchIndex, library
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
@@ -152,7 +158,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking

@@ -28,6 +28,7 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	LawsDir         string // the regulation library folder that serve --demo imports
 }
 
 // ParseFlags reads the flags of a subcommand. Environment variables give the
@@ -49,6 +50,7 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.LawsDir, "laws", env("TAXHALL_LAWS", "../shared/data/laws"), "regulation library folder that serve --demo imports on start (TAXHALL_LAWS)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

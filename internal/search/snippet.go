@@ -141,7 +141,7 @@ func Snippet(body string, terms []string, width int) ([]Segment, int) {
 	for i := range segs {
 		segs[i].Text = collapseSpace(segs[i].Text)
 	}
-	if start > 0 {
+	if start > 0 && rs[start-1] != '\n' {
 		segs = append([]Segment{{Text: "…"}}, segs...)
 	}
 	if end < len(rs) {

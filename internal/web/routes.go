@@ -107,6 +107,9 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/calculators/stamp", For: Public, h: s.calcStamp},
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 		{Method: "GET", Pattern: "/calendar", For: Public, h: s.publicCalendar},
+		{Method: "GET", Pattern: "/laws", For: Public, h: s.lawsIndex},
+		{Method: "GET", Pattern: "/laws/{id}", For: Public, Object: "law", h: s.lawShow},
+		{Method: "GET", Pattern: "/laws/{id}/compare", For: Public, Object: "law", h: s.lawCompare},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},

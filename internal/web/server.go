@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -18,10 +19,12 @@ import (
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/laws"
 	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/search"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 )
@@ -40,6 +43,8 @@ type Server struct {
 	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service  // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
+	Laws          *laws.Service      // the regulation library (法规库)
+	Search        *search.Index      // full-text search of the library, guides and articles
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
@@ -58,6 +63,12 @@ func New(s Server) (*Server, error) {
 		return nil, err
 	}
 	srv.pages = pages
+	if srv.Search == nil && srv.DB != nil {
+		srv.Search = search.New(srv.DB)
+	}
+	if srv.Laws == nil && srv.DB != nil {
+		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
+	}
 	srv.bureau = &bureauCache{}
 	return srv, nil
 }
