@@ -127,6 +127,13 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	searchIndex := search.New(d)
 	library := &laws.Service{DB: d, Index: searchIndex, Now: Now}
 	site.Search, site.Laws = searchIndex, library
+	// The guides are data in the binary: index them at start (a few ms, an
+	// upsert per guide), so that the site search finds this version's text.
+	ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := site.Guides.Index(ictx, searchIndex); err != nil {
+		return nil, err
+	}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)

@@ -110,6 +110,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/laws", For: Public, h: s.lawsIndex},
 		{Method: "GET", Pattern: "/laws/{id}", For: Public, Object: "law", h: s.lawShow},
 		{Method: "GET", Pattern: "/laws/{id}/compare", For: Public, Object: "law", h: s.lawCompare},
+		{Method: "GET", Pattern: "/guides", For: Public, h: s.guidesIndex},
+		{Method: "GET", Pattern: "/guides/{id}", For: Public, Object: "guide", h: s.guideShow}, // {id} is the guide's slug
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
 		{Method: "POST", Pattern: "/login", For: Public, h: s.loginSubmit},

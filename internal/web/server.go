@@ -17,6 +17,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/guides"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/laws"
@@ -45,6 +46,7 @@ type Server struct {
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
 	Laws          *laws.Service      // the regulation library (法规库)
 	Search        *search.Index      // full-text search of the library, guides and articles
+	Guides        *guides.Catalog    // the tax guides (办税指南)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
@@ -65,6 +67,11 @@ func New(s Server) (*Server, error) {
 	srv.pages = pages
 	if srv.Search == nil && srv.DB != nil {
 		srv.Search = search.New(srv.DB)
+	}
+	if srv.Guides == nil {
+		if srv.Guides, err = guides.Load(); err != nil {
+			return nil, err
+		}
 	}
 	if srv.Laws == nil && srv.DB != nil {
 		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
