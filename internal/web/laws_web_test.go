@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -117,5 +118,38 @@ func TestLawPages(t *testing.T) {
 		}
 		s, body = b.get("/laws?q=" + url.QueryEscape("火星探测"))
 		b.expect(s, body, 200, "没有找到与“火星探测”相关的法规")
+	})
+}
+
+// TestSiteSearch: the home search box finds functions, guides and library
+// documents, grouped, each group best first.
+func TestSiteSearch(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		h, srv := siteHandler(t, d)
+		ts := httptest.NewServer(h)
+		t.Cleanup(ts.Close)
+		ctx := context.Background()
+		if _, err := srv.Laws.Import(ctx, miniLibrary(t)); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Guides.Index(ctx, srv.Search); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, ts)
+		s, body := b.get("/search?q=" + url.QueryEscape("滞纳金"))
+		b.expect(s, body, 200, "滞纳金计算器")
+		fn, gd, lw := strings.Index(body, `id="hits-functions"`), strings.Index(body, `id="hits-guides"`), strings.Index(body, `id="hits-laws"`)
+		if fn < 0 || gd < fn || lw < gd {
+			t.Fatalf("groups at %d %d %d, want functions, guides, laws", fn, gd, lw)
+		}
+		guidesPart := body[gd:lw]
+		if first := strings.Index(guidesPart, `href="/guides/`); first < 0 || !strings.HasPrefix(guidesPart[first:], `href="/guides/late-fee"`) {
+			t.Errorf("first guide for 滞纳金 is not late-fee: %s", guidesPart)
+		}
+		if !strings.Contains(body[lw:], "中华人民共和国税收征收管理法") {
+			t.Error("library group lacks 征管法")
+		}
+		s, body = b.get("/search?q=" + url.QueryEscape("火星探测"))
+		b.expect(s, body, 200, "没有找到与“火星探测”相关的事项")
 	})
 }

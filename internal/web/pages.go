@@ -64,6 +64,7 @@ type searchPage struct {
 	Topics      []topic   // what the query asks for that the hall cannot do yet
 	Popular     []Service // offered for an empty query
 	Suggestions []string  // searches that find something, offered when nothing is found
+	Public      publicHits // tax guides and library documents (site_search.go)
 }
 
 // registerPage is the enterprise and the individual registration form.
