@@ -61,9 +61,9 @@ type searchPage struct {
 	basePage
 	Q           string
 	Hits        []Service
-	Topics      []topic   // what the query asks for that the hall cannot do yet
-	Popular     []Service // offered for an empty query
-	Suggestions []string  // searches that find something, offered when nothing is found
+	Topics      []topic    // what the query asks for that the hall cannot do yet
+	Popular     []Service  // offered for an empty query
+	Suggestions []string   // searches that find something, offered when nothing is found
 	Public      publicHits // tax guides and library documents (site_search.go)
 }
 
