@@ -61,10 +61,10 @@ type searchPage struct {
 	basePage
 	Q           string
 	Hits        []Service
-	Topics      []topic    // what the query asks for that the hall cannot do yet
-	Popular     []Service  // offered for an empty query
-	Suggestions []string   // searches that find something, offered when nothing is found
-	Public      publicHits // tax guides and library documents (site_search.go)
+	Topics      []topic   // what the query asks for that the hall cannot do yet
+	Popular     []Service // offered for an empty query
+	Suggestions []string  // searches that find something, offered when nothing is found
+	Public      pubHits   // tax guides and library documents (site_search.go)
 }
 
 // registerPage is the enterprise and the individual registration form.

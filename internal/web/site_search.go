@@ -16,16 +16,16 @@ import (
 // group links to the full list where there is one.
 const siteGroupSize = 5
 
-// publicHits are the guides and library documents of a site search.
-type publicHits struct {
+// pubHits are the guides and library documents of a site search.
+type pubHits struct {
 	Guides   []search.Hit
 	Laws     []laws.Hit
 	MoreLaws bool // the library has more: link to /laws?q=
 }
 
 // searchPublic fills the public-information groups of a search page.
-func (s *Server) searchPublic(ctx context.Context, q string) (publicHits, error) {
-	var out publicHits
+func (s *Server) searchPublic(ctx context.Context, q string) (pubHits, error) {
+	var out pubHits
 	if s.Search != nil {
 		r, err := s.Search.Search(ctx, search.Query{Text: q, Kinds: []string{guides.SearchKind}, Limit: siteGroupSize})
 		if err != nil {
