@@ -100,6 +100,9 @@ func run(args []string) error {
 		if err := app.SeedDemo(ctx, d, cfg, os.Stdout); err != nil {
 			return err
 		}
+		if err := app.SeedCMSDemo(ctx, d, os.Stdout); err != nil {
+			return err
+		}
 	}
 	a, err := app.New(cfg, log, d)
 	if err != nil {
@@ -112,6 +115,7 @@ func run(args []string) error {
 	if cfg.Demo {
 		a.ImportLawsInBackground(ctx, cfg.LawsDir)
 	}
+	a.StartContentJobs(ctx)
 	return a.Serve(ctx, ln)
 }
 

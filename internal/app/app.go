@@ -15,6 +15,7 @@ import (
 
 	"taxhall/internal/api"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
@@ -47,6 +48,7 @@ type App struct {
 	// Metrics serves /metrics on Config.MetricsAddr when that is set.
 	Metrics http.Handler
 	Laws    *laws.Service // the regulation library, for import-laws and the demo's import
+	CMS     *cms.Service  // the bureau sites, for the publishing and reminder jobs
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -127,6 +129,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	searchIndex := search.New(d)
 	library := &laws.Service{DB: d, Index: searchIndex, Now: Now}
 	site.Search, site.Laws = searchIndex, library
+	content := &cms.Service{DB: d, Index: searchIndex, Now: Now}
+	site.CMS = content
 	// The guides are data in the binary: index them at start (a few ms, an
 	// upsert per guide), so that the site search finds this version's text.
 	ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -165,7 +169,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking

@@ -6,6 +6,9 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"taxhall/internal/db"
+	"taxhall/internal/demo"
 )
 
 // ImportLaws loads the regulation library folder dir (taxhall import-laws)
@@ -44,5 +47,53 @@ func (a *App) ImportLawsInBackground(ctx context.Context, dir string) {
 		}
 		a.Log.Info("regulation library imported", "files", st.Files, "added", st.Added, "updated", st.Updated,
 			"unchanged", st.Unchanged, "seconds", time.Since(start).Seconds())
+	}()
+}
+
+// SeedCMSDemo writes the demo bureau sites (columns and two years of
+// articles) into a demo database that has none yet.
+func SeedCMSDemo(ctx context.Context, d *db.DB, out io.Writer) error {
+	start := time.Now()
+	seeded, err := demo.SeedCMS(ctx, d, Now())
+	if err != nil {
+		return err
+	}
+	if seeded {
+		fmt.Fprintf(out, "已生成演示网站内容（省局和各市局网站的栏目与文章），用时 %.1f 秒。省局内容编辑 35000004、内容审核 35000005；厦门市局 35020004、35020005。\n", time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// contentJobEvery is how often each node publishes scheduled articles and
+// records reminders of overdue columns. Both are idempotent: every node
+// may run them.
+const contentJobEvery = time.Minute
+
+// StartContentJobs runs the site content jobs until ctx ends.
+func (a *App) StartContentJobs(ctx context.Context) {
+	run := func() {
+		if n, err := a.CMS.PublishDue(ctx); err != nil {
+			a.Log.Error("publishing scheduled articles", "err", err)
+		} else if n > 0 {
+			a.Log.Info("scheduled articles published", "count", n)
+		}
+		if n, err := a.CMS.CheckOverdue(ctx); err != nil {
+			a.Log.Error("checking overdue columns", "err", err)
+		} else if n > 0 {
+			a.Log.Info("overdue column reminders recorded", "count", n)
+		}
+	}
+	go func() {
+		run()
+		t := time.NewTicker(contentJobEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				run()
+			}
+		}
 	}()
 }

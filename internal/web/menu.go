@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
@@ -63,6 +64,7 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"网站内容", "/staff/cms", cms.CanManage},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},

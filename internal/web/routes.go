@@ -111,6 +111,9 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/laws/{id}", For: Public, Object: "law", h: s.lawShow},
 		{Method: "GET", Pattern: "/laws/{id}/compare", For: Public, Object: "law", h: s.lawCompare},
 		{Method: "GET", Pattern: "/guides", For: Public, h: s.guidesIndex},
+		{Method: "GET", Pattern: "/info", For: Public, h: s.infoHome},
+		{Method: "GET", Pattern: "/info/columns/{id}", For: Public, Object: "cms_column", h: s.infoColumn},
+		{Method: "GET", Pattern: "/info/articles/{id}", For: Public, Object: "cms_article", h: s.infoArticle},
 		{Method: "GET", Pattern: "/guides/{id}", For: Public, Object: "guide", h: s.guideShow}, // {id} is the guide's slug
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
@@ -182,6 +185,14 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
 		{Method: "GET", Pattern: "/staff/returns/{id}", For: Staff, Object: "return", h: s.staffReturn},
+		{Method: "GET", Pattern: "/staff/cms", For: Staff, h: s.staffCMS},
+		{Method: "GET", Pattern: "/staff/cms/articles/new", For: Staff, h: s.staffCMSNew},
+		{Method: "POST", Pattern: "/staff/cms/articles", For: Staff, h: s.staffCMSCreate, Form: "/staff/cms/articles/new"},
+		{Method: "GET", Pattern: "/staff/cms/articles/{id}", For: Staff, Object: "cms_article", h: s.staffCMSArticle},
+		{Method: "POST", Pattern: "/staff/cms/articles/{id}", For: Staff, Object: "cms_article", h: s.staffCMSUpdate},
+		{Method: "POST", Pattern: "/staff/cms/articles/{id}/submit", For: Staff, Object: "cms_article", h: s.staffCMSSubmit, Form: "/staff/cms/articles/{id}"},
+		{Method: "POST", Pattern: "/staff/cms/articles/{id}/review", For: Staff, Object: "cms_article", h: s.staffCMSReview, Form: "/staff/cms/articles/{id}"},
+		{Method: "POST", Pattern: "/staff/cms/articles/{id}/archive", For: Staff, Object: "cms_article", h: s.staffCMSArchive, Form: "/staff/cms/articles/{id}"},
 		{Method: "GET", Pattern: "/staff/filing", For: Staff, h: s.staffFiling},
 		{Method: "POST", Pattern: "/staff/filing/remind", For: Staff, h: s.staffRemind, Form: "/staff/filing"},
 		{Method: "GET", Pattern: "/staff/orgs", For: Staff, h: s.staffOrgs},

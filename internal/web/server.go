@@ -15,6 +15,7 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/guides"
@@ -47,6 +48,7 @@ type Server struct {
 	Laws          *laws.Service      // the regulation library (法规库)
 	Search        *search.Index      // full-text search of the library, guides and articles
 	Guides        *guides.Catalog    // the tax guides (办税指南)
+	CMS           *cms.Service       // the bureau sites' columns and articles (信息公开)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
@@ -72,6 +74,9 @@ func New(s Server) (*Server, error) {
 		if srv.Guides, err = guides.Load(); err != nil {
 			return nil, err
 		}
+	}
+	if srv.CMS == nil && srv.DB != nil {
+		srv.CMS = &cms.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
 	}
 	if srv.Laws == nil && srv.DB != nil {
 		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
