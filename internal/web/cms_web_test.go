@@ -23,8 +23,8 @@ func init() {
 		return &cmsOverviewPage{Sites: []cms.Site{{OrgID: 2, Name: "国家税务总局厦门市税务局"}, {OrgID: 3, Name: "国家税务总局福州市税务局"}}, Site: cms.Site{OrgID: 2, Name: "国家税务总局厦门市税务局"},
 			Reminders: []cms.Reminder{{ColumnID: 3, Column: "通知公告", Level: 2, DueOn: "2026-11-01", OverdueDays: 22}},
 			Review:    []cms.Article{art}, Drafts: []cms.Article{art}, Scheduled: []cms.Article{art},
-			Fresh:     []cms.Freshness{{Column: col, Parent: "通知公告", Due: when, OverdueDays: 3}, {Column: col, Due: when, SoonDays: 2}, {Column: col, Due: when}},
-			Overdue:   1, CanEdit: true, CanReview: true}
+			Fresh:   []cms.Freshness{{Column: col, Parent: "通知公告", Due: when, OverdueDays: 3}, {Column: col, Due: when, SoonDays: 2}, {Column: col, Due: when}},
+			Overdue: 1, CanEdit: true, CanReview: true}
 	}, staffSide}
 	examples["staff_cms_new.html"] = example{func() page {
 		return &cmsArticlePage{Columns: groups, basePage: basePage{Errors: map[string]string{"body": "请填写正文"}}}

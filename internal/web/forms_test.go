@@ -216,6 +216,10 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 	clerk := staffBrowser(t, ts, "35020301")
 	admin := staffBrowser(t, ts, "35020001")
 	province := staffBrowser(t, ts, "35000001") // the filing calendar's editor
+	if _, err := demo.SeedCMS(ctx, d, now); err != nil {
+		t.Fatal(err)
+	}
+	editor := staffBrowser(t, ts, "35020004") // the Xiamen site's content editor
 	ids := map[string][]int64{
 		"taxpayer_user": {user},
 		"taxpayer":      {siming, 1},
@@ -226,6 +230,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			VALUES ($1, '350203198805170450', '陈晓燕', '2025-01-01', '2025-01-01T00:00:00Z') RETURNING id`, own)},
 		"tax_building": {one(`SELECT id FROM tax_buildings WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"cms_article":  {one(`SELECT a.id FROM cms_articles a JOIN orgs o ON o.id = a.site_org_id WHERE o.division_code = '3502' ORDER BY a.id LIMIT 1`)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
@@ -241,6 +246,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = clerk
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/calendar"):
 			b = province
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/cms"):
+			b = editor
 		case rt.For == Staff:
 			b = admin
 		case rt.For == LoggedIn:
