@@ -3,13 +3,15 @@ package web
 import (
 	"context"
 
+	"taxhall/internal/cms"
 	"taxhall/internal/guides"
 	"taxhall/internal/laws"
 	"taxhall/internal/search"
 )
 
 // The site search (站内搜索) answers the home search box with the hall's
-// functions (search.go), the tax guides and the regulation library, each
+// functions (search.go), the tax guides, the bureau sites' articles and the
+// regulation library, each
 // group best first; a group that finds nothing is left out.
 
 // siteGroupSize is how many hits of each kind the search page shows; the
@@ -19,6 +21,7 @@ const siteGroupSize = 5
 // pubHits are the guides and library documents of a site search.
 type pubHits struct {
 	Guides   []search.Hit
+	Articles []search.Hit // published articles of the bureau sites
 	Laws     []laws.Hit
 	MoreLaws bool // the library has more: link to /laws?q=
 }
@@ -33,6 +36,13 @@ func (s *Server) searchPublic(ctx context.Context, q string) (pubHits, error) {
 		}
 		if !r.Relaxed {
 			out.Guides = r.Hits
+		}
+		r, err = s.Search.Search(ctx, search.Query{Text: q, Kinds: []string{cms.SearchKind}, Limit: siteGroupSize})
+		if err != nil {
+			return out, err
+		}
+		if !r.Relaxed {
+			out.Articles = r.Hits
 		}
 	}
 	if s.Laws != nil {
