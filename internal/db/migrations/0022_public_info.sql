@@ -90,3 +90,61 @@ CREATE TABLE cms_reminders (
     UNIQUE (column_id, level, due_on)
 );
 CREATE INDEX cms_reminders_site ON cms_reminders(site_org_id, id DESC);
+
+-- Public lists (公开名单) are queries of the live register, never typed
+-- in: deregistered, suspended and abnormal (非正常户) taxpayers by their
+-- status, newest first by id.
+CREATE INDEX taxpayers_status_list ON taxpayers(status, id DESC);
+
+-- Why and when a clerk set or lifted 非正常户 (and, later, other status
+-- changes): the list shows the date, the record page the reason.
+CREATE TABLE taxpayer_status_changes (
+    id {{id}},
+    taxpayer_id BIGINT NOT NULL REFERENCES taxpayers(id),
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    staff_id BIGINT REFERENCES staff(id),
+    at TEXT NOT NULL
+);
+CREATE INDEX taxpayer_status_changes_tp ON taxpayer_status_changes(taxpayer_id, id DESC);
+
+-- Fixed quotas (定额) of individual businesses under 定期定额 collection,
+-- set by a clerk for a period of months: monthly sales and monthly tax in
+-- fen. One quota per taxpayer and first month (UNIQUE); overlapping
+-- periods are refused in a serializable transaction.
+CREATE TABLE business_quotas (
+    id {{id}},
+    taxpayer_id BIGINT NOT NULL REFERENCES taxpayers(id),
+    month_from TEXT NOT NULL,
+    month_to TEXT NOT NULL,
+    sales_fen BIGINT NOT NULL CHECK (sales_fen >= 0),
+    tax_fen BIGINT NOT NULL CHECK (tax_fen >= 0),
+    staff_id BIGINT NOT NULL REFERENCES staff(id),
+    created_at TEXT NOT NULL,
+    CHECK (month_to >= month_from),
+    UNIQUE (taxpayer_id, month_from)
+);
+-- The public quota list: newest period first, paged by (month_from, id).
+CREATE INDEX business_quotas_list ON business_quotas(month_from DESC, id DESC);
+
+-- Visit statistics, counted in memory and flushed every few seconds as
+-- additions to one row per day, kind and object (INSERT … ON CONFLICT DO
+-- UPDATE SET n = n + excluded.n), so that a page view never waits for a
+-- write.
+CREATE TABLE visit_counts (
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (day, kind, ref)
+);
+-- Searches: what people look for, and what finds nothing.
+CREATE TABLE search_counts (
+    day TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    q TEXT NOT NULL,
+    empty INTEGER NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (day, scope, q, empty)
+);
