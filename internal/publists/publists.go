@@ -65,7 +65,7 @@ type Row struct {
 	Since    string // the date the status began, or the quota's period
 	Reason   string // why (the last status change's reason), "" if none
 	// Quota only.
-	Period          string
+	Period           string
 	SalesFen, TaxFen int64
 }
 

@@ -80,7 +80,11 @@ func TestIrregularAndQuotas(t *testing.T) {
 			start := make(chan struct{})
 			for i, svc := range []*publists.Service{s, s2} {
 				wg.Add(1)
-				go func() { defer wg.Done(); <-start; errs[i] = svc.SetIrregular(ctx, c, tp, true, "逾期未申报且无法联系") }()
+				go func() {
+					defer wg.Done()
+					<-start
+					errs[i] = svc.SetIrregular(ctx, c, tp, true, "逾期未申报且无法联系")
+				}()
 			}
 			close(start)
 			wg.Wait()
