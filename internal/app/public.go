@@ -51,11 +51,16 @@ func (a *App) ImportLawsInBackground(ctx context.Context, dir string) {
 }
 
 // SeedCMSDemo writes the demo bureau sites (columns and two years of
-// articles) into a demo database that has none yet.
+// articles) and the data of the public lists (individual businesses with
+// quotas, taxpayers marked 非正常户, deregistered, suspended) into a demo
+// database that has none yet.
 func SeedCMSDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 	start := time.Now()
 	seeded, err := demo.SeedCMS(ctx, d, Now())
 	if err != nil {
+		return err
+	}
+	if _, err := demo.SeedLists(ctx, d, Now()); err != nil {
 		return err
 	}
 	if seeded {

@@ -66,6 +66,15 @@ func TestSeedCMS(t *testing.T) {
 				t.Errorf("%s: %d overdue columns", st.Name, overdue)
 			}
 		}
+		if ok, err := SeedLists(ctx, d, now); err != nil || !ok {
+			t.Fatalf("lists: %v %v", ok, err)
+		}
+		var quotas, irregular int
+		_ = d.QueryRowContext(ctx, `SELECT count(*) FROM business_quotas`).Scan(&quotas)
+		_ = d.QueryRowContext(ctx, `SELECT count(*) FROM taxpayers WHERE status = 'irregular'`).Scan(&irregular)
+		if quotas != 16 || irregular == 0 {
+			t.Errorf("%d quotas, %d 非正常户", quotas, irregular)
+		}
 		r, err := search.New(d).Search(ctx, search.Query{Text: "小规模纳税人", Kinds: []string{cms.SearchKind}})
 		if err != nil || len(r.Hits) == 0 {
 			t.Errorf("demo articles not searchable: %v", err)

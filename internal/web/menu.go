@@ -7,6 +7,7 @@ import (
 	"taxhall/internal/cms"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
+	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
@@ -20,6 +21,7 @@ type Can struct {
 	ManageUsers  bool // taxpayer.CanManageUsers
 	Administer   bool // org.CanAdminister
 	EditCalendar bool // filingcal.CanEdit
+	MarkLists    bool // publists.CanMark: 非正常户 and quotas
 }
 
 func canOf(a *auth.Actor) Can {
@@ -29,6 +31,7 @@ func canOf(a *auth.Actor) Can {
 		ManageUsers:  taxpayer.CanManageUsers(a),
 		Administer:   org.CanAdminister(a),
 		EditCalendar: filingcal.CanEdit(a),
+		MarkLists:    publists.CanMark(a),
 	}
 }
 

@@ -112,6 +112,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/laws/{id}/compare", For: Public, Object: "law", h: s.lawCompare},
 		{Method: "GET", Pattern: "/guides", For: Public, h: s.guidesIndex},
 		{Method: "GET", Pattern: "/info", For: Public, h: s.infoHome},
+		{Method: "GET", Pattern: "/lists", For: Public, h: s.lists},
+		{Method: "GET", Pattern: "/lists/export", For: Public, h: s.listsExport},
 		{Method: "GET", Pattern: "/info/columns/{id}", For: Public, Object: "cms_column", h: s.infoColumn},
 		{Method: "GET", Pattern: "/info/articles/{id}", For: Public, Object: "cms_article", h: s.infoArticle},
 		{Method: "GET", Pattern: "/guides/{id}", For: Public, Object: "guide", h: s.guideShow}, // {id} is the guide's slug
@@ -185,6 +187,10 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/identifications/{iid}/end", For: Staff, Object: "taxpayer", h: s.staffIdentificationEnd},
 
 		{Method: "GET", Pattern: "/staff/returns/{id}", For: Staff, Object: "return", h: s.staffReturn},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}/irregular", For: Staff, Object: "taxpayer", h: s.staffIrregularForm},
+		{Method: "POST", Pattern: "/staff/taxpayers/{id}/irregular", For: Staff, Object: "taxpayer", h: s.staffIrregular},
+		{Method: "GET", Pattern: "/staff/taxpayers/{id}/quota", For: Staff, Object: "taxpayer", h: s.staffQuotaForm},
+		{Method: "POST", Pattern: "/staff/taxpayers/{id}/quota", For: Staff, Object: "taxpayer", h: s.staffQuota},
 		{Method: "GET", Pattern: "/staff/cms", For: Staff, h: s.staffCMS},
 		{Method: "GET", Pattern: "/staff/cms/articles/new", For: Staff, h: s.staffCMSNew},
 		{Method: "POST", Pattern: "/staff/cms/articles", For: Staff, h: s.staffCMSCreate, Form: "/staff/cms/articles/new"},

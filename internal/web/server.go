@@ -25,6 +25,7 @@ import (
 	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
 	"taxhall/internal/taxpayer"
@@ -49,6 +50,7 @@ type Server struct {
 	Search        *search.Index      // full-text search of the library, guides and articles
 	Guides        *guides.Catalog    // the tax guides (办税指南)
 	CMS           *cms.Service       // the bureau sites' columns and articles (信息公开)
+	Lists         *publists.Service  // the public lists (公开名单)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
@@ -77,6 +79,9 @@ func New(s Server) (*Server, error) {
 	}
 	if srv.CMS == nil && srv.DB != nil {
 		srv.CMS = &cms.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
+	}
+	if srv.Lists == nil && srv.DB != nil {
+		srv.Lists = &publists.Service{DB: srv.DB, Now: time.Now}
 	}
 	if srv.Laws == nil && srv.DB != nil {
 		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
