@@ -27,6 +27,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
+	"taxhall/internal/stats"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 	"taxhall/internal/web"
@@ -49,6 +50,7 @@ type App struct {
 	Metrics http.Handler
 	Laws    *laws.Service // the regulation library, for import-laws and the demo's import
 	CMS     *cms.Service  // the bureau sites, for the publishing and reminder jobs
+	Site    *web.Server   // the pages: its cache watches the content, its statistics flush
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -131,6 +133,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	site.Search, site.Laws = searchIndex, library
 	content := &cms.Service{DB: d, Index: searchIndex, Now: Now}
 	site.CMS = content
+	site.Stats = stats.New(d, Now)
 	// The guides are data in the binary: index them at start (a few ms, an
 	// upsert per guide), so that the site search finds this version's text.
 	ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -168,8 +171,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// another origin (Sec-Fetch-Site / Origin), which is the CSRF defence of
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
-	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content}, nil
+	h := obs.Middleware(csrf.Handler(site.PublicCache(mux)), log, metrics)
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content, Site: site}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking

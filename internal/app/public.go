@@ -74,7 +74,9 @@ func SeedCMSDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 // may run them.
 const contentJobEvery = time.Minute
 
-// StartContentJobs runs the site content jobs until ctx ends.
+// StartContentJobs runs the site content jobs until ctx ends: scheduled
+// publishing and overdue reminders every minute, the page cache's content
+// watch every 2 seconds, the statistics flush every 5.
 func (a *App) StartContentJobs(ctx context.Context) {
 	run := func() {
 		if n, err := a.CMS.PublishDue(ctx); err != nil {
@@ -88,6 +90,8 @@ func (a *App) StartContentJobs(ctx context.Context) {
 			a.Log.Info("overdue column reminders recorded", "count", n)
 		}
 	}
+	go a.Site.WatchContent(ctx, 2*time.Second)
+	go a.Site.Stats.Run(ctx, 5*time.Second, func(err error) { a.Log.Error("flushing visit statistics", "err", err) })
 	go func() {
 		run()
 		t := time.NewTicker(contentJobEvery)

@@ -235,6 +235,7 @@ func (s *Server) cmsAction(step func(r *http.Request, a *auth.Actor, id int64) (
 			}
 			return cmsArticleView.formError(s, w, r, err, p)
 		}
+		s.bumpContent()
 		return s.redirect(w, r, "/staff/cms/articles/"+strconv.FormatInt(id, 10), msg)
 	}
 }

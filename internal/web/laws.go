@@ -72,6 +72,9 @@ func (s *Server) lawsIndex(w http.ResponseWriter, r *http.Request) error {
 		if p.Results.More && p.Page < search.MaxOffset/laws.PageSize {
 			p.NextURL = pageURL(base, "page", strconv.Itoa(p.Page+1))
 		}
+		if p.Page == 0 {
+			markSearch(w, "laws", len(p.Results.Hits))
+		}
 		return lawsView.ok(s, w, r, p)
 	}
 	after := laws.ParseCursor(qv.Get("after"))

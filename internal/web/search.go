@@ -90,6 +90,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Public = public
+	markSearch(w, "site", len(p.Hits)+len(p.Topics)+len(public.Guides)+len(public.Articles)+len(public.Laws))
 	return searchView.ok(s, w, r, p)
 }
 

@@ -28,6 +28,7 @@ import (
 	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
+	"taxhall/internal/stats"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 )
@@ -51,11 +52,14 @@ type Server struct {
 	Guides        *guides.Catalog    // the tax guides (办税指南)
 	CMS           *cms.Service       // the bureau sites' columns and articles (信息公开)
 	Lists         *publists.Service  // the public lists (公开名单)
+	Stats         *stats.Recorder    // visits and searches of the public pages; nil counts nothing
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
 	pages  map[string]*pageTemplate
 	bureau *bureauCache
+
+	pcache *pageCache // the public page cache (pagecache.go)
 }
 
 // New parses the templates once.
@@ -69,6 +73,7 @@ func New(s Server) (*Server, error) {
 		return nil, err
 	}
 	srv.pages = pages
+	srv.pcache = &pageCache{entries: map[string]*cachedPage{}}
 	if srv.Search == nil && srv.DB != nil {
 		srv.Search = search.New(srv.DB)
 	}
