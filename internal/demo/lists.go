@@ -51,7 +51,7 @@ func SeedLists(ctx context.Context, d *db.DB, now time.Time) (bool, error) {
 			var id int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO taxpayers (kind, sub_kind, code, name, legal_rep_name, legal_rep_id, division_code, address, industry_code, bureau_id, status, registered_at, updated_at)
 				VALUES ('enterprise', 'individual_business', $1, $2, $3, '', $4, '', '52', $5, 'active', $6, $6) RETURNING id`,
-				code, b.division[:4]+"市"+sh.name, sh.operator, b.division, b.id, db.TS(now.AddDate(-1, 0, -i*7))).Scan(&id)
+				code, map[string]string{"3501": "福州市", "3502": "厦门市"}[b.division[:4]]+sh.name, sh.operator, b.division, b.id, db.TS(now.AddDate(-1, 0, -i*7))).Scan(&id)
 			if err != nil {
 				return err
 			}

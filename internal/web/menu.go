@@ -68,6 +68,7 @@ var menu = []menuEntry{
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
 	{"网站内容", "/staff/cms", cms.CanManage},
+	{"访问统计", "/staff/stats", cms.CanManage},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},

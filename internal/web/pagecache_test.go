@@ -16,6 +16,15 @@ import (
 // served again from memory with its ETag (304 when the browser has it);
 // a logged-in page is never cached; visits and searches are counted on
 // hits too.
+func init() {
+	examples["staff_stats.html"] = example{func() page {
+		days := []stats.Day{{Day: "2026-11-22", N: 5}, {Day: "2026-11-23", N: 9}}
+		return &statsPage{Report: stats.Report{Days: 2, Visits: days, TopSearches: []stats.Top{{Kind: "laws", Ref: "滞纳金", N: 3}}, TopEmpty: []stats.Top{{Kind: "site", Ref: "火星", N: 1}}, Downloads: []stats.Top{{Kind: "download", Ref: "irregular.csv", N: 2}}},
+			VisitChart: dayChart(days, nil, "访问"), SearchChart: dayChart(days, days, "检索"), KindChart: []kindBar{{Name: "办税指南", N: 4, Width: 100}},
+			Top: []namedTop{{Kind: "办税指南", Name: "滞纳金", URL: "/guides/late-fee", N: 4}}, TotalVisits: 14}
+	}, staffSide}
+}
+
 func TestPublicPageCache(t *testing.T) {
 	d := dbtest.NewSQLite(t)
 	h, srv := siteHandler(t, d)
