@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +29,10 @@ type Service struct {
 	importing atomic.Bool
 	done      atomic.Int64
 	total     atomic.Int64
+
+	facetMu sync.Mutex // guards the cached counts (FacetCounts)
+	facets  Facets
+	facetAt time.Time
 }
 
 // SearchKind is the kind of the library's rows in the search index.
@@ -56,7 +61,12 @@ const batch = 40
 func (s *Service) Import(ctx context.Context, dir string) (st ImportStats, err error) {
 	defer db.Wrap(&err, "laws.Import(%s)", dir)
 	s.importing.Store(true)
-	defer s.importing.Store(false)
+	defer func() {
+		s.importing.Store(false)
+		s.facetMu.Lock()
+		s.facetAt = time.Time{} // count again
+		s.facetMu.Unlock()
+	}()
 	var metas []Meta
 	var shas []string
 	err = filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/db"
@@ -264,10 +265,28 @@ type Facets struct {
 	Total                           int
 }
 
+// facetTTL is how long the library's counts are reused: they change only
+// with an import (which clears them on its node at once).
+const facetTTL = time.Minute
+
 // FacetCounts counts the library by kind, level, province, tax type and
-// year: a few GROUP BYs over one small table (3,500 rows), which the
-// public page cache serves until the library changes.
-func (s *Service) FacetCounts(ctx context.Context) (f Facets, err error) {
+// year. The GROUP BYs read the whole table (its rows hold the texts), so
+// the counts are kept for facetTTL.
+func (s *Service) FacetCounts(ctx context.Context) (Facets, error) {
+	s.facetMu.Lock()
+	defer s.facetMu.Unlock()
+	if !s.facetAt.IsZero() && time.Since(s.facetAt) < facetTTL {
+		return s.facets, nil
+	}
+	f, err := s.countFacets(ctx)
+	if err != nil {
+		return f, err
+	}
+	s.facets, s.facetAt = f, time.Now()
+	return f, nil
+}
+
+func (s *Service) countFacets(ctx context.Context) (f Facets, err error) {
 	defer db.Wrap(&err, "laws.FacetCounts")
 	count := func(q string) ([]Count, error) {
 		return db.Query(ctx, s.DB, func(r db.Scanner) (Count, error) {
