@@ -44,6 +44,7 @@ type API struct {
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
 	Log       *slog.Logger
+	Public    PublicServices // the library, guides, search and lists (public.go)
 }
 
 // Prefix is where the API lives.
