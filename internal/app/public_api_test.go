@@ -119,14 +119,18 @@ func TestPublicAPI(t *testing.T) {
 		if s := get("/api/v1/guides", &cats); s != 200 || len(cats.Items) < 16 {
 			t.Errorf("guide categories %d %d", s, len(cats.Items))
 		}
-		var site struct{ Guides, Articles, Laws []struct{ Title, URL, Snippet string } }
+		var site struct {
+			Guides, Articles, Laws []struct{ Title, URL, Snippet string }
+		}
 		if s := get("/api/v1/search?q="+url.QueryEscape("滞纳金"), &site); s != 200 || len(site.Guides) == 0 || len(site.Laws) == 0 {
 			t.Errorf("site search %d %+v", s, site)
 		}
 		if s := get("/api/v1/search?q=", nil); s != 422 {
 			t.Errorf("empty search %d", s)
 		}
-		var quotas struct{ Items []struct{ Name, Period string } }
+		var quotas struct {
+			Items []struct{ Name, Period string }
+		}
 		if s := get("/api/v1/lists/quotas", &quotas); s != 200 || len(quotas.Items) == 0 {
 			t.Errorf("quotas %d %+v", s, quotas)
 		}
