@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,7 +68,15 @@ func (s *Service) Import(ctx context.Context, dir string) (st ImportStats, err e
 	}()
 	var metas []Meta
 	var shas []string
-	err = filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+	// The walk and the reads stay inside the folder (os.Root): a symbolic
+	// link cannot lead the import elsewhere.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return st, err
+	}
+	defer root.Close()
+	lib := root.FS()
+	err = fs.WalkDir(lib, ".", func(rel string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -77,11 +84,7 @@ func (s *Service) Import(ctx context.Context, dir string) (st ImportStats, err e
 		if e.IsDir() || !strings.HasSuffix(name, ".md") || name == "README.md" || name == "_index.md" {
 			return nil
 		}
-		content, err := os.ReadFile(path) // #nosec G304 -- the operator names the library folder
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, path)
+		content, err := fs.ReadFile(lib, rel)
 		if err != nil {
 			return err
 		}

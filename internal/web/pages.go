@@ -1,6 +1,7 @@
 package web
 
 import (
+	"taxhall/internal/cms"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -109,6 +110,9 @@ type userPage struct {
 type staffHomePage struct {
 	basePage
 	Pending *taxpayer.Page // nil when the actor may not view the register
+	// Reminders of overdue site columns: staff have no inbox, so the
+	// maintainers see them here and on /staff/cms.
+	Reminders []cms.Reminder
 }
 
 type taxpayersPage struct {
