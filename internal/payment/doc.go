@@ -1,0 +1,2 @@
+// Package payment pays tax through the tax–treasury–bank link.
+package payment
