@@ -78,9 +78,9 @@ type Debit struct {
 	Status      string `json:"status"` // succeeded or failed
 	Reason      string `json:"reason"`
 	BankTxnNo   string `json:"bank_txn_no"`
-	At          string `json:"at"`   // RFC 3339
-	Day         string `json:"day"`  // the statement day
-	Received    int    `json:"-"`    // how many requests carried this number
+	At          string `json:"at"`  // RFC 3339
+	Day         string `json:"day"` // the statement day
+	Received    int    `json:"-"`   // how many requests carried this number
 }
 
 // Fault is the failure the bank simulates.
