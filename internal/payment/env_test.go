@@ -66,6 +66,16 @@ func (e *env) service(d *db.DB) *payment.Service {
 // legal representative's context, its id and its name.
 func (e *env) enterprise(t *testing.T, n int, skip ...int64) (context.Context, int64) {
 	t.Helper()
+	ctx, id := e.findEnterprise(t, n, skip...)
+	if ctx == nil {
+		t.Fatalf("no demo enterprise with %d unpaid liabilities", n)
+	}
+	return ctx, id
+}
+
+// findEnterprise is enterprise, or nil when there is none left.
+func (e *env) findEnterprise(t *testing.T, n int, skip ...int64) (context.Context, int64) {
+	t.Helper()
 	rows, err := e.d.QueryContext(context.Background(), `SELECT t.id, t.code, t.name, t.kind, u.id, u.name, u.role FROM taxpayers t
 		JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.role = 'legal_rep'
 		WHERE t.kind = 'enterprise' AND (SELECT COUNT(*) FROM tax_liabilities l WHERE l.taxpayer_id = t.id AND l.settled = 0 AND l.amount > 0) >= $1
@@ -87,7 +97,6 @@ func (e *env) enterprise(t *testing.T, n int, skip ...int64) (context.Context, i
 			return auth.WithActor(context.Background(), a), a.TaxpayerID
 		}
 	}
-	t.Fatalf("no demo enterprise with %d unpaid liabilities", n)
 	return nil, 0
 }
 

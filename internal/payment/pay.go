@@ -244,6 +244,10 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 	var p *Payment
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		p = nil
+		// The same key may have committed since the check above.
+		if p, err = s.byIdemKey(ctx, tx, a.TaxpayerID, in.IdemKey); err != nil || p != nil {
+			return err
+		}
 		now := s.now()
 		day := calendar.FromTime(now.In(china))
 		dues, err := s.dues(ctx, tx, a.TaxpayerID, ids, day)
@@ -303,15 +307,21 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 			return err
 		}
 		p = pay
-		return nil
+		return loadItems(ctx, tx, p)
 	})
-	if db.IsUniqueViolation(err) {
+	if db.IsUniqueViolation(err) || errors.Is(err, errInPayment) {
+		// Refused because a live payment holds an item: if it is this
+		// very request (the same key, committed by a racing twin), that
+		// payment is the answer.
+		if p, err := s.byIdemKey(ctx, s.DB, a.TaxpayerID, in.IdemKey); err != nil || p != nil {
+			if err != nil {
+				return nil, err
+			}
+			return s.drive(ctx, p, "debit")
+		}
 		return nil, errInPayment
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := loadItems(ctx, s.DB, p); err != nil {
 		return nil, err
 	}
 	return s.drive(ctx, p, "debit")

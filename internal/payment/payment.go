@@ -26,6 +26,16 @@ type Service struct {
 	// RetryDelay is how long after a payment its first reconciliation runs
 	// (the synchronous debit normally settles it first); 15 s when 0.
 	RetryDelay time.Duration
+	// Backoff is the pause before a pending payment's next reconciliation;
+	// jobs.Backoff when nil (tests shorten it).
+	Backoff func(attempts int) time.Duration
+}
+
+func (s *Service) backoff(attempts int) time.Duration {
+	if s.Backoff != nil {
+		return s.Backoff(attempts)
+	}
+	return jobs.Backoff(attempts)
 }
 
 var china = time.FixedZone("CST", 8*3600)

@@ -51,7 +51,7 @@ func (s *Service) reconcileHandler(ctx context.Context, j *jobs.Claimed) error {
 		return err
 	}
 	if p.State == Pending {
-		return &jobs.RetryAfter{Delay: jobs.Backoff(j.Attempts), Err: errors.New("bank outcome still unknown")}
+		return &jobs.RetryAfter{Delay: s.backoff(j.Attempts), Err: errors.New("bank outcome still unknown")}
 	}
 	return nil
 }
