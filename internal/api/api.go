@@ -28,6 +28,7 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -43,6 +44,7 @@ type API struct {
 	Sources   *taxsource.Service // the tax sources (税源)
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
+	Payments  *payment.Service   // payment through the bank link
 	Log       *slog.Logger
 }
 

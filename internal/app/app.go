@@ -23,6 +23,8 @@ import (
 	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/jobs"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -44,6 +46,10 @@ type App struct {
 	Handler http.Handler
 	// Metrics serves /metrics on Config.MetricsAddr when that is set.
 	Metrics http.Handler
+	// Runner runs the background jobs (payment reconciliation, statement
+	// imports) while Serve runs; Payments is the payment service.
+	Runner   *jobs.Runner
+	Payments *payment.Service
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -83,7 +89,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out})
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out, Bank: seedBank(c)})
 	if err != nil {
 		return err
 	}
@@ -116,15 +122,21 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
+	payments := &payment.Service{DB: d, Now: Now, Log: log}
+	if c.BankURL != "" {
+		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
+	}
+	runner := &jobs.Runner{DB: d, Log: log}
+	payments.Register(runner)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies})
+		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies})
 	if err != nil {
 		return nil, err
 	}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);
@@ -152,7 +164,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Runner: runner, Payments: payments}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking
@@ -168,6 +180,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsDone := a.startJobs(ctx)
+	defer jobsDone()
 	a.Log.Info("taxhall listening", "addr", "http://"+ln.Addr().String(), "database", string(a.DB.Dialect))
 	var msrv *http.Server
 	if a.Config.MetricsAddr != "" {

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"taxhall/internal/banksim"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +29,8 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	BankURL         string        // the bank link (banksim or a real adapter's endpoint); "" with --demo: an in-process simulator
+	DemoBank        *banksim.Bank // the in-process simulator of --demo, set by StartDemoBank
 }
 
 // ParseFlags reads the flags of a subcommand. Environment variables give the
@@ -49,6 +52,7 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.BankURL, "bank-url", env("TAXHALL_BANK_URL", ""), "base URL of the bank link, e.g. http://127.0.0.1:8090 for taxhall banksim (TAXHALL_BANK_URL); unset with --demo: a simulator inside the process")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -135,6 +135,9 @@ func (s *Service) Sign(ctx context.Context, in SignInput) (_ *Agreement, err err
 	if err := in.check(); err != nil {
 		return nil, err
 	}
+	if s.Bank == nil {
+		return nil, errNoBank
+	}
 	now := s.now()
 	no := fmt.Sprintf("SF%s%s", now.In(china).Format("20060102"), strings.ToUpper(randomHex(5)))
 	var id int64
@@ -190,4 +193,13 @@ func (s *Service) End(ctx context.Context) (err error) {
 		return apperr.New(apperr.Conflict, "没有生效中的三方协议")
 	}
 	return nil
+}
+
+// AccountsInForce lists the accounts of every active agreement, for a
+// demo bank that starts empty to open them again.
+func AccountsInForce(ctx context.Context, q db.Querier) ([]Account, error) {
+	return db.Query(ctx, q, func(sc db.Scanner) (Account, error) {
+		var a Account
+		return a, sc.Scan(&a.BankCode, &a.Number, &a.Name)
+	}, `SELECT bank_code, account_no, account_name FROM bank_agreements WHERE state = 'active' ORDER BY id`)
 }

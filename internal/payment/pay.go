@@ -211,6 +211,9 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 	if !CanPay(a) {
 		return nil, errNoPay
 	}
+	if s.Bank == nil {
+		return nil, errNoBank
+	}
 	in.IdemKey = strings.TrimSpace(in.IdemKey)
 	if in.IdemKey == "" || len(in.IdemKey) > 100 {
 		return nil, apperr.InvalidField("idempotency_key", "缺少幂等键，请刷新页面后重新提交")

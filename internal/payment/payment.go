@@ -51,6 +51,9 @@ func (s *Service) now() time.Time {
 // statement covers.
 func (s *Service) today() calendar.Date { return calendar.FromTime(s.now().In(china)) }
 
+// Today is the hall's date in China: the day a payment made now is dated.
+func (s *Service) Today() calendar.Date { return s.today() }
+
 func (s *Service) log() *slog.Logger {
 	if s.Log == nil {
 		return slog.New(slog.DiscardHandler)
@@ -90,6 +93,7 @@ var (
 	errNoPay      = apperr.New(apperr.Forbidden, "您的办税身份不能缴纳税款，请联系单位管理员")
 	errNotFound   = apperr.New(apperr.NotFound, "没有找到这笔缴款")
 	errNoAgreemnt = apperr.InvalidField("agreement", "请先签订三方协议并通过银行验证，再缴纳税款")
+	errNoBank     = apperr.New(apperr.Conflict, "本厅尚未接通银行缴税接口，请到办税服务厅或通过银行柜台缴纳")
 )
 
 func randomHex(n int) string {

@@ -162,6 +162,9 @@ func (s *Service) importStatement(ctx context.Context, day calendar.Date, by str
 	if !day.Before(s.today()) {
 		return nil, apperr.InvalidField("day", "只能对已结束的日期对账（当日对账单尚未最终确定）")
 	}
+	if s.Bank == nil {
+		return nil, errNoBank
+	}
 	lines, err := s.Bank.Statement(ctx, day.String())
 	if err != nil {
 		return nil, &apperr.Error{Code: apperr.Internal, Message: "未能取得银行对账单，请稍后再试", Err: err}
@@ -261,4 +264,17 @@ func (r *Reconciliation) add(l *ReconLine) {
 		r.OnlyBank++
 	}
 	r.Lines = append(r.Lines, l)
+}
+
+// HallStateName and BankStatusName are the two sides in Chinese.
+func (l *ReconLine) HallStateName() string { return auth.NameOf(PaymentStates, l.HallState) }
+
+func (l *ReconLine) BankStatusName() string {
+	switch l.BankStatus {
+	case Succeeded:
+		return "已扣款"
+	case Refused:
+		return "扣款失败"
+	}
+	return l.BankStatus
 }

@@ -6,6 +6,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
@@ -63,11 +64,17 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"缴款台账", "/staff/payments", payment.CanViewLedger},
+	{"对账报告", "/staff/reconciliations", payment.CanReconcile},
+	{"国库日报", "/staff/treasury", payment.CanViewLedger},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
+	{"缴税", "/hall/pay", isTaxpayer},
+	{"缴款记录", "/hall/payments", isTaxpayer},
+	{"三方协议", "/hall/agreement", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},

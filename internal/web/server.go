@@ -21,6 +21,7 @@ import (
 	"taxhall/internal/messages"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -40,6 +41,7 @@ type Server struct {
 	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service  // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service // the filing calendar (征期日历)
+	Payments      *payment.Service   // payment through the bank link (缴税)
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 

@@ -23,6 +23,7 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -52,6 +53,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
 		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
+		Payments: &payment.Service{DB: d, Now: clock},
 		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
 		t.Fatal(err)
