@@ -4,13 +4,13 @@
 package app
 
 import (
-	"taxhall/internal/banksim"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+	"taxhall/internal/banksim"
 	"time"
 )
 

@@ -54,7 +54,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
 		Payments: &payment.Service{DB: d, Now: clock},
-		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
+		Returns:  &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
 	if err != nil {
 		t.Fatal(err)
 	}
