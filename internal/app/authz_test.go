@@ -174,7 +174,12 @@ type fixture struct {
 	today                       string
 	employeeA                   int64 // an employee on A's roster
 	buildingA, parcelA          int64 // A's tax sources (税源)
+	paymentA                    int64 // a payment of A (through its agreement)
+	reconciliation              int64 // a reconciliation run (hall-wide)
 }
+
+// matrixRequestNo is the request number of A's payment.
+const matrixRequestNo = "THMATRIX00000001"
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
 // a general VAT identification if it has one) and files its 2025Q1 return
@@ -283,6 +288,15 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO tax_parcels (taxpayer_id, name, division_code, area_centi, city, grade, from_date, created_at, updated_at)
 		VALUES ($1, $2, '350203', 100000, 'xiamen', '2', '2020-01-01', $3, $3) RETURNING id`,
 		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
+	var agreementA int64
+	one(`INSERT INTO bank_agreements (taxpayer_id, agreement_no, bank_code, account_name, account_no, state, created_by, created_by_name, created_at)
+		VALUES ($1, 'SFMATRIX0001', '102', $2, '6222020000000001', 'active', 0, '矩阵', $3) RETURNING id`, []any{fx.tpA, fx.tpAName, db.TS(Now())}, &agreementA)
+	one(`INSERT INTO payments (taxpayer_id, bureau_id, request_no, idem_key, agreement_id, bank_code, account_no, account_name, entrust_date,
+		tax, late_fee, amount, state, reason, created_by, created_by_name, created_at)
+		VALUES ($1, $2, $3, 'matrix', $4, '102', '6222020000000001', $5, $6, 100, 0, 100, 'failed', '余额不足', 0, '矩阵', $7) RETURNING id`,
+		[]any{fx.tpA, fx.siming, matrixRequestNo, agreementA, fx.tpAName, fx.today, db.TS(Now())}, &fx.paymentA)
+	one(`INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at) VALUES ('2026-01-05', 1, 0, 0, 0, '矩阵', $1) RETURNING id`,
+		[]any{db.TS(Now())}, &fx.reconciliation)
 	if fx.messageA, _, err = messages.Send(ctx, d, Now(), messages.Message{TaxpayerID: fx.tpA, Kind: messages.KindReminder,
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
@@ -376,6 +390,13 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// A's payment: only A's users see it.
+		"payment": {kind: "payment", ids: map[string]int64{"id": fx.paymentA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
+		// A reconciliation of the bank's statement covers the whole hall:
+		// every staff member who may reconcile sees it.
+		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// The 思明 reviewer.
 		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
 			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
@@ -419,6 +440,11 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/calendar/days/remove":                     {"date": {"2026-10-01"}},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
+		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},
+		"POST /hall/agreement":                                 {"bank_code": {"102"}, "account_name": {"矩阵"}, "account_no": {"62220200000002"}},
+		"POST /hall/agreement/end":                             {},
+		"POST /hall/refunds":                                   {"liability": {"1"}},
+		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
 	}
 }
 
@@ -452,6 +478,10 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
+		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
+		"POST /api/v1/my/refunds":                               {"liability_id": 1},
+		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }
 

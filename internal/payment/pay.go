@@ -52,6 +52,8 @@ type Payment struct {
 	Items       []*Item
 	// TaxpayerCode and TaxpayerName are filled for staff lists.
 	TaxpayerCode, TaxpayerName string
+	// Replayed: Pay found this payment by its idempotency key (a repeat).
+	Replayed bool
 }
 
 func (p *Payment) StateName() string     { return auth.NameOf(PaymentStates, p.State) }
@@ -222,7 +224,7 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 		if err != nil {
 			return nil, err
 		}
-		return s.drive(ctx, p, "debit")
+		return replayed(s.drive(ctx, p, "debit"))
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(in.LiabilityIDs)))
 	if len(ids) == 0 {
@@ -249,6 +251,9 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 		p = nil
 		// The same key may have committed since the check above.
 		if p, err = s.byIdemKey(ctx, tx, a.TaxpayerID, in.IdemKey); err != nil || p != nil {
+			if p != nil {
+				p.Replayed = true
+			}
 			return err
 		}
 		now := s.now()
@@ -287,7 +292,9 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 		if errors.Is(err, sql.ErrNoRows) {
 			// The same key committed meanwhile (a double click on
 			// another node): that payment is the answer.
-			p, err = s.byIdemKey(ctx, tx, a.TaxpayerID, in.IdemKey)
+			if p, err = s.byIdemKey(ctx, tx, a.TaxpayerID, in.IdemKey); p != nil {
+				p.Replayed = true
+			}
 			return err
 		}
 		if err != nil {
@@ -320,14 +327,26 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 			if err != nil {
 				return nil, err
 			}
-			return s.drive(ctx, p, "debit")
+			return replayed(s.drive(ctx, p, "debit"))
 		}
 		return nil, errInPayment
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.drive(ctx, p, "debit")
+	rep := p.Replayed
+	p, err = s.drive(ctx, p, "debit")
+	if p != nil {
+		p.Replayed = rep
+	}
+	return p, err
+}
+
+func replayed(p *Payment, err error) (*Payment, error) {
+	if p != nil {
+		p.Replayed = true
+	}
+	return p, err
 }
 
 var errInPayment = apperr.New(apperr.Conflict, "所选税款已在另一笔缴款中处理或已缴纳，请刷新后查看")

@@ -129,7 +129,7 @@ func (s *Service) RequestRefund(ctx context.Context, liabilityID int64) (_ *Refu
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, apperr.New(apperr.NotFound, "这笔税款没有可申请退还的多缴税款")
+		return nil, apperr.New(apperr.Conflict, "这笔税款没有可申请退还的多缴税款")
 	}
 	return list[0], nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/calendar"
-	"taxhall/internal/httpx"
 	"taxhall/internal/payment"
 	"taxhall/internal/taxpayer"
 )
@@ -132,7 +131,13 @@ func (s *Server) reconsPage(r *http.Request) (*reconsPage, error) {
 	return &reconsPage{basePage: basePage{Title: "对账报告", Form: url.Values{"day": {y}}}, Runs: runs, Yesterday: y}, nil
 }
 
+// staffReconciliations lists the imports, or shows one (?run=ID). A
+// reconciliation covers the whole hall's statement, not one bureau's: the
+// staff who may reconcile see every run.
 func (s *Server) staffReconciliations(w http.ResponseWriter, r *http.Request) error {
+	if id, err := strconv.ParseInt(r.URL.Query().Get("run"), 10, 64); err == nil {
+		return s.staffReconciliation(w, r, id)
+	}
 	p, err := s.reconsPage(r)
 	if err != nil {
 		return err
@@ -156,14 +161,10 @@ func (s *Server) staffReconcile(w http.ResponseWriter, r *http.Request) error {
 		}
 		return reconsView.formError(s, w, r, err, p)
 	}
-	return s.redirect(w, r, "/staff/reconciliations/"+strconv.FormatInt(run.ID, 10), "对账完成。")
+	return s.redirect(w, r, "/staff/reconciliations?run="+strconv.FormatInt(run.ID, 10), "对账完成。")
 }
 
-func (s *Server) staffReconciliation(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) staffReconciliation(w http.ResponseWriter, r *http.Request, id int64) error {
 	run, err := s.Payments.ReconciliationReport(r.Context(), id)
 	if err != nil {
 		return err

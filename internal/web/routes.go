@@ -178,7 +178,6 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/payments/pending", For: Staff, h: s.staffPaymentsPending},
 		{Method: "GET", Pattern: "/staff/reconciliations", For: Staff, h: s.staffReconciliations},
 		{Method: "POST", Pattern: "/staff/reconciliations", For: Staff, h: s.staffReconcile},
-		{Method: "GET", Pattern: "/staff/reconciliations/{id}", For: Staff, Object: "reconciliation", h: s.staffReconciliation},
 		{Method: "GET", Pattern: "/staff/treasury", For: Staff, h: s.staffTreasury},
 		{Method: "GET", Pattern: "/staff/refunds", For: Staff, h: s.staffRefunds},
 		{Method: "GET", Pattern: "/staff/taxpayers", For: Staff, h: s.staffTaxpayers},
