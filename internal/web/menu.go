@@ -74,7 +74,6 @@ var menu = []menuEntry{
 	{"申报记录", "/hall/returns", isTaxpayer},
 	{"缴税", "/hall/pay", isTaxpayer},
 	{"缴款记录", "/hall/payments", isTaxpayer},
-	{"三方协议", "/hall/agreement", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},
