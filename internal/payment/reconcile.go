@@ -92,12 +92,16 @@ func (s *Service) statementHandler(ctx context.Context, j *jobs.Claimed) error {
 
 // ScheduleStatements enqueues, once an hour until ctx ends, the import of
 // yesterday's statement; the dedupe key (the day) makes it one job per day
-// whatever the number of nodes.
+// whatever the number of nodes. It also deletes jobs done more than 90
+// days ago (a request number is never reused, so its key is not needed).
 func (s *Service) ScheduleStatements(ctx context.Context) {
 	for {
 		yesterday := s.today().AddDays(-1)
 		if _, err := jobs.Enqueue(ctx, s.DB, jobs.Job{Kind: JobStatement, Key: yesterday.String(), RunAt: s.now().Add(5 * time.Minute)}); err != nil && ctx.Err() == nil {
 			s.log().Warn("payment: could not schedule the statement import", "day", yesterday, "err", err)
+		}
+		if _, err := jobs.Prune(ctx, s.DB, s.now().AddDate(0, 0, -90)); err != nil && ctx.Err() == nil {
+			s.log().Warn("payment: could not prune old jobs", "err", err)
 		}
 		select {
 		case <-ctx.Done():

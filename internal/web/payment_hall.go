@@ -35,6 +35,9 @@ type payPage struct {
 	// Totals of the dues free to pay: tax and late fee to today.
 	TaxTotal, FeeTotal int64
 	CanPay, CanSign    bool
+	// FirstFree is the first liability free to pay: its box carries the
+	// id the error summary links to.
+	FirstFree int64
 }
 
 type paymentPage struct {
@@ -82,7 +85,13 @@ func (s *Server) renderPay(w http.ResponseWriter, r *http.Request, p *payPage, s
 		if d.InPayment == "" {
 			p.TaxTotal += d.Unpaid
 			p.FeeTotal += d.LateFee
+			if p.FirstFree == 0 {
+				p.FirstFree = d.LiabilityID
+			}
 		}
+	}
+	if p.FirstFree != 0 {
+		p.noteControl("items")
 	}
 	t := s.Payments.Today()
 	p.Today = fmt.Sprintf("%d年%d月%d日", t.Y, int(t.M), t.D)
