@@ -14,6 +14,7 @@ import (
 	"taxhall/internal/app"
 	"taxhall/internal/banksim"
 	"taxhall/internal/demo"
+	"taxhall/internal/money"
 )
 
 // newPaySite is newSite with the bank link: a simulator on its own
@@ -130,5 +131,37 @@ func TestPaymentJourney(t *testing.T) {
 		if got := len(bank.Debits()); got != 1 {
 			p.fatalf("bank debits %d", got)
 		}
+	})
+
+	j.step("a tax certificate of the payment downloads and verifies on the public page", func(t *testing.T) {
+		p.Open("payments-again", "/hall/payments")
+		if st := p.Click("payment", `main tbody a.code`); st != http.StatusOK {
+			p.fatalf("status %d", st)
+		}
+		if st := p.Click("issue", `#cert-issue`); st != http.StatusOK {
+			p.fatalf("status %d", st)
+		}
+		p.ExpectPath("/hall/certificates")
+		p.ExpectText(".flash", "已开具", "税收完税证明")
+		got := evalJSON[[]string](p, `(() => {
+			const a = document.querySelector('main a[href$=".pdf"], main a[href*="/pdf"]');
+			const x = new XMLHttpRequest();
+			x.open('GET', a.href, false);
+			x.overrideMimeType('text/plain; charset=x-user-defined');
+			x.send();
+			return [String(x.status), x.getResponseHeader('Content-Type') || '', x.responseText.slice(0, 5)];
+		})()`)
+		if got[0] != "200" || got[1] != "application/pdf" || got[2] != "%PDF-" {
+			p.fatalf("download: %v", got)
+		}
+		var no, code string
+		var total int64
+		if err := s.DB.QueryRowContext(context.Background(), `SELECT cert_no, verify_code, total FROM certificates WHERE kind = 'tax_paid' ORDER BY id DESC LIMIT 1`).
+			Scan(&no, &code, &total); err != nil {
+			t.Fatal(err)
+		}
+		v := newPage(t, s, "verifier")
+		v.Open("verify", "/verify?no="+no+"&code="+code)
+		v.ExpectText("main", "真实有效", "税收完税证明", money.FormatYuan(total))
 	})
 }

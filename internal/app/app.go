@@ -11,10 +11,19 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
+	"taxhall/internal/pdfdoc"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"time"
 
 	"taxhall/internal/api"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
@@ -122,6 +131,23 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
+	baseURL := c.BaseURL
+	if baseURL == "" {
+		baseURL = "http://" + c.Addr
+	}
+	certificates := &certs.Service{DB: d, Now: Now, BaseURL: baseURL, Renderer: &pdfdoc.Renderer{FontPath: c.CJKFont}}
+	if c.CJKFont == "" {
+		if font, err := pdfdoc.FindFont(""); err == nil {
+			certificates.Renderer.FontPath = font
+		} else {
+			log.Warn("no CJK font: PDF certificates cannot be downloaded until fonts-lxgw-wenkai is installed or TAXHALL_CJK_FONT is set")
+		}
+	}
+	iitRecords := &iitrecords.Service{DB: d, Now: Now, Certs: certificates}
+	iitAnnual := &iitannual.Service{DB: d}
+	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
+	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
+	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
 	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
 	if c.BankURL != "" {
 		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
@@ -134,11 +160,16 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 		runner.Lease, runner.Poll = 5*time.Second, c.PaymentRetry
 	}
 	payments.Register(runner)
+	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies})
+		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
+		Appoint: appointments, Complaints: cases, Consult: queue,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err
 	}
+	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
+	site.Uploads = &uploads.Service{DB: d}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)

@@ -32,6 +32,8 @@ type Config struct {
 	BankURL         string        // the bank link (banksim or a real adapter's endpoint); "" with --demo: an in-process simulator
 	PaymentRetry    time.Duration // when a payment's first reconciliation runs (the job's safety net)
 	DemoBank        *banksim.Bank // the in-process simulator of --demo, set by StartDemoBank
+	BaseURL         string        // the hall's public address, for the QR codes of certificates
+	CJKFont         string        // the TTF font the PDFs embed; "" finds it (pdfdoc.FindFont)
 }
 
 // ParseFlags reads the flags of a subcommand. Environment variables give the
@@ -55,6 +57,8 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.BankURL, "bank-url", env("TAXHALL_BANK_URL", ""), "base URL of the bank link, e.g. http://127.0.0.1:8090 for taxhall banksim (TAXHALL_BANK_URL); unset with --demo: a simulator inside the process")
 	fs.DurationVar(&c.PaymentRetry, "payment-retry", envDuration("TAXHALL_PAYMENT_RETRY", 15*time.Second), "ask the bank about a payment still pending after this long; then with a growing backoff (TAXHALL_PAYMENT_RETRY)")
+	fs.StringVar(&c.BaseURL, "base-url", env("TAXHALL_BASE_URL", ""), "the hall's public address for the QR codes of certificates, e.g. https://etax.example.cn (TAXHALL_BASE_URL); unset: http://ADDR")
+	fs.StringVar(&c.CJKFont, "cjk-font", "", "TrueType font file the PDF certificates embed (default: $TAXHALL_CJK_FONT, else Debian fonts-lxgw-wenkai)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -100,8 +100,16 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if _, err := Sources(ctx, d, opt.Now); err != nil {
 		return res, err
 	}
+	if err := Interaction(ctx, d, opt.Now); err != nil {
+		return res, err
+	}
 	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
 		return res, err
+	}
+	if n, err := iitLastYear(ctx, d, opt.Now); err != nil {
+		return res, err
+	} else {
+		res.Returns += n
 	}
 	if opt.Bank != nil {
 		if err := Payments(ctx, d, opt.Now, opt.Bank); err != nil {
