@@ -31,6 +31,8 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/jobs"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
+	"taxhall/internal/notify/daily"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
@@ -59,6 +61,8 @@ type App struct {
 	// imports) while Serve runs; Payments is the payment service.
 	Runner   *jobs.Runner
 	Payments *payment.Service
+	// Daily enqueues the day's reminder run (notify/daily) while Serve runs.
+	Daily *daily.Scheduler
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -160,6 +164,14 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 		runner.Lease, runner.Poll = 5*time.Second, c.PaymentRetry
 	}
 	payments.Register(runner)
+	outbox := &notify.Outbox{DB: d, Now: Now, Log: log, SMS: &notify.TableGateway{DB: d, Now: Now}, BaseURL: baseURL}
+	if c.SMTPAddr != "" {
+		outbox.Mailer = &notify.SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom, Mode: c.SMTPTLS}
+	}
+	outbox.Register(runner)
+	queue.Notifier = outbox // 12366 answers to phone and e-mail askers
+	scheduler := &daily.Scheduler{DB: d, Now: Now, Cal: filingCalendar, Log: log}
+	scheduler.Register(runner)
 	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
@@ -170,6 +182,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	site.Uploads = &uploads.Service{DB: d}
+	site.Notify = &notify.Service{DB: d, Now: Now}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
@@ -201,7 +214,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Runner: runner, Payments: payments}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Runner: runner, Payments: payments, Daily: scheduler}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking

@@ -486,6 +486,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
 		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /hall/notifications":                             {"email": {"caiwu@example.cn"}, "email_kinds": {"deadline", "overdue"}, "phone": {"13912345678"}, "sms_kinds": {"lastday"}},
 		"POST /hall/users/{id}/delegation":                     {"tax_type": {"vat_small"}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},

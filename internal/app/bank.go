@@ -78,6 +78,10 @@ func (a *App) startJobs(ctx context.Context) func() {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); a.Runner.Run(ctx) }()
+	if a.Daily != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); a.Daily.Loop(ctx, 10*time.Minute) }()
+	}
 	if a.Payments != nil && a.Payments.Bank != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Payments.ScheduleStatements(ctx) }()

@@ -16,6 +16,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/jobs"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/rules"
 )
 
@@ -464,6 +465,9 @@ func (s *Service) settle(ctx context.Context, id int64, res DebitResult, via str
 					Subject: fmt.Sprintf("缴款未成功：%s", money(p.Amount)), Body: "银行未能扣款：" + reason + "。所选税款已恢复为未缴，可重新缴纳。",
 					Link: "/hall/payments/" + strconv.FormatInt(id, 10), DedupeKey: "payment:" + p.RequestNo})
 			}
+			if err == nil { // by e-mail and SMS too, as the users chose
+				_, err = notify.FanoutMessage(ctx, tx, notify.Payment, taxpayerID, "payment:"+p.RequestNo)
+			}
 			return err
 		}
 		for _, it := range p.Items {
@@ -485,6 +489,9 @@ func (s *Service) settle(ctx context.Context, id int64, res DebitResult, via str
 		_, _, err = messages.Send(ctx, tx, now, messages.Message{TaxpayerID: taxpayerID, Kind: "notice",
 			Subject: fmt.Sprintf("缴款成功：%s", money(p.Amount)), Body: fmt.Sprintf("银行已扣款，共 %d 笔税款，电子缴款凭证号见缴款记录。", len(p.Items)),
 			Link: "/hall/payments/" + strconv.FormatInt(id, 10), DedupeKey: "payment:" + p.RequestNo})
+		if err == nil { // by e-mail and SMS too, as the users chose
+			_, err = notify.FanoutMessage(ctx, tx, notify.Payment, taxpayerID, "payment:"+p.RequestNo)
+		}
 		return err
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
 	"taxhall/internal/returns"
@@ -81,6 +82,7 @@ var menu = []menuEntry{
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
@@ -99,6 +101,7 @@ var menu = []menuEntry{
 	{"完税证明", "/hall/certificates", isTaxpayer},
 	{"纳税记录", "/hall/iit/records", naturalPerson},
 	{"年度汇算", "/hall/iit/annual", naturalPerson},
+	{"定制服务", notificationsURL, isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }

@@ -27,6 +27,7 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
@@ -52,6 +53,7 @@ type Server struct {
 	Payments      *payment.Service    // payment through the bank link (缴税)
 	Workflow      *workflow.Service   // on-application items and the staff platform
 	Uploads       *uploads.Service    // uploaded files (materials)
+	Notify        *notify.Service     // 定制服务: e-mail and SMS choices, the SMS outbox
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
 	Consult       *consult.Service    // the 12366 consultation queue

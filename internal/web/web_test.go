@@ -30,6 +30,7 @@ import (
 	"taxhall/internal/ids"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
 	"taxhall/internal/returns"
@@ -73,6 +74,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	srv.Workflow = &workflow.Service{DB: d, Now: clock, Calendar: srv.Calendar, Returns: srv.Returns, Taxpayers: srv.Taxpayers}
 	srv.Uploads = &uploads.Service{DB: d}
+	srv.Notify = &notify.Service{DB: d, Now: clock}
 	mux := http.NewServeMux()
 	srv.Register(mux)
 	mux.Handle("/", srv.NotFound())
