@@ -27,6 +27,7 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
 	"taxhall/internal/returns"
@@ -45,6 +46,7 @@ type API struct {
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
 	Payments  *payment.Service   // payment through the bank link
+	Notify    *notify.Service    // 定制服务 (e-mail and SMS choices)
 	Log       *slog.Logger
 }
 

@@ -45,6 +45,7 @@ func (a *API) routes() []route {
 		a.calcRoutes(),         // calc.go
 		a.calcMoreRoutes(),     // calc_more.go
 		a.messageRoutes(),      // messages.go
+		a.notificationRoutes(), // notifications.go
 		a.calendarRoutes(),     // calendar.go
 		a.returnRoutes(),       // returns.go
 		a.paymentRoutes(),      // payment.go

@@ -554,6 +554,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
 		"POST /api/v1/my/employees":                             {"resident_id": employeeNewID, "name": "林晓东", "hired_on": "2026-01-05"},
 		"POST /api/v1/my/employees/{id}/leave":                  {"left_on": fx.today},
+		"POST /api/v1/my/notification-preferences":              {"email": "caiwu@example.cn", "email_kinds": []string{"deadline"}, "phone": "", "sms_kinds": []string{}},
 		"POST /api/v1/my/sources/buildings":                     {"name": "思明区矩阵路3号", "division": "350203", "original_value": "500000", "area": "100", "usage": "office", "from_date": "2020-01-01"},
 		"PUT /api/v1/my/sources/buildings/{id}":                 {"name": buildingAName, "division": "350203", "original_value": "1500000", "area": "820.5", "usage": "office", "from_date": "2020-01-01"},
 		"POST /api/v1/my/sources/buildings/{id}/end":            {"to_date": fx.today},

@@ -325,11 +325,6 @@ func periodsDue(dl calendar.Date) map[string]rules.Period {
 	return out
 }
 
-type formPeriod struct {
-	form   *forms.Form
-	period rules.Period
-}
-
 func (s *Scheduler) unfiled(ctx context.Context, tx *sql.Tx, after, last int64, dl calendar.Date, phase string, items map[int64][]item) error {
 	due := periodsDue(dl)
 	type ident struct {

@@ -18,7 +18,9 @@ import (
 
 type defaultCal struct{}
 
-func (defaultCal) Calendar(context.Context) (*calendar.Calendar, error) { return calendar.Default(), nil }
+func (defaultCal) Calendar(context.Context) (*calendar.Calendar, error) {
+	return calendar.Default(), nil
+}
 func (defaultCal) Deadlines(context.Context) (*calendar.Deadlines, error) {
 	return calendar.NewDeadlines(calendar.Default(), nil)
 }
