@@ -27,7 +27,9 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -43,6 +45,8 @@ type API struct {
 	Sources   *taxsource.Service // the tax sources (税源)
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
+	Payments  *payment.Service   // payment through the bank link
+	Notify    *notify.Service    // 定制服务 (e-mail and SMS choices)
 	Log       *slog.Logger
 	Public    PublicServices // the library, guides, search and lists (public.go)
 }

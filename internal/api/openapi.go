@@ -61,6 +61,7 @@ var errorResponses = map[int]struct{ name, doc string }{
 	422: {"Invalid", "提交的信息有误，fields 按字段给出中文说明（code=invalid）"},
 	429: {"TooMany", "尝试次数过多，已暂时限制（code=too_many）"},
 	500: {"Internal", "系统内部错误（code=internal）"},
+	503: {"Unavailable", "暂时无法办理，如服务器缺少生成 PDF 的中文字体（code=unavailable）"},
 }
 
 // possibleErrors is every error code the route may answer: those every route

@@ -11,20 +11,33 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
+	"taxhall/internal/pdfdoc"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"time"
 
 	"taxhall/internal/api"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/cms"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/jobs"
 	"taxhall/internal/laws"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
+	"taxhall/internal/notify/daily"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
 	"taxhall/internal/stats"
@@ -51,6 +64,12 @@ type App struct {
 	Laws    *laws.Service // the regulation library, for import-laws and the demo's import
 	CMS     *cms.Service  // the bureau sites, for the publishing and reminder jobs
 	Site    *web.Server   // the pages: its cache watches the content, its statistics flush
+	// Runner runs the background jobs (payment reconciliation, statement
+	// imports) while Serve runs; Payments is the payment service.
+	Runner   *jobs.Runner
+	Payments *payment.Service
+	// Daily enqueues the day's reminder run (notify/daily) while Serve runs.
+	Daily *daily.Scheduler
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -90,7 +109,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out})
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out, Bank: seedBank(c)})
 	if err != nil {
 		return err
 	}
@@ -123,8 +142,48 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	inbox := &messages.Service{DB: d, Now: Now}
 	filingCalendar := &filingcal.Service{DB: d, Now: Now}
 	filings.Calendar = filingCalendar
+	baseURL := c.BaseURL
+	if baseURL == "" {
+		baseURL = "http://" + c.Addr
+	}
+	certificates := &certs.Service{DB: d, Now: Now, BaseURL: baseURL, Renderer: &pdfdoc.Renderer{FontPath: c.CJKFont}}
+	if c.CJKFont == "" {
+		if font, err := pdfdoc.FindFont(""); err == nil {
+			certificates.Renderer.FontPath = font
+		} else {
+			log.Warn("no CJK font: PDF certificates cannot be downloaded until fonts-lxgw-wenkai is installed or TAXHALL_CJK_FONT is set")
+		}
+	}
+	iitRecords := &iitrecords.Service{DB: d, Now: Now, Certs: certificates}
+	iitAnnual := &iitannual.Service{DB: d}
+	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
+	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
+	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
+	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
+	if c.BankURL != "" {
+		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
+	}
+	runner := &jobs.Runner{DB: d, Log: log}
+	if c.PaymentRetry > 0 && c.PaymentRetry < time.Second {
+		// A drill (the crash test): retries and the lease of a job whose
+		// node died are as quick.
+		payments.Backoff = func(int) time.Duration { return c.PaymentRetry }
+		runner.Lease, runner.Poll = 5*time.Second, c.PaymentRetry
+	}
+	payments.Register(runner)
+	outbox := &notify.Outbox{DB: d, Now: Now, Log: log, SMS: &notify.TableGateway{DB: d, Now: Now}, BaseURL: baseURL}
+	if c.SMTPAddr != "" {
+		outbox.Mailer = &notify.SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom, Mode: c.SMTPTLS}
+	}
+	outbox.Register(runner)
+	queue.Notifier = outbox // 12366 answers to phone and e-mail askers
+	scheduler := &daily.Scheduler{DB: d, Now: Now, Cal: filingCalendar, Log: log}
+	scheduler.Register(runner)
+	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies})
+		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
+		Appoint: appointments, Complaints: cases, Consult: queue,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +200,13 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if err := site.Guides.Index(ictx, searchIndex); err != nil {
 		return nil, err
 	}
+	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
+	site.Uploads = &uploads.Service{DB: d}
+	site.Notify = &notify.Service{DB: d, Now: Now}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log}
+	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, Notify: site.Notify}
 	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
 	apiSvc.Register(mux)
 	// /metrics names every route, the request rates and the database pool:
@@ -174,7 +236,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(site.PublicCache(mux)), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content, Site: site}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content, Site: site,
+		Runner: runner, Payments: payments, Daily: scheduler}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking
@@ -190,6 +253,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsDone := a.startJobs(ctx)
+	defer jobsDone()
 	a.Log.Info("taxhall listening", "addr", "http://"+ln.Addr().String(), "database", string(a.DB.Dialect))
 	var msrv *http.Server
 	if a.Config.MetricsAddr != "" {

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"testing"
 	"time"
 
@@ -161,6 +163,8 @@ var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Pass
 type fixture struct {
 	siming, huli, gulou, xiamen int64 // org ids
 	tpA                         int64 // enterprise A
+	hallA, slotA, appointmentA  int64 // the 思明 hall, a slot today, A's admin's booking
+	complaintA, questionA       int64 // A's named complaint and answered question
 	tpACode, tpAName            string
 	tpBCode, person             string // codes
 	identA                      int64  // an open identification of A
@@ -175,7 +179,14 @@ type fixture struct {
 	employeeA                   int64 // an employee on A's roster
 	buildingA, parcelA          int64 // A's tax sources (税源)
 	columnX, articleX           int64 // a column of the Xiamen site and an article under review in it
+	paymentA                    int64 // a payment of A (through its agreement)
+	reconciliation              int64 // a reconciliation run (hall-wide)
+	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
+	certificateA                int64 // a certificate issued to A
 }
+
+// matrixRequestNo is the request number of A's payment.
+const matrixRequestNo = "THMATRIX00000001"
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
 // a general VAT identification if it has one) and files its 2025Q1 return
@@ -213,6 +224,8 @@ func fileReturn(t *testing.T, d *db.DB, taxpayerID int64) int64 {
 
 // Employees of the fixture: A's (on its roster) and one that the write
 // routes add.
+const matrixFile = "matrix-material-secret"
+
 const (
 	employeeAID, employeeAName = "350203198805170450", "矩阵员工甲"
 	employeeNewID              = "350206199209032709"
@@ -284,6 +297,21 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO tax_parcels (taxpayer_id, name, division_code, area_centi, city, grade, from_date, created_at, updated_at)
 		VALUES ($1, $2, '350203', 100000, 'xiamen', '2', '2020-01-01', $3, $3) RETURNING id`,
 		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
+	var agreementA int64
+	one(`INSERT INTO bank_agreements (taxpayer_id, agreement_no, bank_code, account_name, account_no, state, created_by, created_by_name, created_at)
+		VALUES ($1, 'SFMATRIX0001', '102', $2, '6222020000000001', 'active', 0, '矩阵', $3) RETURNING id`, []any{fx.tpA, fx.tpAName, db.TS(Now())}, &agreementA)
+	one(`INSERT INTO payments (taxpayer_id, bureau_id, request_no, idem_key, agreement_id, bank_code, account_no, account_name, entrust_date,
+		tax, late_fee, amount, state, reason, created_by, created_by_name, created_at)
+		VALUES ($1, $2, $3, 'matrix', $4, '102', '6222020000000001', $5, $6, 100, 0, 100, 'failed', '余额不足', 0, '矩阵', $7) RETURNING id`,
+		[]any{fx.tpA, fx.siming, matrixRequestNo, agreementA, fx.tpAName, fx.today, db.TS(Now())}, &fx.paymentA)
+	one(`INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at) VALUES ('2026-01-05', 1, 0, 0, 0, '矩阵', $1) RETURNING id`,
+		[]any{db.TS(Now())}, &fx.reconciliation)
+	one(`INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind, bureau_id, bureau_name,
+		lines, total, idem_key, issued_by, issued_at)
+		SELECT '350203202600000001', 'ABCDEFGHJKMN', 'tax_paid', t.id, t.code, t.name, t.kind, t.bureau_id, '国家税务总局厦门市思明区税务局',
+			'[{"voucher_no":"335026126000000101","tax_code":"vat","tax_name":"增值税","item":"货物","period_start":"2025-01-01","period_end":"2025-03-31","paid_on":"2025-04-15","amount":100000}]',
+			100000, 'matrix', 0, $2 FROM taxpayers t WHERE t.id = $1 RETURNING id`,
+		[]any{fx.tpA, db.TS(Now())}, &fx.certificateA)
 	if fx.messageA, _, err = messages.Send(ctx, d, Now(), messages.Message{TaxpayerID: fx.tpA, Kind: messages.KindReminder,
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
@@ -293,6 +321,39 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO cms_articles (column_id, site_org_id, state, title, body_html, author_staff_id, created_at, updated_at)
 		VALUES ($1, $2, 'review', $3, '<p>矩阵</p>', (SELECT id FROM staff WHERE staff_no = '35020004'), $4, $4) RETURNING id`,
 		[]any{fx.columnX, fx.xiamen, matrixArticle, db.TS(Now())}, &fx.articleX)
+	var adminA int64
+	one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'admin'`, []any{fx.tpA}, &adminA)
+	one(`INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
+		VALUES ('SQ-MATRIX', $1, $2, 'deregistration', 'returned', 0, '{}', 'matrix', $3, $4, $4) RETURNING id`,
+		[]any{fx.tpA, fx.siming, adminA, db.TS(Now())}, &fx.applicationA)
+	one(`INSERT INTO tasks (application_id, taxpayer_id, item_code, node, node_code, role, bureau_id, bureau_path, city_id, citywide, state,
+		limit_days, difficulty_pct, started_at, due_date, warn_date)
+		SELECT $1, $2, 'deregistration', 0, 'accept', 'window_clerk', o.id, o.path, $3, 0, 'open', 1, 200, $4, '2026-01-02', '2026-01-02'
+		FROM orgs o WHERE o.id = $5 RETURNING id`, []any{fx.applicationA, fx.tpA, fx.xiamen, db.TS(Now()), fx.siming}, &fx.taskA)
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := uploads.Store(ctx, tx, Now(), uploads.Uploader{Kind: "taxpayer", ID: adminA},
+			uploads.Owner{Kind: workflow.OwnerKind, ID: fx.applicationA, Slot: "resolution", TaxpayerID: fx.tpA}, "f", "matrix.pdf", []byte("%PDF-1.4 "+matrixFile))
+		if u != nil {
+			fx.fileA = u.ID
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Interaction objects of A: an appointment at the 思明 hall today, a
+	// named complaint and a question to the 思明 bureau.
+	one(`SELECT id FROM halls WHERE org_id = $1 ORDER BY id LIMIT 1`, []any{fx.siming}, &fx.hallA)
+	one(`INSERT INTO appt_slots (hall_id, service_id, window_no, day, start_time, end_time, starts_at, capacity, booked)
+		VALUES ($1, 1, 1, $2, '23:00', '23:59', $3, 5, 1) RETURNING id`, []any{fx.hallA, fx.today, db.TS(Now().Add(12 * time.Hour))}, &fx.slotA)
+	one(`INSERT INTO appointments (slot_id, hall_id, day, taxpayer_id, user_id, state, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 'booked', $6, $6) RETURNING id`, []any{fx.slotA, fx.hallA, fx.today, fx.tpA, adminA, db.TS(Now())}, &fx.appointmentA)
+	one(`INSERT INTO complaints (tracking_no, code_hash, kind, org_id, subject, body, anonymous, taxpayer_id, user_id, state, due_on, created_at)
+		VALUES ('TSMATRIX0001', 'x', 'complaint', $1, $2, '矩阵投诉内容。', 0, $3, $4, 'open', $5, $6) RETURNING id`,
+		[]any{fx.siming, matrixComplaint, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.complaintA)
+	one(`INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, taxpayer_id, user_id, state, due_on, created_at)
+		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
+		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
 
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
@@ -309,6 +370,12 @@ const matrixMessage = "矩阵消息：鹭岛的申报提醒"
 
 // matrixArticle is the title of the article under review on the Xiamen site.
 const matrixArticle = "矩阵文章：春节期间办税安排"
+
+// Subjects of A's complaint and question: no refused principal may see them.
+const (
+	matrixComplaint = "矩阵投诉：鹭岛窗口排队"
+	matrixQuestion  = "矩阵咨询：鹭岛留抵退税"
+)
 
 // The principals, logged in once on each face and reused by every case.
 const (
@@ -389,6 +456,32 @@ func (m *matrix) resolvers() map[string]*object {
 		// (a district below the city manages no city site).
 		"cms_article": {kind: "cms_article", ids: map[string]int64{"id": fx.articleX},
 			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixArticle}},
+		// A's payment: only A's users see it.
+		"payment": {kind: "payment", ids: map[string]int64{"id": fx.paymentA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
+		// A reconciliation of the bank's statement covers the whole hall:
+		// every staff member who may reconcile sees it.
+		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
+		// A's application, its open acceptance task and its material: A's
+		// users and the 思明 subtree's staff; the item is not 同城通办.
+		"application": {kind: "application", ids: map[string]int64{"id": fx.applicationA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
+		"task": {kind: "task", ids: map[string]int64{"id": fx.taskA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
+		"upload": {kind: "upload", ids: map[string]int64{"id": fx.fileA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixFile}},
+		// A's admin's appointment at the 思明 hall today; A's question to the
+		// 思明 bureau's queue; A's named complaint to the 思明 bureau.
+		"appointment": {kind: "appointment", ids: map[string]int64{"id": fx.appointmentA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
+		"complaint": {kind: "complaint", ids: map[string]int64{"id": fx.complaintA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
+		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
+			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
+		// A certificate issued to A: only A's users download it.
+		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
 		// The 思明 reviewer.
 		"staff": {kind: "staff", ids: map[string]int64{"id": fx.reviewer}, mine: bureauA,
 			secrets: []string{fx.reviewerName, fx.reviewerPhone, "35020302"}},
@@ -406,10 +499,12 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
 		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /hall/notifications":                             {"email": {"caiwu@example.cn"}, "email_kinds": {"deadline", "overdue"}, "phone": {"13912345678"}, "sms_kinds": {"lastday"}},
 		"POST /hall/users/{id}/delegation":                     {"tax_type": {"vat_small"}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
 		"POST /hall/returns/import":                            {"form": {"iit"}, "period": {"2026-10"}},
+		"POST /hall/returns/discard":                           {"form": {"vat_small"}, "period": {"2026Q3"}},
 		"POST /hall/employees":                                 {"resident_id": {employeeNewID}, "name": {"林晓东"}, "hired_on": {"2026-01-05"}},
 		"POST /hall/employees/{id}/leave":                      {"left_on": {fx.today}},
 		"POST /hall/sources/buildings":                         {"name": {"思明区矩阵路2号"}, "division": {"350203"}, "original_value": {"500000"}, "area": {"100"}, "usage": {"office"}, "from_date": {"2020-01-01"}},
@@ -418,9 +513,18 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/sources/parcels":                           {"name": {"思明区矩阵路2号地块"}, "division": {"350203"}, "area": {"100"}, "grade": {"3"}, "from_date": {"2020-01-01"}},
 		"POST /hall/sources/parcels/{id}":                      {"name": {parcelAName}, "division": {"350203"}, "area": {"1000"}, "grade": {"2"}, "from_date": {"2020-01-01"}},
 		"POST /hall/sources/parcels/{id}/end":                  {"to_date": {fx.today}},
+		"POST /hall/certificates":                              {"token": {"matrix-cert-0001"}, "from": {"2025-01-01"}, "to": {"2025-12-31"}},
+		"POST /hall/iit/records/certificate":                   {"token": {"matrix-cert-0002"}, "year": {"2025"}},
 		"POST /staff/taxpayers/{id}/identifications":           {"tax_type": {"consumption"}, "period": {"month"}, "start_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/{iid}/end": {"end_date": {fx.today}},
 		"POST /staff/taxpayers/{id}/identifications/batch":     {"set": {"consumption"}, "set_period_consumption": {"month"}, "set_start_consumption": {fx.today}},
+		"POST /hall/apply":                                     {"item": {"suspension"}, "token": {"matrix-apply"}, "f_from": {"2026-06-01"}, "f_to": {"2026-06-30"}, "f_reason": {"装修"}},
+		"POST /hall/applications/{id}/withdraw":                {},
+		"POST /hall/applications/{id}/correct":                 {"f_reason": {"补正"}},
+		"POST /hall/applications/{id}/rate":                    {"task": {strconv.FormatInt(fx.taskA, 10)}, "rating": {"5"}},
+		"POST /staff/tasks/{id}/claim":                         {},
+		"POST /staff/tasks/{id}/decide":                        {"decision": {"return"}, "opinion": {"矩阵补正"}},
+		"POST /staff/tasks/{id}/assign":                        {"staff_no": {"35020301"}},
 		"POST /staff/filing/remind":                            {"form": {"vat_small"}, "period": {"2026Q3"}, "taxpayer_id": {strconv.FormatInt(fx.tpA, 10)}},
 		"POST /staff/taxpayers/{id}/identification-complete":   {},
 		"POST /staff/orgs":                                     {"parent_id": {strconv.FormatInt(fx.siming, 10)}, "division_code": {"350203"}, "name": {"矩阵测试分局"}},
@@ -439,6 +543,21 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/cms/articles/{id}/archive":                {},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
+		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},
+		"POST /hall/agreement":                                 {"bank_code": {"102"}, "account_name": {"矩阵"}, "account_no": {"62220200000002"}},
+		"POST /hall/agreement/end":                             {},
+		"POST /hall/refunds":                                   {"liability": {"1"}},
+		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
+		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
+		"POST /hall/appointments/{id}/cancel":                  {},
+		"POST /hall/appointments/{id}/change":                  {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
+		"POST /staff/appointments/{id}/checkin":                {},
+		"POST /staff/appointments/{id}/noshow":                 {},
+		"POST /staff/appointments/slots":                       {"hall": {strconv.FormatInt(fx.hallA, 10)}},
+		"POST /staff/complaints/{id}/reply":                    {"reply": {"已核实处理。"}},
+		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
+		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
+		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
 	}
 }
 
@@ -455,6 +574,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
 		"POST /api/v1/my/employees":                             {"resident_id": employeeNewID, "name": "林晓东", "hired_on": "2026-01-05"},
 		"POST /api/v1/my/employees/{id}/leave":                  {"left_on": fx.today},
+		"POST /api/v1/my/notification-preferences":              {"email": "caiwu@example.cn", "email_kinds": []string{"deadline"}, "phone": "", "sms_kinds": []string{}},
 		"POST /api/v1/my/sources/buildings":                     {"name": "思明区矩阵路3号", "division": "350203", "original_value": "500000", "area": "100", "usage": "office", "from_date": "2020-01-01"},
 		"PUT /api/v1/my/sources/buildings/{id}":                 {"name": buildingAName, "division": "350203", "original_value": "1500000", "area": "820.5", "usage": "office", "from_date": "2020-01-01"},
 		"POST /api/v1/my/sources/buildings/{id}/end":            {"to_date": fx.today},
@@ -472,6 +592,10 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
+		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
+		"POST /api/v1/my/refunds":                               {"liability_id": 1},
+		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }
 

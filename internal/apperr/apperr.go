@@ -20,6 +20,7 @@ const (
 	Conflict        Code = "conflict"        // duplicate or stale state
 	Unauthenticated Code = "unauthenticated" // no or bad credentials
 	TooMany         Code = "too_many"        // rate limited
+	Unavailable     Code = "unavailable"     // a dependency is missing (e.g. the PDF font); try later
 	Internal        Code = "internal"        // a bug or an outage
 
 	// Codes of malformed requests, produced by the web and API adapters.
@@ -37,6 +38,7 @@ var statuses = map[Code]int{
 	Conflict:         http.StatusConflict,
 	Unauthenticated:  http.StatusUnauthorized,
 	TooMany:          http.StatusTooManyRequests,
+	Unavailable:      http.StatusServiceUnavailable,
 	Internal:         http.StatusInternalServerError,
 	BadRequest:       http.StatusBadRequest,
 	UnsupportedType:  http.StatusUnsupportedMediaType,

@@ -60,6 +60,17 @@ var loaders = map[string]Loader{}
 // RegisterLoader sets the loader of a form (at init time).
 func RegisterLoader(form string, l Loader) { loaders[form] = l }
 
+// Gate decides, for a form that is filed without a tax identification (the
+// annual IIT reconciliation of a natural person), whether the taxpayer may
+// file period p on today, and gives the deadline in place of the monthly
+// one. It runs where the identification check runs (open).
+type Gate func(t *taxpayer.Taxpayer, p rules.Period, today calendar.Date) (calendar.Deadline, error)
+
+var gates = map[string]Gate{}
+
+// RegisterGate sets the gate of a form (at init time).
+func RegisterGate(form string, g Gate) { gates[form] = g }
+
 // HasLoader reports whether a form needs its loader's data (the bulk demo
 // seed skips such forms: their documents cannot be made from cells alone).
 func HasLoader(form string) bool { return loaders[form] != nil }
@@ -86,7 +97,8 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	if err != nil {
 		return nil, nil, err
 	}
-	identified := false
+	gate := gates[f.Code]
+	identified := gate != nil // a gated form is filed without an identification
 	for _, i := range idents {
 		if covers(i, f.TaxType, kind, p) {
 			identified = true
@@ -113,7 +125,13 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 			return nil, nil, err
 		}
 	}
-	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: ds.ForPeriodEnd(p.End), Facts: facts}
+	deadline := ds.ForPeriodEnd(p.End)
+	if gate != nil {
+		if deadline, err = gate(t, p, s.today()); err != nil {
+			return nil, nil, err
+		}
+	}
+	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: deadline, Facts: facts}
 	sh.DaysLeft = s.today().DaysUntil(sh.Deadline.Date)
 	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
 		return nil, nil, err
@@ -458,3 +476,51 @@ func Hash(canonical []byte) string {
 	h := sha256.Sum256(canonical)
 	return hex.EncodeToString(h[:])
 }
+
+// DraftInfo says whose draft a period holds, for the page that confirms
+// deleting it.
+type DraftInfo struct {
+	Form         *forms.Form
+	Period       rules.Period
+	By           string
+	At           time.Time
+	CorrectionOf int64 // 0: a draft of an original return
+	Cells        int   // how many cells it holds
+}
+
+// Draft returns the actor's taxpayer's draft of a form and period, or
+// NotFound when there is none.
+func (s *Service) Draft(ctx context.Context, formCode, periodKey string) (_ *DraftInfo, err error) {
+	defer db.Wrap(&err, "returns.Draft(%s, %s)", formCode, periodKey)
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := forms.Lookup(formCode)
+	if !ok {
+		return nil, apperr.New(apperr.NotFound, "没有这张申报表")
+	}
+	p, _, err := ParsePeriod(periodKey)
+	if err != nil {
+		return nil, err
+	}
+	var cells, by, at string
+	var corr sql.NullInt64
+	err = s.DB.QueryRowContext(ctx, `SELECT cells, updated_by_name, updated_at, correction_of FROM return_drafts
+		WHERE taxpayer_id = $1 AND form = $2 AND period_start = $3`, a.TaxpayerID, f.Code, p.Start.String()).Scan(&cells, &by, &at, &corr)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "这个所属期没有草稿，可能已经删除或已经申报")
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	_ = json.Unmarshal([]byte(cells), &m)
+	return &DraftInfo{Form: f, Period: p, By: by, At: db.ParseTS(at), CorrectionOf: corr.Int64, Cells: len(m)}, nil
+}
+
+// Key is the period's key, as in the form's address.
+func (d *DraftInfo) Key() string { return PeriodKey(d.Period) }
+
+// PeriodName names the draft's period.
+func (d *DraftInfo) PeriodName() string { return PeriodName(d.Period) }

@@ -320,6 +320,11 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		if sh.Correcting != nil {
 			r.PreviousID = sh.Correcting.ID
 		}
+		for _, h := range acceptHooks[r.Form] {
+			if err := h(ctx, tx, r); err != nil {
+				return err
+			}
+		}
 		result = &Submission{Return: r, Created: true}
 		return nil
 	})
@@ -341,6 +346,18 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 }
 
 var errRaced = errors.New("returns: corrected version is no longer current")
+
+// AcceptHook runs inside the transaction that accepts a return of its form
+// (an original or a correction), after the return row is written: what it
+// writes commits or rolls back with the acceptance. The per-person IIT
+// record (iitrecords) and the annual reconciliation's refund request
+// (iitannual) are kept this way.
+type AcceptHook func(ctx context.Context, tx *sql.Tx, r *Return) error
+
+var acceptHooks = map[string][]AcceptHook{}
+
+// RegisterAcceptHook adds a hook for a form (at init time).
+func RegisterAcceptHook(form string, h AcceptHook) { acceptHooks[form] = append(acceptHooks[form], h) }
 
 func alreadyFiled(cur *Return) error {
 	return &AlreadyFiled{Return: cur}

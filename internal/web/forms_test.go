@@ -220,7 +220,14 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		t.Fatal(err)
 	}
 	editor := staffBrowser(t, ts, "35020004") // the Xiamen site's content editor
+	appID := one(`INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
+		SELECT 'SQ-FORMS', id, bureau_id, 'vat_general', 'returned', 0, '{}', 'forms', $2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM taxpayers WHERE id = $1 RETURNING id`, own, one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND is_admin = 1 LIMIT 1`, own))
+	taskID := one(`INSERT INTO tasks (application_id, taxpayer_id, item_code, node, node_code, role, bureau_id, bureau_path, city_id, citywide, state, limit_days, difficulty_pct, started_at, due_date, warn_date)
+		SELECT a.id, a.taxpayer_id, a.item_code, 0, 'accept', 'window_clerk', a.bureau_id, o.path, 0, 0, 'open', 1, 100, '2026-01-01T00:00:00Z', '2026-01-02', '2026-01-02'
+		FROM applications a JOIN orgs o ON o.id = a.bureau_id WHERE a.id = $1 RETURNING id`, appID)
 	ids := map[string][]int64{
+		"application":   {appID},
+		"task":          {taskID},
 		"taxpayer_user": {user},
 		"taxpayer":      {siming, 1},
 		"staff":         {one(`SELECT id FROM staff WHERE staff_no = '35020301'`)},
@@ -231,6 +238,9 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"tax_building": {one(`SELECT id FROM tax_buildings WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"cms_article":  {one(`SELECT a.id FROM cms_articles a JOIN orgs o ON o.id = a.site_org_id WHERE o.division_code = '3502' ORDER BY a.id LIMIT 1`)},
+		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
@@ -244,6 +254,12 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/questions"):
+			b = staffBrowser(t, ts, "35020003") // the Xiamen 12366 agent
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"):
+			b = staffBrowser(t, ts, "35020001") // the Xiamen admin answers the named case
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/appointments"):
+			b = staffBrowser(t, ts, "35020303") // the Siming hall's supervisor
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/calendar"):
 			b = province
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/cms"):

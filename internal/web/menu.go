@@ -3,13 +3,19 @@ package web
 import (
 	"strings"
 
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/cms"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/workflow"
 )
 
 // Can is what the actor may do, as the capabilities' predicates say. The
@@ -58,25 +64,50 @@ func enterpriseUser(a *auth.Actor) bool {
 	return isTaxpayer(a) && a.TaxpayerKind == taxpayer.Enterprise
 }
 
+// naturalPerson is a natural person's own user (纳税记录, 年度汇算).
+func naturalPerson(a *auth.Actor) bool {
+	return isTaxpayer(a) && a.TaxpayerKind == taxpayer.Individual
+}
+
 // menu is the main menu: staff entries, then taxpayer entries. A new
 // capability adds its rows here with its predicate.
 var menu = []menuEntry{
 	{"工作台", "/staff", isStaff},
 	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister},
 	{"申报监控", "/staff/filing", returns.CanWatch},
+	{"任务池", "/staff/tasks", workflow.CanWork},
+	{"事项看板", "/staff/board", workflow.CanSupervise},
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
 	{"网站内容", "/staff/cms", cms.CanManage},
 	{"访问统计", "/staff/stats", cms.CanManage},
+	{"缴款台账", "/staff/payments", payment.CanViewLedger},
+	{"对账报告", "/staff/reconciliations", payment.CanReconcile},
+	{"国库日报", "/staff/treasury", payment.CanViewLedger},
+	{"预约签到", "/staff/appointments", appoint.CanServe},
+	{"投诉举报", "/staff/complaints", complaints.CanHandle},
+	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
+	{"缴税", "/hall/pay", isTaxpayer},
+	{"缴款记录", "/hall/payments", isTaxpayer},
+	{"依申请办税", "/hall/items", isTaxpayer},
+	{"我的申请", "/hall/applications", isTaxpayer},
+	{"预约办税", "/hall/appointments", isTaxpayer},
+	{"投诉与建议", "/hall/complaints", isTaxpayer},
+	{"我的咨询", "/hall/questions", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},
+	{"完税证明", "/hall/certificates", isTaxpayer},
+	{"纳税记录", "/hall/iit/records", naturalPerson},
+	{"年度汇算", "/hall/iit/annual", naturalPerson},
+	{"定制服务", notificationsURL, isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }

@@ -141,6 +141,7 @@ var funcs = template.FuncMap{
 	"neg":          func(n int) int { return -n },
 	"inc":          func(n int) int { return n + 1 },
 	"negFen":       func(n int64) int64 { return -n },
+	"capital":      money.Capital,
 	"taxpayerRole": func(c string) string { return auth.NameOf(auth.TaxpayerRoles, c) },
 	"add":          func(a, b int) int { return a + b },
 	"itoa":         func(i int64) string { return strconv.FormatInt(i, 10) },

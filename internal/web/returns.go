@@ -75,6 +75,8 @@ type returnPage struct {
 	Staff      bool
 	CanCorrect bool
 	Just       bool // just accepted: show the acknowledgement first
+	// Detail is a page of a detail return's lines (returns_detail.go).
+	Detail *detailTable
 }
 
 // rows builds the form's rows: entered cells as inputs (value typed, error),
@@ -338,10 +340,8 @@ func (s *Server) returnPost(w http.ResponseWriter, r *http.Request, form, period
 		}
 		return s.redirect(w, r, r.URL.RequestURI(), msg)
 	case "discard":
-		if err := s.Returns.DiscardDraft(ctx, form, period); err != nil {
-			return err
-		}
-		return s.redirect(w, r, "/hall", "已删除草稿")
+		// Deleting is confirmed on a page of its own (returns_discard.go).
+		return s.redirect(w, r, discardURL(form, period), "")
 	case "submit", "zero":
 		sub, err := s.Returns.Submit(ctx, form, period, cells, token, correctionOf, f.Get("action") == "zero")
 		var filed *returns.AlreadyFiled
@@ -392,6 +392,8 @@ func (s *Server) returnPage(w http.ResponseWriter, r *http.Request, staff bool) 
 	p := &returnPage{basePage: basePage{Title: f.Short + " · " + ret.PeriodName()}, Return: ret, Versions: vs, Events: evs,
 		Cols: f.Columns, Staff: staff, Just: r.URL.Query().Get("ack") == "1"}
 	p.Rows = rows(&p.basePage, f, ret.Values(), false)
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	p.Detail = detailOf(ret, from, r.URL.RequestURI())
 	p.CanCorrect = !staff && ret.Current && returns.CanCorrect(auth.ActorFrom(r.Context()))
 	return returnView.ok(s, w, r, p)
 }

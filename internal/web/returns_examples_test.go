@@ -71,11 +71,18 @@ var returnExamples = map[string]example{
 		p.Sheet.Correcting = exampleReturn(1)
 		return p
 	}, taxpayerSide},
+	"return_discard.html": {func() page {
+		return &returnDiscardPage{Draft: &returns.DraftInfo{Form: forms.VATSmall, Period: exampleSheet().Period, By: "陈雅琪", At: exampleReturn(1).SubmittedAt,
+			CorrectionOf: 41, Cells: 6}, Back: "/hall/returns/41/correct"}
+	}, taxpayerSide},
 	"return_view.html": {func() page {
 		r := exampleReturn(2)
 		p := &returnPage{Return: r, Versions: []*returns.Return{r, exampleReturn(1)}, Cols: forms.VATSmall.Columns, CanCorrect: true, Just: true,
 			Events: []*returns.Event{{Kind: returns.EventDrafted, At: r.SubmittedAt, ActorName: "陈雅琪"}, {Kind: returns.EventAccepted, At: r.SubmittedAt, ActorName: "陈雅琪", Note: "回执号 1"}}}
 		p.Rows = rows(&p.basePage, forms.VATSmall, r.Values(), false)
+		p.Detail = &detailTable{Caption: "员工扣缴明细（金额单位：元）", Heads: []detailHead{{"姓名", false}, {"证件号码", false}, {"本期应扣缴税额", true}},
+			Rows:  [][]detailCell{{{Text: "陈晓燕", RowHeading: true}, {Text: "350203********0450", Code: true}, {Text: "1,234.56", Num: true}}},
+			Total: 120, From: 50, To: 100, PrevURL: "/hall/returns/2", NextURL: "/hall/returns/2?from=100#detail"}
 		return p
 	}, append(taxpayerSide, staffSide...)},
 }

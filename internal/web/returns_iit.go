@@ -257,10 +257,8 @@ func (s *Server) detailReturnPost(w http.ResponseWriter, r *http.Request, form, 
 	f := r.PostForm
 	switch f.Get("action") {
 	case "discard":
-		if err := s.Returns.DiscardDraft(ctx, form, period); err != nil {
-			return err
-		}
-		return s.redirect(w, r, "/hall", "已删除草稿")
+		// Deleting is confirmed on a page of its own (returns_discard.go).
+		return s.redirect(w, r, discardURL(form, period), "")
 	case "submit":
 	default:
 		return apperr.InvalidField("_", "请选择“申报”或“删除草稿”")

@@ -119,7 +119,10 @@ func TestIITImportAndFile(t *testing.T) {
 	}
 
 	s, body = b.post(form, url.Values{"action": {"submit"}, "token": {token}, "detail_sha": {sha}})
-	b.expect(s, body, 200, "申报成功，回执号")
+	b.expect(s, body, 200, "申报成功，回执号", "员工扣缴明细", "共 4 人", demoName, "员工002", ids.MaskResidentID(who[0]))
+	if strings.Contains(body, who[0]) {
+		t.Error("the accepted return shows a full ID")
+	}
 	// A double click: the same acknowledgement, no second return.
 	s, body = b.post(form, url.Values{"action": {"submit"}, "token": {token}, "detail_sha": {sha}})
 	b.expect(s, body, 200, "此前已经提交成功")

@@ -139,10 +139,8 @@ func (s *Server) siReturnPost(w http.ResponseWriter, r *http.Request, form, peri
 	action := f.Get("action")
 	switch action {
 	case "discard":
-		if err := s.Returns.DiscardDraft(ctx, form, period); err != nil {
-			return err
-		}
-		return s.redirect(w, r, "/hall", "已删除草稿")
+		// Deleting is confirmed on a page of its own (returns_discard.go).
+		return s.redirect(w, r, discardURL(form, period), "")
 	case "save", "submit":
 	default:
 		return apperr.InvalidField("_", "请选择“保存草稿”或“申报”")

@@ -45,7 +45,7 @@ func TestSIFileInHall(t *testing.T) {
 
 		post.Set("wage."+idOf[1], "30000")
 		s, body = b.post(form, post)
-		b.expect(s, body, 200, "申报成功", "12,320.18", "8,645.13", "3,675.05")
+		b.expect(s, body, 200, "申报成功", "12,320.18", "8,645.13", "3,675.05", "职工缴费明细", "共 3 人", "陈甲", "林乙", "王丙")
 		var doc string
 		if err := d.QueryRowContext(ctx, `SELECT doc FROM returns WHERE taxpayer_id = $1 AND form = $2 AND is_current = 1`, own, sif.FormCode).Scan(&doc); err != nil {
 			t.Fatal(err)

@@ -11,11 +11,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"time"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
 	"taxhall/internal/cms"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/guides"
@@ -23,8 +31,10 @@ import (
 	"taxhall/internal/iitw"
 	"taxhall/internal/laws"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
@@ -43,16 +53,26 @@ type Server struct {
 	Orgs          *org.Service
 	Taxpayers     *taxpayer.Service
 	Returns       *returns.Service
-	Employees     *iitw.Roster       // the roster of employers withholding on wages
-	Sources       *taxsource.Service // the tax sources (税源) of property and land use tax
-	Messages      *messages.Service  // the taxpayer's inbox (站内信)
-	Calendar      *filingcal.Service // the filing calendar (征期日历)
-	Laws          *laws.Service      // the regulation library (法规库)
-	Search        *search.Index      // full-text search of the library, guides and articles
-	Guides        *guides.Catalog    // the tax guides (办税指南)
-	CMS           *cms.Service       // the bureau sites' columns and articles (信息公开)
-	Lists         *publists.Service  // the public lists (公开名单)
-	Stats         *stats.Recorder    // visits and searches of the public pages; nil counts nothing
+	Employees     *iitw.Roster        // the roster of employers withholding on wages
+	Sources       *taxsource.Service  // the tax sources (税源) of property and land use tax
+	Messages      *messages.Service   // the taxpayer's inbox (站内信)
+	Calendar      *filingcal.Service  // the filing calendar (征期日历)
+	Laws          *laws.Service       // the regulation library (法规库)
+	Search        *search.Index       // full-text search of the library, guides and articles
+	Guides        *guides.Catalog     // the tax guides (办税指南)
+	CMS           *cms.Service        // the bureau sites' columns and articles (信息公开)
+	Lists         *publists.Service   // the public lists (公开名单)
+	Stats         *stats.Recorder     // visits and searches of the public pages; nil counts nothing
+	Payments      *payment.Service    // payment through the bank link (缴税)
+	Workflow      *workflow.Service   // on-application items and the staff platform
+	Uploads       *uploads.Service    // uploaded files (materials)
+	Notify        *notify.Service     // 定制服务: e-mail and SMS choices, the SMS outbox
+	Appoint       *appoint.Service    // service appointments (服务预约)
+	Complaints    *complaints.Service // complaints, reports, director's mailbox
+	Consult       *consult.Service    // the 12366 consultation queue
+	Certs         *certs.Service      // certificates (完税证明) and their public verification
+	IITRecords    *iitrecords.Service // a natural person's 纳税记录
+	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds
 	Log           *slog.Logger
 	SecureCookies bool // set Secure on cookies even without TLS (behind a TLS proxy)
 
@@ -220,6 +240,7 @@ var titleOf = map[int]string{
 	http.StatusRequestEntityTooLarge: "提交内容过大",
 	http.StatusMethodNotAllowed:      "请求方式有误",
 	http.StatusInternalServerError:   "系统繁忙",
+	http.StatusServiceUnavailable:    "暂时无法办理",
 }
 
 var errLogin = apperr.New(apperr.Unauthenticated, "请先登录")

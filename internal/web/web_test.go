@@ -11,10 +11,18 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"taxhall/internal/certs"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 	"testing"
 	"time"
 
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
@@ -22,7 +30,9 @@ import (
 	"taxhall/internal/ids"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -49,13 +59,22 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 		t.Fatal(err)
 	}
 	clock := func() time.Time { return now }
+	certificates := &certs.Service{DB: d, Now: clock, BaseURL: "http://127.0.0.1"}
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
 		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
-		Returns: &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()}})
+		Payments:   &payment.Service{DB: d, Now: clock},
+		Appoint:    &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Complaints: &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Consult:    &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Returns:    &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()},
+		Certs:      certificates, IITRecords: &iitrecords.Service{DB: d, Now: clock, Certs: certificates}, IITAnnual: &iitannual.Service{DB: d}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.Workflow = &workflow.Service{DB: d, Now: clock, Calendar: srv.Calendar, Returns: srv.Returns, Taxpayers: srv.Taxpayers}
+	srv.Uploads = &uploads.Service{DB: d}
+	srv.Notify = &notify.Service{DB: d, Now: clock}
 	mux := http.NewServeMux()
 	srv.Register(mux)
 	mux.Handle("/", srv.NotFound())

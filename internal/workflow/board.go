@@ -1,0 +1,183 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"taxhall/internal/auth"
+	"taxhall/internal/db"
+)
+
+// Board is the supervisor's live view of the bureau's tasks.
+type Board struct {
+	Rows    []*BoardRow // live tasks by item and node
+	Overdue []*Task     // the most overdue first
+	Load    []*Load     // each handler's claimed tasks
+	Open    int         // totals of Rows
+	Claimed int
+	Late    int
+}
+
+// BoardRow counts the live tasks of one item at one node.
+type BoardRow struct {
+	ItemCode, ItemName, NodeCode string
+	Open, Claimed, Overdue       int
+}
+
+// NodeName is the node in Chinese.
+func (r *BoardRow) NodeName() string { return NodeName(r.NodeCode) }
+
+// Load is one handler's claimed tasks.
+type Load struct {
+	StaffID       int64
+	Name, StaffNo string
+	Claimed       int
+	Overdue       int
+}
+
+// scope is the condition limiting tasks to the actor's bureau (a district's
+// own, a city's, or a subtree by path), with its argument as $n; the
+// boards' indexes lead with bureau_id or city_id.
+func scope(a *auth.Actor, n int) (string, any) {
+	switch level(a.OrgPath) {
+	case 3:
+		return fmt.Sprintf("k.bureau_id = $%d", n), a.OrgID
+	case 2:
+		return fmt.Sprintf("k.city_id = $%d", n), a.OrgID
+	}
+	return a.SubtreeSQL("k.bureau_path", n)
+}
+
+// Board returns the live counts, the overdue tasks and each handler's
+// load for a hall supervisor's bureau.
+func (s *Service) Board(ctx context.Context) (_ *Board, err error) {
+	defer db.Wrap(&err, "workflow.Board")
+	a, err := auth.RequireStaff(ctx, auth.RoleHallSupervisor)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today().String()
+	cond, arg := scope(a, 1)
+	b := &Board{}
+	b.Rows, err = db.Query(ctx, s.DB, func(sc db.Scanner) (*BoardRow, error) {
+		var r BoardRow
+		return &r, sc.Scan(&r.ItemCode, &r.ItemName, &r.NodeCode, &r.Open, &r.Claimed, &r.Overdue)
+	}, `SELECT k.item_code, MIN(i.name), k.node_code,
+		SUM(CASE WHEN k.state = 'open' THEN 1 ELSE 0 END), SUM(CASE WHEN k.state = 'claimed' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END)
+		FROM tasks k JOIN items i ON i.code = k.item_code
+		WHERE `+cond+` AND k.state IN ('open', 'claimed') GROUP BY k.item_code, k.node_code`, arg, today)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(b.Rows, func(i, j int) bool {
+		if b.Rows[i].ItemCode != b.Rows[j].ItemCode {
+			return b.Rows[i].ItemCode < b.Rows[j].ItemCode
+		}
+		return b.Rows[i].NodeCode < b.Rows[j].NodeCode
+	})
+	for _, r := range b.Rows {
+		b.Open += r.Open
+		b.Claimed += r.Claimed
+		b.Late += r.Overdue
+	}
+	b.Overdue, err = db.Query(ctx, s.DB, scanTask, `SELECT `+taskCols+` FROM tasks k `+taskJoins+`
+		WHERE `+cond+` AND k.state IN ('open', 'claimed') AND k.due_date < $2 ORDER BY k.due_date, k.id LIMIT 50`, arg, today)
+	if err != nil {
+		return nil, err
+	}
+	s.mark(b.Overdue)
+	b.Load, err = db.Query(ctx, s.DB, func(sc db.Scanner) (*Load, error) {
+		var l Load
+		return &l, sc.Scan(&l.StaffID, &l.Name, &l.StaffNo, &l.Claimed, &l.Overdue)
+	}, `SELECT k.claimed_by, MIN(s.name), MIN(s.staff_no), COUNT(*), SUM(CASE WHEN k.due_date < $2 THEN 1 ELSE 0 END)
+		FROM tasks k JOIN staff s ON s.id = k.claimed_by
+		WHERE `+cond+` AND k.state = 'claimed' GROUP BY k.claimed_by ORDER BY COUNT(*) DESC, k.claimed_by LIMIT 200`, arg, today)
+	return b, err
+}
+
+// Performance is one handler's month.
+type Performance struct {
+	StaffID       int64
+	Name, StaffNo string
+	Handled       int
+	Weighted      int // Σ difficulty × 100
+	OnTime        int
+	Returned      int
+	Rejected      int
+	Rated         int
+	RatingSum     int
+	Rank          int
+}
+
+// WeightedText is items × difficulty: "12.5".
+func (p *Performance) WeightedText() string { return pct(p.Weighted) }
+
+// OnTimeRate, ReturnRate: percentages with one decimal.
+func (p *Performance) OnTimeRate() string { return rate(p.OnTime, p.Handled) }
+func (p *Performance) ReturnRate() string { return rate(p.Returned, p.Handled) }
+
+// AverageRating is the mean of the ratings, "" when none.
+func (p *Performance) AverageRating() string {
+	if p.Rated == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f", float64(p.RatingSum)/float64(p.Rated))
+}
+
+// Stars is the service-star level (1–5) from the rank in the bureau.
+func (p *Performance) Stars(total int) int {
+	if total == 0 {
+		return 0
+	}
+	return 5 - (p.Rank-1)*5/total
+}
+
+func rate(n, d int) string {
+	if d == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", float64(n)*100/float64(d))
+}
+
+// Month parses "2026-05" in China time.
+func Month(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation("2006-01", s, china)
+	return t, err == nil
+}
+
+// PerformanceOf lists each handler's finished tasks of a month in the
+// supervisor's bureau, ranked by items × difficulty (index tasks_done).
+func (s *Service) PerformanceOf(ctx context.Context, month time.Time) (_ []*Performance, err error) {
+	defer db.Wrap(&err, "workflow.PerformanceOf(%s)", month.Format("2006-01"))
+	a, err := auth.RequireStaff(ctx, auth.RoleHallSupervisor)
+	if err != nil {
+		return nil, err
+	}
+	cond, arg := scope(a, 1)
+	from, to := month, month.AddDate(0, 1, 0)
+	list, err := db.Query(ctx, s.DB, func(sc db.Scanner) (*Performance, error) {
+		var p Performance
+		return &p, sc.Scan(&p.StaffID, &p.Name, &p.StaffNo, &p.Handled, &p.Weighted, &p.OnTime, &p.Returned, &p.Rejected, &p.Rated, &p.RatingSum)
+	}, `SELECT k.claimed_by, MIN(s.name), MIN(s.staff_no), COUNT(*), SUM(k.difficulty_pct), SUM(k.on_time),
+		SUM(CASE WHEN k.decision = 'return' THEN 1 ELSE 0 END), SUM(CASE WHEN k.decision = 'reject' THEN 1 ELSE 0 END),
+		COUNT(k.rating), COALESCE(SUM(k.rating), 0)
+		FROM tasks k JOIN staff s ON s.id = k.claimed_by
+		WHERE `+cond+` AND k.state = 'done' AND k.decided_at >= $2 AND k.decided_at < $3
+		GROUP BY k.claimed_by`, arg, db.TS(from), db.TS(to))
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].Weighted != list[j].Weighted {
+			return list[i].Weighted > list[j].Weighted
+		}
+		return list[i].StaffNo < list[j].StaffNo
+	})
+	for i, p := range list {
+		p.Rank = i + 1
+	}
+	return list, nil
+}
