@@ -27,7 +27,9 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -45,7 +47,10 @@ type API struct {
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
 	Workflow  *workflow.Service  // on-application items and the staff's tasks
+	Payments  *payment.Service   // payment through the bank link
+	Notify    *notify.Service    // 定制服务 (e-mail and SMS choices)
 	Log       *slog.Logger
+	Public    PublicServices // the library, guides, search and lists (public.go)
 }
 
 // Prefix is where the API lives.

@@ -22,6 +22,7 @@ import (
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/iitw"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -61,6 +62,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		Employees: &iitw.Roster{DB: d, Now: now}, Sources: &taxsource.Service{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()}}
 	a.Workflow = &workflow.Service{DB: d, Now: now, Calendar: &filingcal.Service{DB: d, Now: now}, Returns: a.Returns, Taxpayers: a.Taxpayers}
+	a.Notify = &notify.Service{DB: d, Now: now}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

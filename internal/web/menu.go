@@ -5,10 +5,14 @@ import (
 
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
+	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/workflow"
@@ -23,6 +27,7 @@ type Can struct {
 	ManageUsers  bool // taxpayer.CanManageUsers
 	Administer   bool // org.CanAdminister
 	EditCalendar bool // filingcal.CanEdit
+	MarkLists    bool // publists.CanMark: 非正常户 and quotas
 }
 
 func canOf(a *auth.Actor) Can {
@@ -32,6 +37,7 @@ func canOf(a *auth.Actor) Can {
 		ManageUsers:  taxpayer.CanManageUsers(a),
 		Administer:   org.CanAdminister(a),
 		EditCalendar: filingcal.CanEdit(a),
+		MarkLists:    publists.CanMark(a),
 	}
 }
 
@@ -75,14 +81,22 @@ var menu = []menuEntry{
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"办税事项目录", "/staff/items", workflow.CanEditCatalogue},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"网站内容", "/staff/cms", cms.CanManage},
+	{"访问统计", "/staff/stats", cms.CanManage},
+	{"缴款台账", "/staff/payments", payment.CanViewLedger},
+	{"对账报告", "/staff/reconciliations", payment.CanReconcile},
+	{"国库日报", "/staff/treasury", payment.CanViewLedger},
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
+	{"缴税", "/hall/pay", isTaxpayer},
+	{"缴款记录", "/hall/payments", isTaxpayer},
 	{"依申请办税", "/hall/items", isTaxpayer},
 	{"我的申请", "/hall/applications", isTaxpayer},
 	{"预约办税", "/hall/appointments", isTaxpayer},
@@ -94,6 +108,7 @@ var menu = []menuEntry{
 	{"完税证明", "/hall/certificates", isTaxpayer},
 	{"纳税记录", "/hall/iit/records", naturalPerson},
 	{"年度汇算", "/hall/iit/annual", naturalPerson},
+	{"定制服务", notificationsURL, isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }
