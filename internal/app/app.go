@@ -33,6 +33,7 @@ import (
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 	"taxhall/internal/web"
@@ -146,7 +147,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
-		Appoint: appointments, Complaints: cases, Consult: queue,
+		Appoint: appointments, Complaints: cases, Consult: queue, Survey: &survey.Service{DB: d, Now: Now},
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err

@@ -165,6 +165,7 @@ type fixture struct {
 	tpA                         int64 // enterprise A
 	hallA, slotA, appointmentA  int64 // the 思明 hall, a slot today, A's admin's booking
 	complaintA, questionA       int64 // A's named complaint and answered question
+	surveyA                     int64 // the 思明 bureau's survey of its enterprises
 	tpACode, tpAName            string
 	tpBCode, person             string // codes
 	identA                      int64  // an open identification of A
@@ -335,6 +336,15 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
 		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
 
+	var simingBoss int64
+	one(`SELECT id FROM staff WHERE staff_no = 'M350203'`, nil, &simingBoss)
+	one(`INSERT INTO surveys (org_id, title, audience, taxpayer_kind, state, created_by, created_at) VALUES ($1, $2, 'group', 'enterprise', 'open', $3, $4) RETURNING id`,
+		[]any{fx.siming, matrixSurvey, simingBoss, db.TS(Now())}, &fx.surveyA)
+	if _, err := d.ExecContext(ctx, `INSERT INTO survey_items (survey_id, position, kind, prompt, options) VALUES ($1, 1, 'single', '矩阵题目', '是
+否')`, fx.surveyA); err != nil {
+		t.Fatal(err)
+	}
+
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
 	if err != nil {
@@ -352,6 +362,7 @@ const matrixMessage = "矩阵消息：鹭岛的申报提醒"
 const (
 	matrixComplaint = "矩阵投诉：鹭岛窗口排队"
 	matrixQuestion  = "矩阵咨询：鹭岛留抵退税"
+	matrixSurvey    = "矩阵调查：思明企业满意度"
 )
 
 // The principals, logged in once on each face and reused by every case.
@@ -445,6 +456,10 @@ func (m *matrix) resolvers() map[string]*object {
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
 		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
 			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
+		// The 思明 bureau's survey of its enterprises: A answers it, the
+		// 思明 subtree's staff see its results.
+		"survey": {kind: "survey", ids: map[string]int64{"id": fx.surveyA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixSurvey}},
 		// A certificate issued to A: only A's users download it.
 		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
@@ -511,6 +526,9 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
 		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
 		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
+		"POST /hall/surveys/{id}":                              {"i1": {"0"}},
+		"POST /staff/surveys":                                  {"title": {"矩阵新调查"}, "audience": {"group"}, "items": {"评分：请打分"}},
+		"POST /staff/surveys/{id}/close":                       {},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/survey"
 )
 
 // Interaction seeds the interaction capabilities so that their pages are
@@ -26,7 +27,48 @@ func Interaction(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := interactionComplaints(ctx, d, now); err != nil {
 		return err
 	}
-	return interactionQuestions(ctx, d, now)
+	if err := interactionQuestions(ctx, d, now); err != nil {
+		return err
+	}
+	return interactionSurveys(ctx, d, now)
+}
+
+// interactionSurveys publishes the Xiamen bureau's public satisfaction
+// survey (by its administrator, 35020001) with the answers of the first
+// two enterprises' administrators.
+func interactionSurveys(ctx context.Context, d *db.DB, now time.Time) error {
+	svc := &survey.Service{DB: d, Now: func() time.Time { return now }}
+	var xiamen, adminID int64
+	var path string
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020001' WHERE o.division_code = '3502'`).
+		Scan(&xiamen, &path, &adminID); err != nil {
+		return nil // a seed without Xiamen
+	}
+	admin := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: adminID, OrgID: xiamen, OrgPath: path, Roles: []string{auth.RoleAdmin}})
+	id, err := svc.Create(admin, survey.Input{Title: "2026年度纳税人满意度调查", Audience: "public",
+		Intro: "为改进办税服务，请您用几分钟时间回答以下问题。调查匿名统计，每人只能回答一次。",
+		Items: "单选：您对网上办税服务厅的总体评价？｜非常满意｜满意｜一般｜不满意\n" +
+			"多选：您通常通过哪些渠道办税？｜网上办税服务厅｜手机App｜办税服务厅窗口｜自助办税终端\n" +
+			"评分：请为12366咨询答复的及时性打分\n" +
+			"填空：您对改进办税服务有什么建议？"})
+	if err != nil {
+		return err
+	}
+	rows, err := db.Query(ctx, d, func(sc db.Scanner) (*auth.Actor, error) {
+		a := &auth.Actor{Kind: auth.Taxpayer}
+		return a, sc.Scan(&a.UserID, &a.TaxpayerID)
+	}, `SELECT u.id, t.id FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.username = 'admin' WHERE t.kind = 'enterprise' ORDER BY t.id LIMIT 2`)
+	if err != nil {
+		return err
+	}
+	for i, a := range rows {
+		ans := survey.Answers{Choices: map[int][]string{1: {[]string{"0", "1"}[i]}, 2: {"0", "2"}, 3: {[]string{"5", "4"}[i]}},
+			Texts: map[int]string{4: []string{"希望增加周末延时服务。", ""}[i]}}
+		if err := svc.Answer(auth.WithActor(ctx, a), id, ans); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // interactionQuestions fills the Xiamen 12366 queue: the first enterprise's

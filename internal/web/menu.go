@@ -10,6 +10,7 @@ import (
 	"taxhall/internal/filingcal"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/workflow"
 )
@@ -77,6 +78,7 @@ var menu = []menuEntry{
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"网上调查", "/staff/surveys", survey.CanManage},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
@@ -87,6 +89,7 @@ var menu = []menuEntry{
 	{"预约办税", "/hall/appointments", isTaxpayer},
 	{"投诉与建议", "/hall/complaints", isTaxpayer},
 	{"我的咨询", "/hall/questions", isTaxpayer},
+	{"网上调查", "/hall/surveys", isTaxpayer},
 	{"办税人员管理", "/hall/users", enterpriseUser},
 	{"员工花名册", "/hall/employees", isTaxpayer},
 	{"税源信息", "/hall/sources", isTaxpayer},

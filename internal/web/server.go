@@ -30,6 +30,7 @@ import (
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 )
@@ -53,6 +54,7 @@ type Server struct {
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
 	Consult       *consult.Service    // the 12366 consultation queue
+	Survey        *survey.Service     // online surveys (网上调查)
 	Certs         *certs.Service      // certificates (完税证明) and their public verification
 	IITRecords    *iitrecords.Service // a natural person's 纳税记录
 	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds

@@ -32,6 +32,7 @@ import (
 	"taxhall/internal/messages"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 )
@@ -64,6 +65,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 		Appoint:    &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
 		Complaints: &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
 		Consult:    &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Survey:     &survey.Service{DB: d, Now: clock},
 		Returns:    &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()},
 		Certs:      certificates, IITRecords: &iitrecords.Service{DB: d, Now: clock, Certs: certificates}, IITAnnual: &iitannual.Service{DB: d}})
 	if err != nil {
