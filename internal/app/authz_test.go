@@ -161,26 +161,27 @@ var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Pass
 // member added in 思明, 湖里, 鼓楼 and the Xiamen city bureau, enterprise A
 // in 思明 and B in 湖里 with their users, a natural person.
 type fixture struct {
-	siming, huli, gulou, xiamen int64 // org ids
-	tpA                         int64 // enterprise A
-	hallA, slotA, appointmentA  int64 // the 思明 hall, a slot today, A's admin's booking
-	complaintA, questionA       int64 // A's named complaint and answered question
-	surveyA                     int64 // the 思明 bureau's survey of its enterprises
-	tpACode, tpAName            string
-	tpBCode, person             string // codes
-	identA                      int64  // an open identification of A
-	returnA                     int64  // an accepted return of A
-	userA                       int64  // A's finance user (not an admin)
-	userAName, userAPhone       string
-	reviewer                    int64 // the 思明 reviewer (demo staff 35020302)
-	reviewerName, reviewerPhone string
-	simingCode                  string // the 思明 bureau's code
-	messageA                    int64  // a message to every user of A
-	today                       string
-	employeeA                   int64 // an employee on A's roster
-	buildingA, parcelA          int64 // A's tax sources (税源)
-	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
-	certificateA                int64 // a certificate issued to A
+	siming, huli, gulou, xiamen   int64 // org ids
+	tpA                           int64 // enterprise A
+	hallA, slotA, appointmentA    int64 // the 思明 hall, a slot today, A's admin's booking
+	complaintA, questionA         int64 // A's named complaint and answered question
+	surveyA                       int64 // the 思明 bureau's survey of its enterprises
+	complaintFileA, questionFileA int64 // the attachments of A's complaint and question
+	tpACode, tpAName              string
+	tpBCode, person               string // codes
+	identA                        int64  // an open identification of A
+	returnA                       int64  // an accepted return of A
+	userA                         int64  // A's finance user (not an admin)
+	userAName, userAPhone         string
+	reviewer                      int64 // the 思明 reviewer (demo staff 35020302)
+	reviewerName, reviewerPhone   string
+	simingCode                    string // the 思明 bureau's code
+	messageA                      int64  // a message to every user of A
+	today                         string
+	employeeA                     int64 // an employee on A's roster
+	buildingA, parcelA            int64 // A's tax sources (税源)
+	applicationA, taskA, fileA    int64 // A's application (returned for correction), its open task, its material
+	certificateA                  int64 // a certificate issued to A
 }
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
@@ -336,6 +337,26 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
 		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
 
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		for _, f := range []struct {
+			kind string
+			id   int64
+			dest *int64
+		}{{"complaint", fx.complaintA, &fx.complaintFileA}, {"question", fx.questionA, &fx.questionFileA}} {
+			u, err := uploads.Store(ctx, tx, Now(), uploads.Uploader{Kind: "taxpayer", ID: adminA},
+				uploads.Owner{Kind: f.kind, ID: f.id, TaxpayerID: fx.tpA, OrgID: fx.siming}, "attachment", "matrix.pdf", []byte("%PDF-1.4 "+matrixFile+" "+f.kind))
+			if err != nil {
+				return err
+			}
+			*f.dest = u.ID
+			if _, err := tx.ExecContext(ctx, `UPDATE `+f.kind+`s SET attachment_id = $1 WHERE id = $2`, u.ID, f.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	var simingBoss int64
 	one(`SELECT id FROM staff WHERE staff_no = 'M350203'`, nil, &simingBoss)
 	one(`INSERT INTO surveys (org_id, title, audience, taxpayer_kind, state, created_by, created_at) VALUES ($1, $2, 'group', 'enterprise', 'open', $3, $4) RETURNING id`,
@@ -452,9 +473,9 @@ func (m *matrix) resolvers() map[string]*object {
 		// 思明 bureau's queue; A's named complaint to the 思明 bureau.
 		"appointment": {kind: "appointment", ids: map[string]int64{"id": fx.appointmentA},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
-		"complaint": {kind: "complaint", ids: map[string]int64{"id": fx.complaintA},
+		"complaint": {kind: "complaint", ids: map[string]int64{"id": fx.complaintA, "file": fx.complaintFileA},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
-		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
+		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA, "file": fx.questionFileA},
 			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
 		// The 思明 bureau's survey of its enterprises: A answers it, the
 		// 思明 subtree's staff see its results.

@@ -108,11 +108,11 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/care", For: Public, h: s.careToggle},
 		{Method: "GET", Pattern: "/calendar", For: Public, h: s.publicCalendar},
 		{Method: "GET", Pattern: "/complaints", For: Public, h: s.complaintsForm},
-		{Method: "POST", Pattern: "/complaints", For: Public, h: s.complaintsSubmit},
+		{Method: "POST", Pattern: "/complaints", For: Public, h: s.complaintsSubmit, Body: attachBodyMax},
 		{Method: "GET", Pattern: "/complaints/track", For: Public, h: s.complaintTrackForm},
 		{Method: "POST", Pattern: "/complaints/track", For: Public, h: s.complaintTrack},
 		{Method: "GET", Pattern: "/consult", For: Public, h: s.consultForm},
-		{Method: "POST", Pattern: "/consult", For: Public, h: s.consultSubmit},
+		{Method: "POST", Pattern: "/consult", For: Public, h: s.consultSubmit, Body: attachBodyMax},
 		{Method: "GET", Pattern: "/verify", For: Public, h: s.verify},
 
 		{Method: "GET", Pattern: "/login", For: Public, h: s.loginForm},
@@ -198,11 +198,13 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/hall/appointments/{id}/change", For: Taxpayers, Object: "appointment", h: s.hallAppointmentChange},
 		{Method: "GET", Pattern: "/hall/complaints", For: Taxpayers, h: s.hallComplaints},
 		{Method: "GET", Pattern: "/hall/complaints/{id}", For: Taxpayers, Object: "complaint", h: s.hallComplaint},
+		{Method: "GET", Pattern: "/hall/complaints/{id}/files/{file}", For: Taxpayers, Object: "complaint", h: s.hallComplaintFile},
 		{Method: "GET", Pattern: "/hall/surveys", For: Taxpayers, h: s.hallSurveys},
 		{Method: "GET", Pattern: "/hall/surveys/{id}", For: Taxpayers, Object: "survey", h: s.hallSurvey},
 		{Method: "POST", Pattern: "/hall/surveys/{id}", For: Taxpayers, Object: "survey", h: s.hallSurveyAnswer},
 		{Method: "GET", Pattern: "/hall/questions", For: Taxpayers, h: s.hallQuestions},
 		{Method: "GET", Pattern: "/hall/questions/{id}", For: Taxpayers, Object: "question", h: s.hallQuestion},
+		{Method: "GET", Pattern: "/hall/questions/{id}/files/{file}", For: Taxpayers, Object: "question", h: s.hallQuestionFile},
 		{Method: "POST", Pattern: "/hall/questions/{id}/rate", For: Taxpayers, Object: "question", h: s.hallQuestionRate, Form: "/hall/questions/{id}"},
 		{Method: "POST", Pattern: "/hall/questions/{id}/followup", For: Taxpayers, Object: "question", h: s.hallQuestionFollowUp, Form: "/hall/questions/{id}"},
 
@@ -255,6 +257,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/complaints", For: Staff, h: s.staffComplaints},
 		{Method: "GET", Pattern: "/staff/complaints/stats", For: Staff, h: s.staffComplaintStats},
 		{Method: "GET", Pattern: "/staff/complaints/{id}", For: Staff, Object: "complaint", h: s.staffComplaint},
+		{Method: "GET", Pattern: "/staff/complaints/{id}/files/{file}", For: Staff, Object: "complaint", h: s.staffComplaintFile},
 		{Method: "POST", Pattern: "/staff/complaints/{id}/reply", For: Staff, Object: "complaint", h: s.staffComplaintReply, Form: "/staff/complaints/{id}"},
 		{Method: "GET", Pattern: "/staff/surveys", For: Staff, h: s.staffSurveys},
 		{Method: "GET", Pattern: "/staff/surveys/new", For: Staff, h: s.staffSurveyNew},
@@ -264,6 +267,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/surveys/{id}/close", For: Staff, Object: "survey", h: s.staffSurveyClose},
 		{Method: "GET", Pattern: "/staff/questions", For: Staff, h: s.staffQuestions},
 		{Method: "GET", Pattern: "/staff/questions/{id}", For: Staff, Object: "question", h: s.staffQuestion},
+		{Method: "GET", Pattern: "/staff/questions/{id}/files/{file}", For: Staff, Object: "question", h: s.staffQuestionFile},
 		{Method: "POST", Pattern: "/staff/questions/{id}/act", For: Staff, Object: "question", h: s.staffQuestionAct, Form: "/staff/questions/{id}"},
 	}
 	rts = withFormGETs(rts)

@@ -49,3 +49,7 @@ CREATE TABLE survey_answers (
 );
 -- Results: counts per item and choice; the latest free texts of an item.
 CREATE INDEX survey_answers_item ON survey_answers(item_id, choice, id);
+
+-- Complaints about a workflow step (target_kind 'task', from the
+-- application page) counted per clerk in the month's performance.
+CREATE INDEX complaints_target ON complaints(target_kind, created_at, target_id);
