@@ -22,13 +22,17 @@ import (
 	"strings"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 )
@@ -43,7 +47,12 @@ type API struct {
 	Sources   *taxsource.Service // the tax sources (税源)
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
-	Log       *slog.Logger
+	// Interaction (interact.go).
+	Consult    *consult.Service
+	Complaints *complaints.Service
+	Appoint    *appoint.Service
+	Survey     *survey.Service
+	Log        *slog.Logger
 }
 
 // Prefix is where the API lives.
@@ -62,9 +71,12 @@ const (
 	TaxpayerUser        // a taxpayer user
 	StaffUser           // a staff member (the service checks the role)
 	AdminUser           // a staff member with the admin role
+	// IntakeClient is the SMS platform or hotline system of a bureau,
+	// with an intake token (consult.IntakePrefix), never a user's token.
+	IntakeClient
 )
 
-var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user", "admin_user"}
+var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user", "admin_user", "intake_client"}
 
 func (a Access) String() string { return accessNames[a] }
 
@@ -241,6 +253,15 @@ func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (cont
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return ctx, apperr.New(apperr.Unauthenticated, "Authorization 请求头格式应为：Bearer <访问令牌>")
+	}
+	if rt.Access == IntakeClient {
+		// Only an intake token opens an intake route, and it opens
+		// nothing else (AuthenticateAPI knows no such token).
+		in, err := a.Consult.AuthenticateIntake(ctx, token)
+		if err != nil {
+			return ctx, err
+		}
+		return consult.WithIntake(ctx, in), nil
 	}
 	actor, err := a.Auth.AuthenticateAPI(ctx, token)
 	if err != nil {

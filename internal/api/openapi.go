@@ -121,7 +121,9 @@ func buildSpec(routes []route) obj {
 			"schemas":   g.components,
 			"responses": responses,
 			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer",
-				"description": "POST /api/v1/auth/token 返回的访问令牌，有效期 24 小时"}},
+				"description": "POST /api/v1/auth/token 返回的访问令牌，有效期 24 小时"},
+				"intakeToken": obj{"type": "http", "scheme": "bearer",
+					"description": "短信平台、热线系统的接入令牌（itk_ 开头），由管理员签发，只能用于 POST /api/v1/intake/questions"}},
 		},
 	}
 }
@@ -168,7 +170,11 @@ func (g *schemaGen) operation(rt route) obj {
 		}
 		op["requestBody"] = obj{"required": true, "content": content}
 	}
-	if rt.Access != Public {
+	switch rt.Access {
+	case Public:
+	case IntakeClient:
+		op["security"] = []obj{{"intakeToken": []string{}}}
+	default:
 		op["security"] = []obj{{"bearerAuth": []string{}}}
 	}
 	responses := obj{strconv.Itoa(rt.status()): success}

@@ -23,6 +23,7 @@ var tags = []struct{ Name, Doc string }{
 	{tagAdmin, "系统管理员维护税务机关和工作人员"},
 	{tagCalc, "帮我算税：按所属期适用当期政策的税费计算器，无需登录"},
 	{tagCalendar, "征期日历：每月申报截止日、年度汇算期间和节假日安排，无需登录"},
+	{tagInteract, "网上税法咨询（含短信、热线接入）、投诉举报、服务预约和网上调查"},
 	{tagMeta, "本接口的 OpenAPI 文档"},
 }
 
@@ -46,6 +47,7 @@ func (a *API) routes() []route {
 		a.messageRoutes(),      // messages.go
 		a.calendarRoutes(),     // calendar.go
 		a.returnRoutes(),       // returns.go
+		a.interactRoutes(),     // interact.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {

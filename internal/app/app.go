@@ -145,9 +145,10 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
+	surveys := &survey.Service{DB: d, Now: Now}
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
-		Appoint: appointments, Complaints: cases, Consult: queue, Survey: &survey.Service{DB: d, Now: Now},
+		Appoint: appointments, Complaints: cases, Consult: queue, Survey: surveys,
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err
@@ -157,7 +158,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log,
+		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);

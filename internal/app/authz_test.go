@@ -547,6 +547,8 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
 		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
 		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
+		"POST /staff/questions":                                {"channel": {"hotline"}, "tax_type": {"vat"}, "subject": {"矩阵来电"}, "body": {"来电询问小规模纳税人免税标准。"}, "phone": {"13906001111"}},
+		"POST /staff/qa/review":                                {"qa_id": {"1"}, "decision": {"publish"}},
 		"POST /hall/surveys/{id}":                              {"i1": {"0"}},
 		"POST /staff/surveys":                                  {"title": {"矩阵新调查"}, "audience": {"group"}, "items": {"评分：请打分"}},
 		"POST /staff/surveys/{id}/close":                       {},
@@ -561,6 +563,12 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 	const pw = "Lujiang#Tide2031"
 	return map[string]jsonObject{
 		"POST /api/v1/me/password":                              {"current_password": demo.Password, "password": pw, "password_confirm": pw},
+		"POST /api/v1/my/questions/{id}/rating":                 {"rating": 5},
+		"POST /api/v1/my/questions/{id}/followups":              {"body": "矩阵追问。"},
+		"POST /api/v1/intake/questions":                         {"phone": "13906001111", "body": "矩阵短信咨询。"},
+		"POST /api/v1/admin/intake-tokens":                      {"channel": "sms", "name": "矩阵短信平台"},
+		"POST /api/v1/my/appointments":                          {"slot_id": fx.slotA},
+		"POST /api/v1/my/surveys/{id}/answers":                  {"answers": []jsonObject{{"position": 1, "choices": []int{0}}}},
 		"POST /api/v1/my/users":                                 {"username": "matrix1", "name": "林晓东", "phone": "13912345678", "role": auth.TPClerk, "password": pw, "password_confirm": pw},
 		"PATCH /api/v1/my/users/{id}":                           {"name": "陈小满"},
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},

@@ -250,6 +250,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/qa"):
+			b = staffBrowser(t, ts, "35020005") // the Xiamen content reviewer
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/questions"):
 			b = staffBrowser(t, ts, "35020003") // the Xiamen 12366 agent
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"), rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/surveys"):

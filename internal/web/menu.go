@@ -78,6 +78,7 @@ var menu = []menuEntry{
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"问答审核", "/staff/qa", consult.CanReview},
 	{"网上调查", "/staff/surveys", survey.CanManage},
 	{"修改密码", "/account/password", isStaff},
 

@@ -112,6 +112,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/complaints/track", For: Public, h: s.complaintTrackForm},
 		{Method: "POST", Pattern: "/complaints/track", For: Public, h: s.complaintTrack},
 		{Method: "GET", Pattern: "/consult", For: Public, h: s.consultForm},
+		{Method: "GET", Pattern: "/qa", For: Public, h: s.publicQA},
 		{Method: "POST", Pattern: "/consult", For: Public, h: s.consultSubmit, Body: attachBodyMax},
 		{Method: "GET", Pattern: "/verify", For: Public, h: s.verify},
 
@@ -266,6 +267,10 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/surveys/{id}/close", For: Staff, Object: "survey", h: s.staffSurveyCloseForm},
 		{Method: "POST", Pattern: "/staff/surveys/{id}/close", For: Staff, Object: "survey", h: s.staffSurveyClose},
 		{Method: "GET", Pattern: "/staff/questions", For: Staff, h: s.staffQuestions},
+		{Method: "GET", Pattern: "/staff/questions/new", For: Staff, h: s.staffQuestionNew},
+		{Method: "POST", Pattern: "/staff/questions", For: Staff, h: s.staffQuestionCreate, Form: "/staff/questions/new"},
+		{Method: "GET", Pattern: "/staff/qa", For: Staff, h: s.staffQA},
+		{Method: "POST", Pattern: "/staff/qa/review", For: Staff, h: s.staffQAReview, Form: "/staff/qa"},
 		{Method: "GET", Pattern: "/staff/questions/{id}", For: Staff, Object: "question", h: s.staffQuestion},
 		{Method: "GET", Pattern: "/staff/questions/{id}/files/{file}", For: Staff, Object: "question", h: s.staffQuestionFile},
 		{Method: "POST", Pattern: "/staff/questions/{id}/act", For: Staff, Object: "question", h: s.staffQuestionAct, Form: "/staff/questions/{id}"},

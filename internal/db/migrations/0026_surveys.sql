@@ -53,3 +53,21 @@ CREATE INDEX survey_answers_item ON survey_answers(item_id, choice, id);
 -- Complaints about a workflow step (target_kind 'task', from the
 -- application page) counted per clerk in the month's performance.
 CREATE INDEX complaints_target ON complaints(target_kind, created_at, target_id);
+
+-- Tokens of the SMS platform and the hotline system that post questions
+-- into a bureau's 12366 queue (POST /api/v1/intake/questions). Their own
+-- kind: not a user's session, good for nothing else; only the SHA-256 of
+-- the token is kept; revoked_at ends one.
+CREATE TABLE intake_tokens (
+    id {{id}},
+    token_hash TEXT NOT NULL UNIQUE,
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    channel TEXT NOT NULL CHECK (channel IN ('sms', 'hotline')),
+    name TEXT NOT NULL,
+    created_by BIGINT NOT NULL REFERENCES staff(id),
+    created_at TEXT NOT NULL,
+    revoked_at TEXT NOT NULL DEFAULT ''
+);
+
+-- The public Q&A list filtered by tax type, newest first.
+CREATE INDEX public_qa_type ON public_qa(state, tax_type, id);
