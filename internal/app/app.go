@@ -36,6 +36,7 @@ import (
 	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/training"
 	"taxhall/internal/web"
 )
 
@@ -148,7 +149,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	surveys := &survey.Service{DB: d, Now: Now}
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
-		Appoint: appointments, Complaints: cases, Consult: queue, Survey: surveys,
+		Appoint: appointments, Complaints: cases, Consult: queue, Survey: surveys, Training: &training.Service{DB: d, Now: Now},
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err

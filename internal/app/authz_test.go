@@ -167,6 +167,7 @@ type fixture struct {
 	complaintA, questionA         int64 // A's named complaint and answered question
 	surveyA                       int64 // the 思明 bureau's survey of its enterprises
 	complaintFileA, questionFileA int64 // the attachments of A's complaint and question
+	trainingX                     int64 // a Xiamen training session (the demo's)
 	tpACode, tpAName              string
 	tpBCode, person               string // codes
 	identA                        int64  // an open identification of A
@@ -357,6 +358,7 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`, nil, &fx.trainingX)
 	var simingBoss int64
 	one(`SELECT id FROM staff WHERE staff_no = 'M350203'`, nil, &simingBoss)
 	one(`INSERT INTO surveys (org_id, title, audience, taxpayer_kind, state, created_by, created_at) VALUES ($1, $2, 'group', 'enterprise', 'open', $3, $4) RETURNING id`,
@@ -481,6 +483,9 @@ func (m *matrix) resolvers() map[string]*object {
 		// 思明 subtree's staff see its results.
 		"survey": {kind: "survey", ids: map[string]int64{"id": fx.surveyA},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixSurvey}},
+		// A Xiamen training session: public, any taxpayer user registers.
+		"training": {kind: "training", ids: map[string]int64{"id": fx.trainingX},
+			mine: map[string]bool{pTaxpayerA: true, pTaxpayerB: true, pTaxpayerBUs: true, pPerson: true}},
 		// A certificate issued to A: only A's users download it.
 		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
@@ -549,6 +554,11 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
 		"POST /staff/questions":                                {"channel": {"hotline"}, "tax_type": {"vat"}, "subject": {"矩阵来电"}, "body": {"来电询问小规模纳税人免税标准。"}, "phone": {"13906001111"}},
 		"POST /staff/qa/review":                                {"qa_id": {"1"}, "decision": {"publish"}},
+		"POST /hall/training/{id}/register":                    {},
+		"POST /hall/training/{id}/join":                        {},
+		"POST /staff/training":                                 {"topic": {"vat"}, "title": {"矩阵课程"}, "start": {"2030-01-01T09:00"}, "minutes": {"60"}, "capacity": {"10"}, "place": {"矩阵培训室"}},
+		"POST /staff/training/courseware":                      {"cw_topic": {"vat"}, "cw_title": {"矩阵课件"}},
+		"POST /staff/training/remind":                          {},
 		"POST /hall/surveys/{id}":                              {"i1": {"0"}},
 		"POST /staff/surveys":                                  {"title": {"矩阵新调查"}, "audience": {"group"}, "items": {"评分：请打分"}},
 		"POST /staff/surveys/{id}/close":                       {},

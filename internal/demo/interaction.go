@@ -13,6 +13,8 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/survey"
+	"taxhall/internal/training"
+	"taxhall/internal/uploads"
 )
 
 // Interaction seeds the interaction capabilities so that their pages are
@@ -30,7 +32,38 @@ func Interaction(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := interactionQuestions(ctx, d, now); err != nil {
 		return err
 	}
-	return interactionSurveys(ctx, d, now)
+	if err := interactionSurveys(ctx, d, now); err != nil {
+		return err
+	}
+	return interactionTraining(ctx, d, now)
+}
+
+// demoCourseware is a one-page PDF for the demo's courseware.
+const demoCourseware = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+// interactionTraining schedules two Xiamen sessions (a live one and one in
+// the Siming hall) in the coming days and files a courseware document.
+func interactionTraining(ctx context.Context, d *db.DB, now time.Time) error {
+	svc := &training.Service{DB: d, Now: func() time.Time { return now }}
+	var xiamen, adminID int64
+	var path string
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020001' WHERE o.division_code = '3502'`).
+		Scan(&xiamen, &path, &adminID); err != nil {
+		return nil // a seed without Xiamen
+	}
+	admin := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: adminID, OrgID: xiamen, OrgPath: path, Roles: []string{auth.RoleAdmin}})
+	day := func(n int, hm string) string { return now.In(cst).AddDate(0, 0, n).Format("2006-01-02") + "T" + hm }
+	for _, in := range []training.Input{
+		{Topic: "invoice", Title: "数电发票开具与红冲实务", Start: day(3, "14:30"), Minutes: 90, Capacity: 200, Link: "https://live.example.gov.cn/xiamen/invoice",
+			Intro: "讲解数电发票的开具、交付、红冲和常见问题，适合企业财务人员。"},
+		{Topic: "new", Title: "新办纳税人涉税事项辅导", Start: day(5, "09:30"), Minutes: 60, Capacity: 30, Place: "思明区办税服务厅三楼培训室"},
+	} {
+		if _, err := svc.Schedule(admin, in); err != nil {
+			return err
+		}
+	}
+	return svc.AddCourseware(admin, "invoice", "数电发票操作指引（2026版）", &uploads.Incoming{Name: "数电发票操作指引.pdf", Data: []byte(demoCourseware)})
 }
 
 // interactionSurveys publishes the Xiamen bureau's public satisfaction

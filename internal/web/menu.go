@@ -11,6 +11,7 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/survey"
+	"taxhall/internal/training"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/workflow"
 )
@@ -80,6 +81,7 @@ var menu = []menuEntry{
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
 	{"问答审核", "/staff/qa", consult.CanReview},
 	{"网上调查", "/staff/surveys", survey.CanManage},
+	{"纳税人学堂", "/staff/training", training.CanManage},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
