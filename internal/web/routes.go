@@ -204,6 +204,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/complaints/{id}/files/{file}", For: Taxpayers, Object: "complaint", h: s.hallComplaintFile},
 		{Method: "POST", Pattern: "/hall/training/{id}/register", For: Taxpayers, Object: "training", h: s.trainingRegister, Form: "/training"},
 		{Method: "POST", Pattern: "/hall/training/{id}/join", For: Taxpayers, Object: "training", h: s.trainingJoin, Form: "/training"},
+		{Method: "GET", Pattern: "/hall/interact", For: Taxpayers, h: s.hallInteract},
 		{Method: "GET", Pattern: "/hall/surveys", For: Taxpayers, h: s.hallSurveys},
 		{Method: "GET", Pattern: "/hall/surveys/{id}", For: Taxpayers, Object: "survey", h: s.hallSurvey},
 		{Method: "POST", Pattern: "/hall/surveys/{id}", For: Taxpayers, Object: "survey", h: s.hallSurveyAnswer},

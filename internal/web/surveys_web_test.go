@@ -25,6 +25,7 @@ func init() {
 	examples["hall_survey.html"] = example{func() page {
 		return &surveyPage{S: exampleSurvey(), Picked: map[string]bool{"i2=1": true}, basePage: basePage{Errors: map[string]string{"i1": "请回答：“总体评价？”"}}}
 	}, taxpayerSide}
+	examples["hall_interact.html"] = example{func() page { return &interactPage{Surveys: 2} }, taxpayerSide}
 	examples["staff_surveys.html"] = example{func() page { return &surveyListPage{Surveys: []*survey.Survey{exampleSurvey()}} }, staffSide}
 	examples["staff_survey_new.html"] = example{func() page {
 		p := surveyNew()
