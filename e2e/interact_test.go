@@ -101,7 +101,7 @@ func TestInteractionJourneys(t *testing.T) {
 		if st := tp.Open("book-form", "/hall/appointments/new?hall="+strconv.FormatInt(simingHall, 10)+"&service="+strconv.FormatInt(service, 10)); st != http.StatusOK {
 			tp.fatalf("status %d", st)
 		}
-		tp.Do(chromedp.Click(chromedp.CSS(`input[name=slot_id][value="`+strconv.FormatInt(slot, 10)+`"]`)))
+		tp.Do(chromedp.Click(chromedp.CSS(`input[name=slot_id][value="` + strconv.FormatInt(slot, 10) + `"]`)))
 		if tp.Count("#f-item") > 0 {
 			tp.Do(typeInto("#f-item", "增值税专用发票最高开票限额变更"))
 		}
