@@ -30,7 +30,9 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
@@ -52,7 +54,10 @@ type API struct {
 	Complaints *complaints.Service
 	Appoint    *appoint.Service
 	Survey     *survey.Service
+	Payments   *payment.Service // payment through the bank link
+	Notify     *notify.Service  // 定制服务 (e-mail and SMS choices)
 	Log        *slog.Logger
+	Public     PublicServices // the library, guides, search and lists (public.go)
 }
 
 // Prefix is where the API lives.

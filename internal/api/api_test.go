@@ -21,6 +21,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/iitw"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -58,6 +59,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	a := &API{Auth: auth.NewService(d, now), Orgs: &org.Service{DB: d, Now: now}, Taxpayers: &taxpayer.Service{DB: d, Now: now},
 		Employees: &iitw.Roster{DB: d, Now: now}, Sources: &taxsource.Service{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()}}
+	a.Notify = &notify.Service{DB: d, Now: now}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

@@ -22,6 +22,7 @@ import (
 	"taxhall/internal/api"
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/db"
@@ -29,10 +30,17 @@ import (
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/jobs"
+	"taxhall/internal/laws"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
+	"taxhall/internal/notify/daily"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
+	"taxhall/internal/search"
+	"taxhall/internal/stats"
 	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -55,6 +63,15 @@ type App struct {
 	Handler http.Handler
 	// Metrics serves /metrics on Config.MetricsAddr when that is set.
 	Metrics http.Handler
+	Laws    *laws.Service // the regulation library, for import-laws and the demo's import
+	CMS     *cms.Service  // the bureau sites, for the publishing and reminder jobs
+	Site    *web.Server   // the pages: its cache watches the content, its statistics flush
+	// Runner runs the background jobs (payment reconciliation, statement
+	// imports) while Serve runs; Payments is the payment service.
+	Runner   *jobs.Runner
+	Payments *payment.Service
+	// Daily enqueues the day's reminder run (notify/daily) while Serve runs.
+	Daily *daily.Scheduler
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -94,7 +111,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out})
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out, Bank: seedBank(c)})
 	if err != nil {
 		return err
 	}
@@ -131,8 +148,6 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if baseURL == "" {
 		baseURL = "http://" + c.Addr
 	}
-	// Paid (the source of paid lines for tax certificates) is wired to
-	// the payment capability: certificates.Paid = <payment service>.
 	certificates := &certs.Service{DB: d, Now: Now, BaseURL: baseURL, Renderer: &pdfdoc.Renderer{FontPath: c.CJKFont}}
 	if c.CJKFont == "" {
 		if font, err := pdfdoc.FindFont(""); err == nil {
@@ -147,20 +162,57 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
 	surveys := &survey.Service{DB: d, Now: Now}
+	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
+	if c.BankURL != "" {
+		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
+	}
+	runner := &jobs.Runner{DB: d, Log: log}
+	if c.PaymentRetry > 0 && c.PaymentRetry < time.Second {
+		// A drill (the crash test): retries and the lease of a job whose
+		// node died are as quick.
+		payments.Backoff = func(int) time.Duration { return c.PaymentRetry }
+		runner.Lease, runner.Poll = 5*time.Second, c.PaymentRetry
+	}
+	payments.Register(runner)
+	outbox := &notify.Outbox{DB: d, Now: Now, Log: log, SMS: &notify.TableGateway{DB: d, Now: Now}, BaseURL: baseURL}
+	if c.SMTPAddr != "" {
+		outbox.Mailer = &notify.SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom, Mode: c.SMTPTLS}
+	}
+	outbox.Register(runner)
+	queue.Notifier = outbox // 12366 answers to phone and e-mail askers
+	scheduler := &daily.Scheduler{DB: d, Now: Now, Cal: filingCalendar, Log: log}
+	scheduler.Register(runner)
+	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
+		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
 		Appoint: appointments, Complaints: cases, Consult: queue, Survey: surveys, Training: &training.Service{DB: d, Now: Now},
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err
 	}
+	searchIndex := search.New(d)
+	library := &laws.Service{DB: d, Index: searchIndex, Now: Now}
+	site.Search, site.Laws = searchIndex, library
+	content := &cms.Service{DB: d, Index: searchIndex, Now: Now}
+	site.CMS = content
+	site.Stats = stats.New(d, Now)
+	// The guides are data in the binary: index them at start (a few ms, an
+	// upsert per guide), so that the site search finds this version's text.
+	ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := site.Guides.Index(ictx, searchIndex); err != nil {
+		return nil, err
+	}
 	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	site.Uploads = &uploads.Service{DB: d}
+	site.Notify = &notify.Service{DB: d, Now: Now}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log,
-		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys}).Register(mux)
+	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, Notify: site.Notify,
+		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys}
+	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
+	apiSvc.Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);
@@ -187,8 +239,9 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// another origin (Sec-Fetch-Site / Origin), which is the CSRF defence of
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
-	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux}, nil
+	h := obs.Middleware(csrf.Handler(site.PublicCache(mux)), log, metrics)
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content, Site: site,
+		Runner: runner, Payments: payments, Daily: scheduler}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking
@@ -204,6 +257,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsDone := a.startJobs(ctx)
+	defer jobsDone()
 	a.Log.Info("taxhall listening", "addr", "http://"+ln.Addr().String(), "database", string(a.DB.Dialect))
 	var msrv *http.Server
 	if a.Config.MetricsAddr != "" {

@@ -183,7 +183,13 @@ type fixture struct {
 	buildingA, parcelA            int64 // A's tax sources (税源)
 	applicationA, taskA, fileA    int64 // A's application (returned for correction), its open task, its material
 	certificateA                  int64 // a certificate issued to A
+	columnX, articleX             int64 // a column of the Xiamen site and an article under review in it
+	paymentA                      int64 // a payment of A (through its agreement)
+	reconciliation                int64 // a reconciliation run (hall-wide)
 }
+
+// matrixRequestNo is the request number of A's payment.
+const matrixRequestNo = "THMATRIX00000001"
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
 // a general VAT identification if it has one) and files its 2025Q1 return
@@ -294,6 +300,15 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO tax_parcels (taxpayer_id, name, division_code, area_centi, city, grade, from_date, created_at, updated_at)
 		VALUES ($1, $2, '350203', 100000, 'xiamen', '2', '2020-01-01', $3, $3) RETURNING id`,
 		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
+	var agreementA int64
+	one(`INSERT INTO bank_agreements (taxpayer_id, agreement_no, bank_code, account_name, account_no, state, created_by, created_by_name, created_at)
+		VALUES ($1, 'SFMATRIX0001', '102', $2, '6222020000000001', 'active', 0, '矩阵', $3) RETURNING id`, []any{fx.tpA, fx.tpAName, db.TS(Now())}, &agreementA)
+	one(`INSERT INTO payments (taxpayer_id, bureau_id, request_no, idem_key, agreement_id, bank_code, account_no, account_name, entrust_date,
+		tax, late_fee, amount, state, reason, created_by, created_by_name, created_at)
+		VALUES ($1, $2, $3, 'matrix', $4, '102', '6222020000000001', $5, $6, 100, 0, 100, 'failed', '余额不足', 0, '矩阵', $7) RETURNING id`,
+		[]any{fx.tpA, fx.siming, matrixRequestNo, agreementA, fx.tpAName, fx.today, db.TS(Now())}, &fx.paymentA)
+	one(`INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at) VALUES ('2026-01-05', 1, 0, 0, 0, '矩阵', $1) RETURNING id`,
+		[]any{db.TS(Now())}, &fx.reconciliation)
 	one(`INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind, bureau_id, bureau_name,
 		lines, total, idem_key, issued_by, issued_at)
 		SELECT '350203202600000001', 'ABCDEFGHJKMN', 'tax_paid', t.id, t.code, t.name, t.kind, t.bureau_id, '国家税务总局厦门市思明区税务局',
@@ -304,6 +319,11 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
 	}
+	one(`INSERT INTO cms_columns (site_org_id, code, name, dept, period_days, created_at) VALUES ($1, 'matrix', '矩阵栏目', '办公室', 30, $2) RETURNING id`,
+		[]any{fx.xiamen, db.TS(Now())}, &fx.columnX)
+	one(`INSERT INTO cms_articles (column_id, site_org_id, state, title, body_html, author_staff_id, created_at, updated_at)
+		VALUES ($1, $2, 'review', $3, '<p>矩阵</p>', (SELECT id FROM staff WHERE staff_no = '35020004'), $4, $4) RETURNING id`,
+		[]any{fx.columnX, fx.xiamen, matrixArticle, db.TS(Now())}, &fx.articleX)
 	var adminA int64
 	one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'admin'`, []any{fx.tpA}, &adminA)
 	one(`INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
@@ -380,6 +400,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 
 // matrixMessage is the subject of A's message: no one else may read it.
 const matrixMessage = "矩阵消息：鹭岛的申报提醒"
+
+// matrixArticle is the title of the article under review on the Xiamen site.
+const matrixArticle = "矩阵文章：春节期间办税安排"
 
 // Subjects of A's complaint and question: no refused principal may see them.
 const (
@@ -463,6 +486,17 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// An article under review on the Xiamen city site: its staff only
+		// (a district below the city manages no city site).
+		"cms_article": {kind: "cms_article", ids: map[string]int64{"id": fx.articleX},
+			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixArticle}},
+		// A's payment: only A's users see it.
+		"payment": {kind: "payment", ids: map[string]int64{"id": fx.paymentA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
+		// A reconciliation of the bank's statement covers the whole hall:
+		// every staff member who may reconcile sees it.
+		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// A's application, its open acceptance task and its material: A's
 		// users and the 思明 subtree's staff; the item is not 同城通办.
 		"application": {kind: "application", ids: map[string]int64{"id": fx.applicationA},
@@ -506,6 +540,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
 		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /hall/notifications":                             {"email": {"caiwu@example.cn"}, "email_kinds": {"deadline", "overdue"}, "phone": {"13912345678"}, "sms_kinds": {"lastday"}},
 		"POST /hall/users/{id}/delegation":                     {"tax_type": {"vat_small"}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
@@ -540,8 +575,20 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/staff/{id}/password":                      {"password": {pw}},
 		"POST /staff/calendar/days":                            {"year": {"2026"}, "day_kind": {"rest"}, "day_from": {"2026-06-10"}, "day_name": {"矩阵假"}},
 		"POST /staff/calendar/days/remove":                     {"date": {"2026-10-01"}},
+		"POST /staff/taxpayers/{id}/irregular":                 {"action": {"lift"}, "reason": {"矩阵测试解除"}},
+		"POST /staff/taxpayers/{id}/quota":                     {"from": {"2026-01"}, "to": {"2026-12"}, "sales": {"1000"}, "tax": {"0"}},
+		"POST /staff/cms/articles":                             {"column": {strconv.FormatInt(fx.columnX, 10)}, "title": {"矩阵测试新文章"}, "body": {"<p>正文</p>"}},
+		"POST /staff/cms/articles/{id}":                        {"column": {strconv.FormatInt(fx.columnX, 10)}, "title": {matrixArticle}, "body": {"<p>正文</p>"}},
+		"POST /staff/cms/articles/{id}/submit":                 {},
+		"POST /staff/cms/articles/{id}/review":                 {"decision": {"return"}, "comment": {"矩阵退回意见"}},
+		"POST /staff/cms/articles/{id}/archive":                {},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
+		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},
+		"POST /hall/agreement":                                 {"bank_code": {"102"}, "account_name": {"矩阵"}, "account_no": {"62220200000002"}},
+		"POST /hall/agreement/end":                             {},
+		"POST /hall/refunds":                                   {"liability": {"1"}},
+		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
 		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
 		"POST /hall/appointments/{id}/cancel":                  {},
 		"POST /hall/appointments/{id}/change":                  {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
@@ -584,6 +631,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
 		"POST /api/v1/my/employees":                             {"resident_id": employeeNewID, "name": "林晓东", "hired_on": "2026-01-05"},
 		"POST /api/v1/my/employees/{id}/leave":                  {"left_on": fx.today},
+		"POST /api/v1/my/notification-preferences":              {"email": "caiwu@example.cn", "email_kinds": []string{"deadline"}, "phone": "", "sms_kinds": []string{}},
 		"POST /api/v1/my/sources/buildings":                     {"name": "思明区矩阵路3号", "division": "350203", "original_value": "500000", "area": "100", "usage": "office", "from_date": "2020-01-01"},
 		"PUT /api/v1/my/sources/buildings/{id}":                 {"name": buildingAName, "division": "350203", "original_value": "1500000", "area": "820.5", "usage": "office", "from_date": "2020-01-01"},
 		"POST /api/v1/my/sources/buildings/{id}/end":            {"to_date": fx.today},
@@ -601,6 +649,10 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
+		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
+		"POST /api/v1/my/refunds":                               {"liability_id": 1},
+		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }
 

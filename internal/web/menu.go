@@ -5,10 +5,14 @@ import (
 
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
+	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
@@ -25,6 +29,7 @@ type Can struct {
 	ManageUsers  bool // taxpayer.CanManageUsers
 	Administer   bool // org.CanAdminister
 	EditCalendar bool // filingcal.CanEdit
+	MarkLists    bool // publists.CanMark: 非正常户 and quotas
 }
 
 func canOf(a *auth.Actor) Can {
@@ -34,6 +39,7 @@ func canOf(a *auth.Actor) Can {
 		ManageUsers:  taxpayer.CanManageUsers(a),
 		Administer:   org.CanAdminister(a),
 		EditCalendar: filingcal.CanEdit(a),
+		MarkLists:    publists.CanMark(a),
 	}
 }
 
@@ -79,6 +85,12 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister, nil},
 	{"人员与岗位", "/staff/staff", org.CanAdminister, nil},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit, nil},
+	{"网站内容", "/staff/cms", cms.CanManage, nil},
+	{"访问统计", "/staff/stats", cms.CanManage, nil},
+	{"缴款台账", "/staff/payments", payment.CanViewLedger, nil},
+	{"对账报告", "/staff/reconciliations", payment.CanReconcile, nil},
+	{"国库日报", "/staff/treasury", payment.CanViewLedger, nil},
+	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts, nil},
 	{"预约签到", "/staff/appointments", appoint.CanServe, nil},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle, nil},
 	{"12366咨询", "/staff/questions", consult.CanAnswer, nil},
@@ -90,6 +102,8 @@ var menu = []menuEntry{
 	{"我的办税", "/hall", isTaxpayer, nil},
 	{"我的消息", messagesURL, isTaxpayer, nil},
 	{"申报记录", "/hall/returns", isTaxpayer, nil},
+	{"缴税", "/hall/pay", isTaxpayer, nil},
+	{"缴款记录", "/hall/payments", isTaxpayer, nil},
 	{"依申请办税", "/hall/items", isTaxpayer, nil},
 	{"我的申请", "/hall/applications", isTaxpayer, nil},
 	// 互动服务 groups the interaction pages on one page, so the taxpayer's
@@ -101,6 +115,7 @@ var menu = []menuEntry{
 	{"完税证明", "/hall/certificates", isTaxpayer, nil},
 	{"纳税记录", "/hall/iit/records", naturalPerson, nil},
 	{"年度汇算", "/hall/iit/annual", naturalPerson, nil},
+	{"定制服务", notificationsURL, isTaxpayer, nil},
 	{"修改密码", "/account/password", isTaxpayer, nil},
 	{"服务厅首页", "/", isTaxpayer, nil},
 }
