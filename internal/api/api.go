@@ -23,8 +23,11 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/certs"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
 	"taxhall/internal/org"
@@ -35,15 +38,18 @@ import (
 
 // API holds the services the endpoints wrap.
 type API struct {
-	Auth      *auth.Service
-	Orgs      *org.Service
-	Taxpayers *taxpayer.Service
-	Returns   *returns.Service
-	Employees *iitw.Roster
-	Sources   *taxsource.Service // the tax sources (税源)
-	Messages  *messages.Service  // the taxpayer's inbox
-	Calendar  *filingcal.Service // the filing calendar
-	Log       *slog.Logger
+	Auth       *auth.Service
+	Orgs       *org.Service
+	Taxpayers  *taxpayer.Service
+	Returns    *returns.Service
+	Employees  *iitw.Roster
+	Sources    *taxsource.Service  // the tax sources (税源)
+	Messages   *messages.Service   // the taxpayer's inbox
+	Calendar   *filingcal.Service  // the filing calendar
+	Certs      *certs.Service      // certificates and their verification
+	IITRecords *iitrecords.Service // a natural person's 纳税记录
+	IITAnnual  *iitannual.Service  // the annual reconciliation's refunds
+	Log        *slog.Logger
 }
 
 // Prefix is where the API lives.

@@ -23,6 +23,8 @@ var tags = []struct{ Name, Doc string }{
 	{tagAdmin, "系统管理员维护税务机关和工作人员"},
 	{tagCalc, "帮我算税：按所属期适用当期政策的税费计算器，无需登录"},
 	{tagCalendar, "征期日历：每月申报截止日、年度汇算期间和节假日安排，无需登录"},
+	{tagCerts, "税收完税证明和个人所得税纳税记录：开具、下载 PDF；凭编号和验证码核验真伪（无需登录）"},
+	{tagIIT, "自然人本人：个人所得税纳税记录、综合所得年度汇算"},
 	{tagMeta, "本接口的 OpenAPI 文档"},
 }
 
@@ -46,6 +48,8 @@ func (a *API) routes() []route {
 		a.messageRoutes(),      // messages.go
 		a.calendarRoutes(),     // calendar.go
 		a.returnRoutes(),       // returns.go
+		a.certificateRoutes(),  // certificates.go
+		a.iitRoutes(),          // iit.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {

@@ -156,7 +156,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log}).Register(mux)
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);

@@ -544,6 +544,8 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/certificates":                          {"from": "2025-01-01", "to": "2025-12-31"},
+		"POST /api/v1/my/iit/records/certificates":              {"year": 2025},
 	}
 }
 
