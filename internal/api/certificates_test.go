@@ -8,7 +8,9 @@ import (
 
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
+	"taxhall/internal/money"
 	"taxhall/internal/pdfdoc"
+	"taxhall/internal/pdfdoc/pdftest"
 )
 
 // A natural person reads their 纳税记录 and the reconciliation's prefill
@@ -112,6 +114,22 @@ func TestIndividualCertificatesAPI(t *testing.T) {
 			if res.status != 200 || res.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(res.body, "%PDF") ||
 				!strings.Contains(res.header.Get("Content-Disposition"), "attachment") {
 				t.Errorf("pdf: %d %v %.20q", res.status, res.header, res.body)
+			}
+			// Each line's employer, month, income and tax, and the year's totals.
+			text, err := pdftest.Text([]byte(res.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.ReplaceAll(text, "\n", "")
+			var month, employer string
+			var income, tax int64
+			e.query(`SELECT substr(period_start, 1, 7), employer_name, income, tax FROM iit_person_lines WHERE resident_id = $1 AND year = 2025
+				ORDER BY period_start DESC LIMIT 1`, []any{personCode}, &month, &employer, &income, &tax)
+			for _, want := range []string{"个人所得税纳税记录", personName, month, employer, money.FormatYuan(income), money.FormatYuan(tax),
+				"收入合计", "¥" + money.FormatYuan(wantIncome), "¥" + money.FormatYuan(wantTax), "人民币" + money.Capital(wantTax), "第 1 页"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("the record's PDF lacks %q:\n%s", want, text)
+				}
 			}
 		}
 

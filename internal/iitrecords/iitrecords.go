@@ -220,7 +220,9 @@ func (s *Service) Issue(ctx context.Context, year int, key string) (*certs.Certi
 }
 
 // Scope is what a year's record covers, in words.
-func Scope(year int) string { return fmt.Sprintf("%d年度（%d-01-01 至 %d-12-31）", year, year, year) }
+func Scope(year int) string {
+	return fmt.Sprintf("%d年度（%d-01-01至%d-12-31）", year, year, year)
+}
 
 // CurrentYear is the year in China today.
 func (s *Service) CurrentYear() int { return calendar.FromTime(s.Now().In(china)).Y }
