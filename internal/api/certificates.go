@@ -59,11 +59,13 @@ type verifyQuery struct {
 type verificationView struct {
 	Genuine      bool   `json:"genuine" doc:"true：编号与验证码相符，是本系统开具的证明"`
 	No           string `json:"no" doc:"证明编号（规范化后）"`
+	Kind         string `json:"kind,omitempty" enum:"certificate_kinds"`
 	Title        string `json:"title,omitempty" doc:"证明名称"`
+	Scope        string `json:"scope,omitempty" doc:"证明上载明的范围（所属期间或开具范围）"`
 	TaxpayerName string `json:"taxpayer_name,omitempty"`
 	TaxpayerCode string `json:"taxpayer_code,omitempty" doc:"纳税人识别号；自然人的身份证件号码部分遮挡"`
 	CodeMasked   string `json:"code_masked,omitempty" doc:"验证码（中间部分遮挡）"`
-	TotalFen     int64  `json:"total_fen,omitempty" doc:"合计金额（分）"`
+	TotalFen     int64  `json:"total_fen,omitempty" doc:"合计金额（分）：完税证明为实缴金额合计，纳税记录为已扣缴税额合计"`
 	IssuedOn     string `json:"issued_on,omitempty" doc:"开具日期"`
 	BureauName   string `json:"bureau_name,omitempty" doc:"开具税务机关"`
 }
@@ -73,7 +75,7 @@ func (a *API) verifyCertificate(ctx context.Context, _ *http.Request, q verifyQu
 	if err != nil {
 		return verificationView{}, err
 	}
-	return verificationView{Genuine: v.Genuine, No: v.No, Title: v.Title, TaxpayerName: v.TaxpayerName, TaxpayerCode: v.TaxpayerCode,
+	return verificationView{Genuine: v.Genuine, No: v.No, Kind: v.Kind, Title: v.Title, Scope: v.Scope, TaxpayerName: v.TaxpayerName, TaxpayerCode: v.TaxpayerCode,
 		CodeMasked: v.CodeMasked, TotalFen: v.Total, IssuedOn: v.IssuedOn, BureauName: v.BureauName}, nil
 }
 
