@@ -66,7 +66,8 @@ func TestIndividualCertificatesAPI(t *testing.T) {
 		}
 		e.run([]scenario{
 			{name: "filed with a refund request", method: "GET", url: "/api/v1/my/iit/annual?year=2025", token: me, status: 200,
-				want: []expect{eq("filed.result", "refund"), eq("filed.late", true), count("refunds", 1), eq("refunds.0.state", "requested")}},
+				want: []expect{eq("filed.result", "refund"), eq("filed.late", true), count("refunds", 1), eq("refunds.0.state", "requested"),
+					eq("filed.steps.4.label", "应退税额"), has("filed.steps.2.formula", "−")}},
 			{name: "another person sees none of it", method: "GET", url: "/api/v1/my/iit/annual?year=2025", token: other, status: 200,
 				want: []expect{absent("filed"), eq("refunds", []any{})}},
 		})

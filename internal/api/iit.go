@@ -152,11 +152,19 @@ type employerSumView struct {
 }
 
 type annualFiledView struct {
-	ReturnID  int64  `json:"return_id" doc:"年度汇算申报的 id，见 GET /api/v1/my/returns/{id}"`
-	AckNo     string `json:"ack_no" doc:"回执号"`
-	TaxDueFen int64  `json:"tax_due_fen" doc:"应补（退）税额（分）：正数应补，负数应退"`
-	Result    string `json:"result" enum:"annual_results" doc:"pay 应补税，refund 应退税，none 无需补退"`
-	Late      bool   `json:"late" doc:"逾期办理"`
+	ReturnID  int64      `json:"return_id" doc:"年度汇算申报的 id，见 GET /api/v1/my/returns/{id}"`
+	AckNo     string     `json:"ack_no" doc:"回执号"`
+	TaxDueFen int64      `json:"tax_due_fen" doc:"应补（退）税额（分）：正数应补，负数应退"`
+	Result    string     `json:"result" enum:"annual_results" doc:"pay 应补税，refund 应退税，none 无需补退"`
+	Late      bool       `json:"late" doc:"逾期办理"`
+	Steps     []stepView `json:"steps" doc:"计算过程，最后一步为结果"`
+}
+
+// stepView is one step of a computation.
+type stepView struct {
+	Label   string `json:"label"`
+	Formula string `json:"formula,omitempty"`
+	Value   string `json:"value" doc:"金额（元），已格式化"`
 }
 
 type refundView struct {
@@ -201,7 +209,18 @@ func (a *API) myIITAnnual(ctx context.Context, _ *http.Request, q yearQuery) (an
 		return annualView{}, err
 	}
 	if f != nil {
-		v.Filed = &annualFiledView{ReturnID: f.ReturnID, AckNo: f.AckNo, TaxDueFen: f.TaxDue, Result: iitannual.ResultOf(f.TaxDue), Late: f.Late}
+		v.Filed = &annualFiledView{ReturnID: f.ReturnID, AckNo: f.AckNo, TaxDueFen: f.TaxDue, Result: iitannual.ResultOf(f.TaxDue), Late: f.Late, Steps: []stepView{}}
+		ret, err := a.Returns.Get(ctx, f.ReturnID)
+		if err != nil {
+			return annualView{}, err
+		}
+		vals, err := ret.Doc.Values()
+		if err != nil {
+			return annualView{}, err
+		}
+		for _, s := range iitannual.Steps(year, vals) {
+			v.Filed.Steps = append(v.Filed.Steps, stepView{Label: s.Label, Formula: s.Formula, Value: s.Value})
+		}
 	}
 	refunds, err := a.IITAnnual.Refunds(ctx, year)
 	if err != nil {

@@ -151,7 +151,7 @@ func compute(_ *forms.Form, in forms.Input) (forms.Output, error) {
 		out.Notes = append(out.Notes, fmt.Sprintf("大病医疗扣除额以 %s 元为限。", money.FormatYuan(r.Params.IllnessCap)))
 	}
 	for i, s := range Steps(in.Period.Start.Y, out.Values) {
-		out.Notes = append(out.Notes, fmt.Sprintf("计算第%d步：%s", i+1, s))
+		out.Notes = append(out.Notes, fmt.Sprintf("计算第%d步：%s", i+1, StepText(s)))
 	}
 	switch {
 	case r.Exempt:

@@ -210,7 +210,7 @@ func TestTaxToPayIsUnpaid(t *testing.T) {
 		notes := strings.Join(sh.Output.Notes, "\n")
 		for _, want := range []string{"补税测试甲有限公司（91350203PAY0000001），2025-01 至 2025-06 共 6 个月，收入 180,000.00 元",
 			"补税测试乙有限公司", "计算第1步：收入额 = 收入合计 270,000.00", "应纳税所得额 = 270,000.00 − 87,000.00 = 183,000.00 元",
-			"183,000.00 × 20% − 速算扣除数 16,920.00 = 19,680.00 元", "结果：应补税"} {
+			"183,000.00 × 20% − 速算扣除数 16,920.00（综合所得税率表） = 19,680.00 元", "结果：应补税"} {
 			if !strings.Contains(notes, want) {
 				t.Errorf("notes lack %q:\n%s", want, notes)
 			}

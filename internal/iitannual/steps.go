@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"taxhall/internal/calc"
 	"taxhall/internal/calendar"
 	"taxhall/internal/forms"
 	"taxhall/internal/iitrecords"
@@ -11,46 +12,52 @@ import (
 	"taxhall/internal/rules"
 )
 
-// Steps are the reconciliation's computation in words, from a return's
-// values (the form's lines): what the person sees under the result, on
-// the form and on the reconciliation page after filing.
-func Steps(year int, v forms.Values) []string {
-	y := money.FormatYuan
+// Steps are the reconciliation's computation, from a return's values (the
+// form's lines), in the calculators' shape: the form notes them, and the
+// reconciliation page shows them under the result after filing.
+func Steps(year int, v forms.Values) []calc.Step {
+	y := func(f int64) string { return money.FormatYuan(f) + " 元" }
+	n := money.FormatYuan
 	total := v[LineIncome] - v[LineTaxFree]
 	ded := v[LineBasic] + v[LineSpecial] + v[LineAdditional] + v[LineOther] + v[LineIllness] + v[LineAddedAdditional] + v[LineAddedOther]
-	steps := []string{
-		fmt.Sprintf("收入额 = 收入合计 %s − 免税收入 %s = %s 元", y(v[LineIncome]), y(v[LineTaxFree]), y(total)),
-		fmt.Sprintf("扣除合计 = 减除费用 %s + 专项扣除 %s + 专项附加扣除 %s + 其他扣除 %s + 大病医疗 %s + 补充专项附加扣除 %s + 补充其他扣除 %s = %s 元",
-			y(v[LineBasic]), y(v[LineSpecial]), y(v[LineAdditional]), y(v[LineOther]), y(v[LineIllness]), y(v[LineAddedAdditional]),
-			y(v[LineAddedOther]), y(ded)),
-	}
-	taxable := fmt.Sprintf("应纳税所得额 = %s − %s = %s 元", y(total), y(ded), y(v[LineTaxable]))
+	taxable := fmt.Sprintf("%s − %s", n(total), n(ded))
 	if total < ded {
-		taxable = fmt.Sprintf("应纳税所得额 = %s − %s，不足扣除，为 0 元", y(total), y(ded))
+		taxable += "，不足扣除为 0"
 	}
-	steps = append(steps, taxable,
-		fmt.Sprintf("应纳税额 = %s × %s − 速算扣除数 %s = %s 元（综合所得税率表）", y(v[LineTaxable]), rules.Rate(v[LineRate]), y(v[LineQuick]), y(v[LineTax])))
+	steps := []calc.Step{
+		{Label: "收入额", Formula: fmt.Sprintf("收入合计 %s − 免税收入 %s", n(v[LineIncome]), n(v[LineTaxFree])), Value: y(total)},
+		{Label: "扣除合计", Formula: fmt.Sprintf("减除费用 %s + 专项扣除 %s + 专项附加扣除 %s + 其他扣除 %s + 大病医疗 %s + 补充专项附加扣除 %s + 补充其他扣除 %s",
+			n(v[LineBasic]), n(v[LineSpecial]), n(v[LineAdditional]), n(v[LineOther]), n(v[LineIllness]), n(v[LineAddedAdditional]), n(v[LineAddedOther])),
+			Value: y(ded)},
+		{Label: "应纳税所得额", Formula: taxable, Value: y(v[LineTaxable])},
+		{Label: "应纳税额", Formula: fmt.Sprintf("%s × %s − 速算扣除数 %s（综合所得税率表）", n(v[LineTaxable]), rules.Rate(v[LineRate]), n(v[LineQuick])),
+			Value: y(v[LineTax])},
+	}
 	balance := v[LineTax] - v[LineWithheld]
-	last := fmt.Sprintf("应纳税额 %s − 已预扣预缴 %s = %s 元", y(v[LineTax]), y(v[LineWithheld]), y(balance))
+	last := calc.Step{Formula: fmt.Sprintf("应纳税额 %s − 已预扣预缴 %s = %s", n(v[LineTax]), n(v[LineWithheld]), n(balance)), Total: true}
 	switch due := v[LineDue]; {
 	case due > 0:
-		last += "：应补税 " + y(due) + " 元"
+		last.Label, last.Value = "应补税额", y(due)
 	case due < 0:
-		last += "：应退税 " + y(-due) + " 元"
+		last.Label, last.Value = "应退税额", y(-due)
 	case balance > 0:
-		why := "需补税金额不超过400元"
+		last.Label, last.Value = "无需补退", "0.00 元"
 		if e, err := rules.AnnualReconciliation.At(calendar.MakeDate(year, 12, 31)); err == nil {
 			if total <= e.V.ExemptIncome {
-				why = "年度综合所得收入不超过" + strings.TrimSuffix(y(e.V.ExemptIncome), ".00") + "元"
+				last.Formula += "；年度综合所得收入不超过" + strings.TrimSuffix(n(e.V.ExemptIncome), ".00") + "元，免于补税"
 			} else {
-				why = "需补税金额不超过" + strings.TrimSuffix(y(e.V.ExemptTax), ".00") + "元"
+				last.Formula += "；需补税金额不超过" + strings.TrimSuffix(n(e.V.ExemptTax), ".00") + "元，免于补税"
 			}
 		}
-		last += "：" + why + "，免于补税，无需补退"
 	default:
-		last += "：无需补退"
+		last.Label, last.Value = "无需补退", "0.00 元"
 	}
 	return append(steps, last)
+}
+
+// StepText is a step in one line, for the form's notes.
+func StepText(s calc.Step) string {
+	return s.Label + " = " + s.Formula + " = " + s.Value
 }
 
 // sourceNotes say where the prefilled figures come from: each employer's
