@@ -34,14 +34,16 @@ func Steps(year int, v forms.Values) []calc.Step {
 			Value: y(v[LineTax])},
 	}
 	balance := v[LineTax] - v[LineWithheld]
-	last := calc.Step{Formula: fmt.Sprintf("应纳税额 %s − 已预扣预缴 %s = %s", n(v[LineTax]), n(v[LineWithheld]), n(balance)), Total: true}
+	last := calc.Step{Formula: fmt.Sprintf("应纳税额 %s − 已预扣预缴 %s", n(v[LineTax]), n(v[LineWithheld])), Total: true}
 	switch due := v[LineDue]; {
 	case due > 0:
 		last.Label, last.Value = "应补税额", y(due)
 	case due < 0:
 		last.Label, last.Value = "应退税额", y(-due)
+		last.Formula = fmt.Sprintf("已预扣预缴 %s − 应纳税额 %s", n(v[LineWithheld]), n(v[LineTax]))
 	case balance > 0:
 		last.Label, last.Value = "无需补退", "0.00 元"
+		last.Formula += " = " + n(balance)
 		if e, err := rules.AnnualReconciliation.At(calendar.MakeDate(year, 12, 31)); err == nil {
 			if total <= e.V.ExemptIncome {
 				last.Formula += "；年度综合所得收入不超过" + strings.TrimSuffix(n(e.V.ExemptIncome), ".00") + "元，免于补税"
