@@ -190,11 +190,11 @@ type iitAnnualPage struct {
 	Employers []iitrecords.EmployerSum // where the prefilled figures come from
 	Filed     *iitannual.Filed
 	Steps     []calc.Step // the filed reconciliation's computation
-	Refunds  []*iitannual.Refund
-	FileURL  string
-	Deadline string
-	Opens    string
-	Open     bool
+	Refunds   []*iitannual.Refund
+	FileURL   string
+	Deadline  string
+	Opens     string
+	Open      bool
 	// PastDeadline: filing now is late (逾期办理).
 	PastDeadline bool
 }

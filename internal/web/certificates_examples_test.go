@@ -32,8 +32,8 @@ func init() {
 	}, taxpayerSide}
 	examples["hall_iit_annual.html"] = example{func() page {
 		return &iitAnnualPage{Year: 2025, Totals: iitrecords.Sum(lines), Employers: iitrecords.ByEmployer(lines),
-			Steps: iitannual.Steps(2025, forms.Values{iitannual.LineIncome: 30_000_00, iitannual.LineBasic: 60_000_00, iitannual.LineWithheld: 625_50, iitannual.LineDue: -625_50}),
-			Filed: &iitannual.Filed{ReturnID: 9, AckNo: "SB2026", TaxDue: -2_937_00, Late: true},
+			Steps:   iitannual.Steps(2025, forms.Values{iitannual.LineIncome: 30_000_00, iitannual.LineBasic: 60_000_00, iitannual.LineWithheld: 625_50, iitannual.LineDue: -625_50}),
+			Filed:   &iitannual.Filed{ReturnID: 9, AckNo: "SB2026", TaxDue: -2_937_00, Late: true},
 			Refunds: []*iitannual.Refund{{ID: 1, ReturnID: 9, Year: 2025, Amount: 2_937_00, State: iitannual.RefundRequested, RequestedAt: at}},
 			FileURL: "/hall/returns/file?form=iit_annual&period=2025", Opens: "2026-03-01", Deadline: "2026-06-30", Open: true, PastDeadline: true}
 	}, taxpayerSide}
