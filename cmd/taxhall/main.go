@@ -4,6 +4,7 @@
 //	taxhall migrate [--db …]
 //	taxhall seed    [--db …] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
 //	taxhall loadtest [--target http://127.0.0.1:8080] [--db …] [--workers 20] [--duration 60s]
+//	taxhall banksim [--addr 127.0.0.1:8090] [--auto-open]
 package main
 
 import (
@@ -12,12 +13,14 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"taxhall/internal/app"
+	"taxhall/internal/banksim"
 	"taxhall/internal/loadtest"
 )
 
@@ -30,6 +33,7 @@ const usage = `taxhall — 网上办税服务厅
                                                                         向空数据库写入演示数据（大量时批量写入）
   taxhall loadtest [--target http://127.0.0.1:8080] [--db taxhall.db] [--workers 20] [--duration 60s]
                                                                         对本机运行中的服务做压力测试
+  taxhall banksim [--addr 127.0.0.1:8090] [--auto-open]                 运行银行模拟器（serve 用 --bank-url 连接）
 
 --db 为 SQLite 文件路径，或 postgres:// 开头的 PostgreSQL 连接串；每个参数都可用 TAXHALL_* 环境变量设置。
 运行 "taxhall <命令> -h" 查看全部参数。
@@ -52,6 +56,9 @@ func run(args []string) error {
 	cmd := args[0]
 	if cmd == "loadtest" {
 		return loadTest(args[1:])
+	}
+	if cmd == "banksim" {
+		return bankSim(args[1:])
 	}
 	if cmd != "serve" && cmd != "migrate" && cmd != "seed" {
 		fmt.Fprint(os.Stderr, usage)
@@ -76,10 +83,18 @@ func run(args []string) error {
 	case "seed":
 		return app.SeedDemo(ctx, d, cfg, os.Stdout)
 	}
+	if cfg.Demo && cfg.BankURL == "" {
+		if err := app.StartDemoBank(ctx, cfg, d, log); err != nil {
+			return err
+		}
+	}
 	if cfg.Demo {
 		if err := app.SeedDemo(ctx, d, cfg, os.Stdout); err != nil {
 			return err
 		}
+	}
+	if err := app.OpenDemoAccounts(ctx, cfg, d); err != nil {
+		return err
 	}
 	a, err := app.New(cfg, log, d)
 	if err != nil {
@@ -114,4 +129,32 @@ func loadTest(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return loadtest.Run(ctx, o)
+}
+
+// bankSim serves the bank simulator until SIGINT/SIGTERM. Its state lives
+// in memory (see package banksim).
+func bankSim(args []string) error {
+	fs := flag.NewFlagSet("banksim", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8090", "listen address")
+	autoOpen := fs.Bool("auto-open", false, "verifying an unknown account opens it (numbers ending in 0000 excepted)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	bank := banksim.New(banksim.Options{AutoOpen: *autoOpen})
+	srv := &http.Server{Handler: bank.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	fmt.Printf("银行模拟器已启动：http://%s （状态仅保存在内存中）\n", ln.Addr())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

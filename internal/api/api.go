@@ -30,7 +30,9 @@ import (
 	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -46,6 +48,8 @@ type API struct {
 	Sources    *taxsource.Service  // the tax sources (税源)
 	Messages   *messages.Service   // the taxpayer's inbox
 	Calendar   *filingcal.Service  // the filing calendar
+	Payments   *payment.Service    // payment through the bank link
+	Notify     *notify.Service     // 定制服务 (e-mail and SMS choices)
 	Certs      *certs.Service      // certificates and their verification
 	IITRecords *iitrecords.Service // a natural person's 纳税记录
 	IITAnnual  *iitannual.Service  // the annual reconciliation's refunds

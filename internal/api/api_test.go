@@ -24,6 +24,7 @@ import (
 	"taxhall/internal/iitannual"
 	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -63,6 +64,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()},
 		Certs:   &certs.Service{DB: d, Now: now, BaseURL: "https://etax.example.cn"}, IITAnnual: &iitannual.Service{DB: d}}
 	a.IITRecords = &iitrecords.Service{DB: d, Now: now, Certs: a.Certs}
+	a.Notify = &notify.Service{DB: d, Now: now}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

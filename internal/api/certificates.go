@@ -35,7 +35,7 @@ func (a *API) certificateRoutes() []route {
 		{Pattern: "POST /my/certificates", Tag: tagCerts, Access: TaxpayerUser, Idempotent: true, Status: http.StatusCreated,
 			Errors:  []apperr.Code{apperr.Invalid, apperr.Conflict},
 			Summary: "开具税收完税证明",
-			Doc: "按已缴纳入库的缴款记录（item_ids）或缴款日期范围（from 至 to）开具。必须带 Idempotency-Key：首次 201，同一幂等键重复 200 并返回同一份证明（replayed 为 true）；" +
+			Doc: "按已成功的缴款（item_ids，缴款 id）或缴款日期范围（from 至 to）开具，每项税款一行、滞纳金另列一行。必须带 Idempotency-Key：首次 201，同一幂等键重复 200 并返回同一份证明（replayed 为 true）；" +
 				"同一幂等键用于另一范围返回 409。没有已缴纳的记录返回 422。PDF 见 GET /api/v1/my/certificates/{id}/pdf。",
 			Handler: handle(a.issueCertificate)},
 		{Pattern: "GET /my/certificates/{id}", Tag: tagCerts, Access: TaxpayerUser, Object: "certificate",
@@ -192,7 +192,7 @@ func (a *API) myCertificatePDF(ctx context.Context, r *http.Request, _ noBody) (
 }
 
 type issueRequest struct {
-	ItemIDs []int64 `json:"item_ids,omitempty" doc:"已缴纳的缴款记录 id；填写时不看 from、to"`
+	ItemIDs []int64 `json:"item_ids,omitempty" doc:"已成功的缴款 id（GET /api/v1/my/payments）；填写时不看 from、to"`
 	From    string  `json:"from,omitempty" doc:"缴款日期起，YYYY-MM-DD"`
 	To      string  `json:"to,omitempty" doc:"缴款日期止，YYYY-MM-DD"`
 }

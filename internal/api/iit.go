@@ -167,7 +167,7 @@ type stepView struct {
 	Value   string `json:"value" doc:"金额（元），已格式化"`
 }
 
-type refundView struct {
+type annualRefundView struct {
 	ID          int64     `json:"id"`
 	ReturnID    int64     `json:"return_id"`
 	AmountFen   int64     `json:"amount_fen" doc:"退税金额（分）"`
@@ -177,17 +177,17 @@ type refundView struct {
 }
 
 type annualView struct {
-	Year         int               `json:"year"`
-	Form         string            `json:"form" doc:"办理时使用的申报表代码（iit_annual）"`
-	Period       string            `json:"period" doc:"办理时使用的所属期（年度）"`
-	Opens        string            `json:"opens" doc:"办理期间起（次年3月1日）"`
-	Deadline     string            `json:"deadline" doc:"办理期限（次年6月30日）"`
-	Open         bool              `json:"open" doc:"已可办理"`
-	PastDeadline bool              `json:"past_deadline" doc:"已过办理期限（仍可逾期办理）"`
-	Prefill      iitTotalsView     `json:"prefill" doc:"预填的全年数据"`
-	Sources      []employerSumView `json:"sources" doc:"预填数据的来源：每个扣缴义务人的合计"`
-	Filed        *annualFiledView  `json:"filed,omitempty" doc:"已办理的年度汇算（最新版本）"`
-	Refunds      []refundView      `json:"refunds" doc:"该年度的退税申请，最新的在前"`
+	Year         int                `json:"year"`
+	Form         string             `json:"form" doc:"办理时使用的申报表代码（iit_annual）"`
+	Period       string             `json:"period" doc:"办理时使用的所属期（年度）"`
+	Opens        string             `json:"opens" doc:"办理期间起（次年3月1日）"`
+	Deadline     string             `json:"deadline" doc:"办理期限（次年6月30日）"`
+	Open         bool               `json:"open" doc:"已可办理"`
+	PastDeadline bool               `json:"past_deadline" doc:"已过办理期限（仍可逾期办理）"`
+	Prefill      iitTotalsView      `json:"prefill" doc:"预填的全年数据"`
+	Sources      []employerSumView  `json:"sources" doc:"预填数据的来源：每个扣缴义务人的合计"`
+	Filed        *annualFiledView   `json:"filed,omitempty" doc:"已办理的年度汇算（最新版本）"`
+	Refunds      []annualRefundView `json:"refunds" doc:"该年度的退税申请，最新的在前"`
 }
 
 func (a *API) myIITAnnual(ctx context.Context, _ *http.Request, q yearQuery) (annualView, error) {
@@ -199,7 +199,7 @@ func (a *API) myIITAnnual(ctx context.Context, _ *http.Request, q yearQuery) (an
 	open, dl := rules.AnnualWindow(year)
 	today := calendar.FromTime(a.IITRecords.Now().In(time.FixedZone("CST", 8*3600)))
 	v := annualView{Year: year, Form: iitannual.FormCode, Period: strconv.Itoa(year), Opens: open.String(), Deadline: dl.String(),
-		Open: !today.Before(open), PastDeadline: today.After(dl), Prefill: viewTotals(tot), Sources: []employerSumView{}, Refunds: []refundView{}}
+		Open: !today.Before(open), PastDeadline: today.After(dl), Prefill: viewTotals(tot), Sources: []employerSumView{}, Refunds: []annualRefundView{}}
 	for _, e := range iitrecords.ByEmployer(lines) {
 		v.Sources = append(v.Sources, employerSumView{EmployerCode: e.Code, EmployerName: e.Name, Months: e.Months, First: e.First, Last: e.Last,
 			IncomeFen: e.Income, TaxFreeFen: e.TaxFree, SpecialFen: e.Special, AdditionalFen: e.Additional, OtherFen: e.Other, TaxFen: e.Tax})
@@ -227,7 +227,7 @@ func (a *API) myIITAnnual(ctx context.Context, _ *http.Request, q yearQuery) (an
 		return annualView{}, err
 	}
 	for _, r := range refunds {
-		v.Refunds = append(v.Refunds, refundView{ID: r.ID, ReturnID: r.ReturnID, AmountFen: r.Amount, State: r.State, StateName: r.StateName(), RequestedAt: r.RequestedAt})
+		v.Refunds = append(v.Refunds, annualRefundView{ID: r.ID, ReturnID: r.ReturnID, AmountFen: r.Amount, State: r.State, StateName: r.StateName(), RequestedAt: r.RequestedAt})
 	}
 	return v, nil
 }

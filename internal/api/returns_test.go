@@ -507,13 +507,15 @@ func TestReturnsOpenAPI(t *testing.T) {
 	n := 0
 	for _, rt := range (&API{}).routes() {
 		if rt.Idempotent {
-			n++
+			if rt.Tag == tagReturns { // the payment routes have their own
+				n++
+			}
 			if rt.Handler.resp == nil || !rt.Handler.resp.Implements(replayerType) || rt.status() != http.StatusCreated {
 				t.Errorf("%s %s: idempotent with response %v", rt.Method, rt.Path, rt.Handler.resp)
 			}
 		}
 	}
-	if n != 4 { // submit, correct, and the two certificates
+	if n != 2 {
 		t.Errorf("%d idempotent routes", n)
 	}
 	// The route table exports path codes apart from ids.

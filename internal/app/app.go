@@ -29,9 +29,13 @@ import (
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/jobs"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
+	"taxhall/internal/notify/daily"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -53,6 +57,12 @@ type App struct {
 	Handler http.Handler
 	// Metrics serves /metrics on Config.MetricsAddr when that is set.
 	Metrics http.Handler
+	// Runner runs the background jobs (payment reconciliation, statement
+	// imports) while Serve runs; Payments is the payment service.
+	Runner   *jobs.Runner
+	Payments *payment.Service
+	// Daily enqueues the day's reminder run (notify/daily) while Serve runs.
+	Daily *daily.Scheduler
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -92,7 +102,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out})
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out, Bank: seedBank(c)})
 	if err != nil {
 		return err
 	}
@@ -129,8 +139,6 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if baseURL == "" {
 		baseURL = "http://" + c.Addr
 	}
-	// Paid (the source of paid lines for tax certificates) is wired to
-	// the payment capability: certificates.Paid = <payment service>.
 	certificates := &certs.Service{DB: d, Now: Now, BaseURL: baseURL, Renderer: &pdfdoc.Renderer{FontPath: c.CJKFont}}
 	if c.CJKFont == "" {
 		if font, err := pdfdoc.FindFont(""); err == nil {
@@ -144,8 +152,29 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
+	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
+	if c.BankURL != "" {
+		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
+	}
+	runner := &jobs.Runner{DB: d, Log: log}
+	if c.PaymentRetry > 0 && c.PaymentRetry < time.Second {
+		// A drill (the crash test): retries and the lease of a job whose
+		// node died are as quick.
+		payments.Backoff = func(int) time.Duration { return c.PaymentRetry }
+		runner.Lease, runner.Poll = 5*time.Second, c.PaymentRetry
+	}
+	payments.Register(runner)
+	outbox := &notify.Outbox{DB: d, Now: Now, Log: log, SMS: &notify.TableGateway{DB: d, Now: Now}, BaseURL: baseURL}
+	if c.SMTPAddr != "" {
+		outbox.Mailer = &notify.SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom, Mode: c.SMTPTLS}
+	}
+	outbox.Register(runner)
+	queue.Notifier = outbox // 12366 answers to phone and e-mail askers
+	scheduler := &daily.Scheduler{DB: d, Now: Now, Cal: filingCalendar, Log: log}
+	scheduler.Register(runner)
+	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
-		Messages: inbox, Calendar: filingCalendar, Log: log, SecureCookies: c.SecureCookies,
+		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
 		Appoint: appointments, Complaints: cases, Consult: queue,
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
@@ -153,10 +182,11 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	site.Uploads = &uploads.Service{DB: d}
+	site.Notify = &notify.Service{DB: d, Now: Now}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Log: log,
+	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, Notify: site.Notify,
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}).Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
@@ -185,7 +215,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux}, nil
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Runner: runner, Payments: payments, Daily: scheduler}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking
@@ -201,6 +231,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	jobsDone := a.startJobs(ctx)
+	defer jobsDone()
 	a.Log.Info("taxhall listening", "addr", "http://"+ln.Addr().String(), "database", string(a.DB.Dialect))
 	var msrv *http.Server
 	if a.Config.MetricsAddr != "" {

@@ -178,9 +178,14 @@ type fixture struct {
 	today                       string
 	employeeA                   int64 // an employee on A's roster
 	buildingA, parcelA          int64 // A's tax sources (税源)
+	paymentA                    int64 // a payment of A (through its agreement)
+	reconciliation              int64 // a reconciliation run (hall-wide)
 	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
 	certificateA                int64 // a certificate issued to A
 }
+
+// matrixRequestNo is the request number of A's payment.
+const matrixRequestNo = "THMATRIX00000001"
 
 // fileReturn gives the taxpayer quarterly small-scale VAT from 2025 (ending
 // a general VAT identification if it has one) and files its 2025Q1 return
@@ -291,6 +296,15 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO tax_parcels (taxpayer_id, name, division_code, area_centi, city, grade, from_date, created_at, updated_at)
 		VALUES ($1, $2, '350203', 100000, 'xiamen', '2', '2020-01-01', $3, $3) RETURNING id`,
 		[]any{fx.tpA, parcelAName, db.TS(Now())}, &fx.parcelA)
+	var agreementA int64
+	one(`INSERT INTO bank_agreements (taxpayer_id, agreement_no, bank_code, account_name, account_no, state, created_by, created_by_name, created_at)
+		VALUES ($1, 'SFMATRIX0001', '102', $2, '6222020000000001', 'active', 0, '矩阵', $3) RETURNING id`, []any{fx.tpA, fx.tpAName, db.TS(Now())}, &agreementA)
+	one(`INSERT INTO payments (taxpayer_id, bureau_id, request_no, idem_key, agreement_id, bank_code, account_no, account_name, entrust_date,
+		tax, late_fee, amount, state, reason, created_by, created_by_name, created_at)
+		VALUES ($1, $2, $3, 'matrix', $4, '102', '6222020000000001', $5, $6, 100, 0, 100, 'failed', '余额不足', 0, '矩阵', $7) RETURNING id`,
+		[]any{fx.tpA, fx.siming, matrixRequestNo, agreementA, fx.tpAName, fx.today, db.TS(Now())}, &fx.paymentA)
+	one(`INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at) VALUES ('2026-01-05', 1, 0, 0, 0, '矩阵', $1) RETURNING id`,
+		[]any{db.TS(Now())}, &fx.reconciliation)
 	one(`INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind, bureau_id, bureau_name,
 		lines, total, idem_key, issued_by, issued_at)
 		SELECT '350203202600000001', 'ABCDEFGHJKMN', 'tax_paid', t.id, t.code, t.name, t.kind, t.bureau_id, '国家税务总局厦门市思明区税务局',
@@ -429,6 +443,13 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// A's payment: only A's users see it.
+		"payment": {kind: "payment", ids: map[string]int64{"id": fx.paymentA},
+			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
+		// A reconciliation of the bank's statement covers the whole hall:
+		// every staff member who may reconcile sees it.
+		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// A's application, its open acceptance task and its material: A's
 		// users and the 思明 subtree's staff; the item is not 同城通办.
 		"application": {kind: "application", ids: map[string]int64{"id": fx.applicationA},
@@ -465,6 +486,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/users":                                     {"username": {"matrix1"}, "name": {"林晓东"}, "phone": {"13912345678"}, "role": {auth.TPClerk}, "password": {pw}, "password_confirm": {pw}},
 		"POST /hall/users/{id}":                                {"name": {"陈小满"}, "phone": {"13800001111"}, "role": {auth.TPFinance}, "active": {"1"}},
 		"POST /hall/users/{id}/password":                       {"password": {pw}, "password_confirm": {pw}},
+		"POST /hall/notifications":                             {"email": {"caiwu@example.cn"}, "email_kinds": {"deadline", "overdue"}, "phone": {"13912345678"}, "sms_kinds": {"lastday"}},
 		"POST /hall/users/{id}/delegation":                     {"tax_type": {"vat_small"}},
 		"POST /hall/returns/file":                              {"action": {"save"}, "token": {"matrix-token-0001"}, "1.goods": {"1000"}},
 		"POST /hall/returns/{id}/correct":                      {"action": {"save"}, "token": {"matrix-token-0002"}, "1.goods": {"2000"}},
@@ -501,6 +523,11 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/calendar/days/remove":                     {"date": {"2026-10-01"}},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
+		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},
+		"POST /hall/agreement":                                 {"bank_code": {"102"}, "account_name": {"矩阵"}, "account_no": {"62220200000002"}},
+		"POST /hall/agreement/end":                             {},
+		"POST /hall/refunds":                                   {"liability": {"1"}},
+		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
 		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
 		"POST /hall/appointments/{id}/cancel":                  {},
 		"POST /hall/appointments/{id}/change":                  {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
@@ -527,6 +554,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
 		"POST /api/v1/my/employees":                             {"resident_id": employeeNewID, "name": "林晓东", "hired_on": "2026-01-05"},
 		"POST /api/v1/my/employees/{id}/leave":                  {"left_on": fx.today},
+		"POST /api/v1/my/notification-preferences":              {"email": "caiwu@example.cn", "email_kinds": []string{"deadline"}, "phone": "", "sms_kinds": []string{}},
 		"POST /api/v1/my/sources/buildings":                     {"name": "思明区矩阵路3号", "division": "350203", "original_value": "500000", "area": "100", "usage": "office", "from_date": "2020-01-01"},
 		"PUT /api/v1/my/sources/buildings/{id}":                 {"name": buildingAName, "division": "350203", "original_value": "1500000", "area": "820.5", "usage": "office", "from_date": "2020-01-01"},
 		"POST /api/v1/my/sources/buildings/{id}/end":            {"to_date": fx.today},
@@ -546,6 +574,10 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/certificates":                          {"from": "2025-01-01", "to": "2025-12-31"},
 		"POST /api/v1/my/iit/records/certificates":              {"year": 2025},
+		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
+		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
+		"POST /api/v1/my/refunds":                               {"liability_id": 1},
+		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"taxhall/internal/banksim"
 	"time"
 )
 
@@ -28,8 +29,16 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
-	BaseURL         string // the hall's public address, for the QR codes of certificates
-	CJKFont         string // the TTF font the PDFs embed; "" finds it (pdfdoc.FindFont)
+	BankURL         string        // the bank link (banksim or a real adapter's endpoint); "" with --demo: an in-process simulator
+	PaymentRetry    time.Duration // when a payment's first reconciliation runs (the job's safety net)
+	DemoBank        *banksim.Bank // the in-process simulator of --demo, set by StartDemoBank
+	BaseURL         string        // the hall's public address, for the QR codes of certificates
+	CJKFont         string        // the TTF font the PDFs embed; "" finds it (pdfdoc.FindFont)
+	SMTPAddr        string        // the e-mail submission server host:port; "" turns e-mail off
+	SMTPUser        string        // its AUTH user; "" sends without AUTH
+	SMTPPassword    string        // from TAXHALL_SMTP_PASSWORD only, never a flag (flags show in ps)
+	SMTPFrom        string        // the sender address of notices
+	SMTPTLS         string        // starttls (default), tls or none
 }
 
 // ParseFlags reads the flags of a subcommand. Environment variables give the
@@ -51,10 +60,23 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.BankURL, "bank-url", env("TAXHALL_BANK_URL", ""), "base URL of the bank link, e.g. http://127.0.0.1:8090 for taxhall banksim (TAXHALL_BANK_URL); unset with --demo: a simulator inside the process")
+	fs.DurationVar(&c.PaymentRetry, "payment-retry", envDuration("TAXHALL_PAYMENT_RETRY", 15*time.Second), "ask the bank about a payment still pending after this long; then with a growing backoff (TAXHALL_PAYMENT_RETRY)")
 	fs.StringVar(&c.BaseURL, "base-url", env("TAXHALL_BASE_URL", ""), "the hall's public address for the QR codes of certificates, e.g. https://etax.example.cn (TAXHALL_BASE_URL); unset: http://ADDR")
 	fs.StringVar(&c.CJKFont, "cjk-font", "", "TrueType font file the PDF certificates embed (default: $TAXHALL_CJK_FONT, else Debian fonts-lxgw-wenkai)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("TAXHALL_SMTP_ADDR", ""), "SMTP submission server for e-mail notices, e.g. smtp.example.cn:587 (TAXHALL_SMTP_ADDR); unset: e-mail off. The password comes from TAXHALL_SMTP_PASSWORD only")
+	fs.StringVar(&c.SMTPUser, "smtp-user", env("TAXHALL_SMTP_USER", ""), "SMTP AUTH user (TAXHALL_SMTP_USER)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("TAXHALL_SMTP_FROM", ""), "sender address of e-mail notices, e.g. noreply@etax.example.cn (TAXHALL_SMTP_FROM)")
+	fs.StringVar(&c.SMTPTLS, "smtp-tls", env("TAXHALL_SMTP_TLS", "starttls"), "SMTP encryption: starttls (port 587), tls (port 465) or none (a relay on loopback only) (TAXHALL_SMTP_TLS)")
+	c.SMTPPassword = os.Getenv("TAXHALL_SMTP_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.SMTPTLS != "starttls" && c.SMTPTLS != "tls" && c.SMTPTLS != "none" {
+		return nil, fmt.Errorf("smtp-tls must be starttls, tls or none, not %q", c.SMTPTLS)
+	}
+	if c.SMTPAddr != "" && c.SMTPFrom == "" {
+		return nil, fmt.Errorf("--smtp-addr needs --smtp-from (the sender address)")
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))

@@ -11,6 +11,7 @@ import (
 	"taxhall/internal/calendar"
 	"taxhall/internal/db"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 )
 
 // DayList is a hall's appointments of one day, for the windows.
@@ -145,6 +146,9 @@ func RemindTomorrow(ctx context.Context, d *db.DB, now time.Time) (sent int, err
 				Link:      fmt.Sprintf("/hall/appointments/%d", ap.ID),
 				DedupeKey: fmt.Sprintf("appt:%d:remind", ap.ID),
 			})
+			if err == nil { // by e-mail and SMS too, as the user chose
+				_, err = notify.FanoutMessage(ctx, tx, notify.Appointment, ap.TaxpayerID, fmt.Sprintf("appt:%d:remind", ap.ID))
+			}
 			if created {
 				sent++
 			}

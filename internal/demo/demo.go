@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"taxhall/internal/banksim"
 	"time"
 
 	"taxhall/internal/auth"
@@ -36,6 +37,9 @@ type Options struct {
 	Returns int
 	// Progress receives Bulk's progress lines (nil: none).
 	Progress io.Writer
+	// Bank, when set, receives the demo payments: the fixed enterprises
+	// get a verified tripartite agreement and some paid items (Payments).
+	Bank *banksim.Bank
 }
 
 // FixedMax is how many enterprises and how many individuals the seed makes
@@ -106,6 +110,11 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 		return res, err
 	} else {
 		res.Returns += n
+	}
+	if opt.Bank != nil {
+		if err := Payments(ctx, d, opt.Now, opt.Bank); err != nil {
+			return res, err
+		}
 	}
 	if more, moreI := opt.Enterprises-fixed.Enterprises, opt.Individuals-fixed.Individuals; more+moreI > 0 {
 		if opt.Returns > 0 {

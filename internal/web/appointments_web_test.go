@@ -63,7 +63,7 @@ func TestAppointmentJourney(t *testing.T) {
 		var id int64
 		_ = d.QueryRowContext(context.Background(), `SELECT id FROM appointments WHERE slot_id = $1`, slot).Scan(&id)
 		other := staffBrowser(t, ts, "35010201")
-		s, body = other.post("/staff/appointments/"+strconv.FormatInt(id, 10)+"/checkin", nil)
+		s, _ = other.post("/staff/appointments/"+strconv.FormatInt(id, 10)+"/checkin", nil)
 		if s != 404 && s != 403 {
 			t.Errorf("Fuzhou clerk checks in a Xiamen appointment: %d", s)
 		}

@@ -57,8 +57,7 @@ func TestAnonymousComplaintJourney(t *testing.T) {
 		if strings.Contains(body, "13906001234") {
 			t.Error("public page shows a phone number")
 		}
-		var org string
-		org = regexp.MustCompile(`<option value="(\d+)">国家税务总局厦门市思明区税务局</option>`).FindStringSubmatch(body)[1]
+		org := regexp.MustCompile(`<option value="(\d+)">国家税务总局厦门市思明区税务局</option>`).FindStringSubmatch(body)[1]
 		s, body = b.post("/complaints", url.Values{"kind": {"complaint"}, "org_id": {org}, "subject": {"窗口人员态度差"}, "body": {"今天上午在发票窗口被工作人员呵斥。"}})
 		b.expect(s, body, 200, "查询码只显示这一次")
 		no := regexp.MustCompile(`id="tracking-no">(\w+)<`).FindStringSubmatch(body)[1]

@@ -8,7 +8,9 @@ import (
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/workflow"
@@ -74,14 +76,20 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"缴款台账", "/staff/payments", payment.CanViewLedger},
+	{"对账报告", "/staff/reconciliations", payment.CanReconcile},
+	{"国库日报", "/staff/treasury", payment.CanViewLedger},
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts},
 	{"修改密码", "/account/password", isStaff},
 
 	{"我的办税", "/hall", isTaxpayer},
 	{"我的消息", messagesURL, isTaxpayer},
 	{"申报记录", "/hall/returns", isTaxpayer},
+	{"缴税", "/hall/pay", isTaxpayer},
+	{"缴款记录", "/hall/payments", isTaxpayer},
 	{"依申请办税", "/hall/items", isTaxpayer},
 	{"我的申请", "/hall/applications", isTaxpayer},
 	{"预约办税", "/hall/appointments", isTaxpayer},
@@ -93,6 +101,7 @@ var menu = []menuEntry{
 	{"完税证明", "/hall/certificates", isTaxpayer},
 	{"纳税记录", "/hall/iit/records", naturalPerson},
 	{"年度汇算", "/hall/iit/annual", naturalPerson},
+	{"定制服务", notificationsURL, isTaxpayer},
 	{"修改密码", "/account/password", isTaxpayer},
 	{"服务厅首页", "/", isTaxpayer},
 }

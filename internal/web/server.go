@@ -27,8 +27,10 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -48,8 +50,10 @@ type Server struct {
 	Sources       *taxsource.Service  // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service   // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service  // the filing calendar (征期日历)
+	Payments      *payment.Service    // payment through the bank link (缴税)
 	Workflow      *workflow.Service   // on-application items and the staff platform
 	Uploads       *uploads.Service    // uploaded files (materials)
+	Notify        *notify.Service     // 定制服务: e-mail and SMS choices, the SMS outbox
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
 	Consult       *consult.Service    // the 12366 consultation queue

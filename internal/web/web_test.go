@@ -30,7 +30,9 @@ import (
 	"taxhall/internal/ids"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
+	"taxhall/internal/notify"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
@@ -61,6 +63,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	srv, err := New(Server{DB: d, Auth: auth.NewService(d, clock), Orgs: &org.Service{DB: d, Now: clock},
 		Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Employees: &iitw.Roster{DB: d, Now: clock}, Sources: &taxsource.Service{DB: d, Now: clock}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Messages: &messages.Service{DB: d, Now: clock}, Calendar: &filingcal.Service{DB: d, Now: clock},
+		Payments:   &payment.Service{DB: d, Now: clock},
 		Appoint:    &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
 		Complaints: &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
 		Consult:    &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
@@ -71,6 +74,7 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 	}
 	srv.Workflow = &workflow.Service{DB: d, Now: clock, Calendar: srv.Calendar, Returns: srv.Returns, Taxpayers: srv.Taxpayers}
 	srv.Uploads = &uploads.Service{DB: d}
+	srv.Notify = &notify.Service{DB: d, Now: clock}
 	mux := http.NewServeMux()
 	srv.Register(mux)
 	mux.Handle("/", srv.NotFound())

@@ -16,6 +16,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/messages"
+	subscriptions "taxhall/internal/notify"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/uploads"
@@ -509,5 +510,8 @@ func notify(ctx context.Context, tx *sql.Tx, now time.Time, ap *Application, t *
 	_, _, err := messages.Send(ctx, tx, now, messages.Message{TaxpayerID: ap.TaxpayerID, Kind: messages.KindNotice,
 		Subject: subject, Body: body, Link: "/hall/applications/" + strconv.FormatInt(ap.ID, 10), SenderStaffID: staffID,
 		DedupeKey: "workflow:task:" + strconv.FormatInt(t.ID, 10)})
+	if err == nil { // by e-mail and SMS too, as the users chose (定制服务)
+		_, err = subscriptions.FanoutMessage(ctx, tx, subscriptions.Decision, ap.TaxpayerID, "workflow:task:"+strconv.FormatInt(t.ID, 10))
+	}
 	return err
 }
