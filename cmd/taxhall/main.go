@@ -3,6 +3,7 @@
 //	taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db|postgres://…] [--demo]
 //	taxhall migrate [--db …]
 //	taxhall seed    [--db …] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
+//	taxhall import-laws [--db …] DIR
 //	taxhall loadtest [--target http://127.0.0.1:8080] [--db …] [--workers 20] [--duration 60s]
 //	taxhall banksim [--addr 127.0.0.1:8090] [--auto-open]
 package main
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +33,7 @@ const usage = `taxhall — 网上办税服务厅
   taxhall migrate [--db taxhall.db]                                     仅执行数据库迁移
   taxhall seed    [--db taxhall.db] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
                                                                         向空数据库写入演示数据（大量时批量写入）
+  taxhall import-laws [--db taxhall.db] DIR                             导入法规库文件夹（可重复执行，未变的文件跳过）
   taxhall loadtest [--target http://127.0.0.1:8080] [--db taxhall.db] [--workers 20] [--duration 60s]
                                                                         对本机运行中的服务做压力测试
   taxhall banksim [--addr 127.0.0.1:8090] [--auto-open]                 运行银行模拟器（serve 用 --bank-url 连接）
@@ -60,7 +63,15 @@ func run(args []string) error {
 	if cmd == "banksim" {
 		return bankSim(args[1:])
 	}
-	if cmd != "serve" && cmd != "migrate" && cmd != "seed" {
+	var lawsDir string
+	if cmd == "import-laws" {
+		// The folder is the last argument, after the flags.
+		rest := args[1:]
+		if n := len(rest); n > 0 && !strings.HasPrefix(rest[n-1], "-") {
+			lawsDir, args = rest[n-1], append([]string{cmd}, rest[:n-1]...)
+		}
+	}
+	if cmd != "serve" && cmd != "migrate" && cmd != "seed" && cmd != "import-laws" {
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
@@ -82,6 +93,15 @@ func run(args []string) error {
 		return nil
 	case "seed":
 		return app.SeedDemo(ctx, d, cfg, os.Stdout)
+	case "import-laws":
+		if lawsDir == "" {
+			lawsDir = cfg.LawsDir
+		}
+		a, err := app.New(cfg, log, d)
+		if err != nil {
+			return err
+		}
+		return a.ImportLaws(ctx, lawsDir, os.Stdout)
 	}
 	if cfg.Demo && cfg.BankURL == "" {
 		if err := app.StartDemoBank(ctx, cfg, d, log); err != nil {
@@ -90,6 +110,9 @@ func run(args []string) error {
 	}
 	if cfg.Demo {
 		if err := app.SeedDemo(ctx, d, cfg, os.Stdout); err != nil {
+			return err
+		}
+		if err := app.SeedCMSDemo(ctx, d, os.Stdout); err != nil {
 			return err
 		}
 	}
@@ -104,6 +127,10 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Demo {
+		a.ImportLawsInBackground(ctx, cfg.LawsDir)
+	}
+	a.StartContentJobs(ctx)
 	return a.Serve(ctx, ln)
 }
 

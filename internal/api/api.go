@@ -54,6 +54,7 @@ type API struct {
 	IITRecords *iitrecords.Service // a natural person's 纳税记录
 	IITAnnual  *iitannual.Service  // the annual reconciliation's refunds
 	Log        *slog.Logger
+	Public     PublicServices // the library, guides, search and lists (public.go)
 }
 
 // Prefix is where the API lives.

@@ -22,6 +22,7 @@ import (
 	"taxhall/internal/api"
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/db"
@@ -30,6 +31,7 @@ import (
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
 	"taxhall/internal/jobs"
+	"taxhall/internal/laws"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
 	"taxhall/internal/notify/daily"
@@ -37,6 +39,8 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
 	"taxhall/internal/returns"
+	"taxhall/internal/search"
+	"taxhall/internal/stats"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 	"taxhall/internal/web"
@@ -57,6 +61,9 @@ type App struct {
 	Handler http.Handler
 	// Metrics serves /metrics on Config.MetricsAddr when that is set.
 	Metrics http.Handler
+	Laws    *laws.Service // the regulation library, for import-laws and the demo's import
+	CMS     *cms.Service  // the bureau sites, for the publishing and reminder jobs
+	Site    *web.Server   // the pages: its cache watches the content, its statistics flush
 	// Runner runs the background jobs (payment reconciliation, statement
 	// imports) while Serve runs; Payments is the payment service.
 	Runner   *jobs.Runner
@@ -180,14 +187,29 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	searchIndex := search.New(d)
+	library := &laws.Service{DB: d, Index: searchIndex, Now: Now}
+	site.Search, site.Laws = searchIndex, library
+	content := &cms.Service{DB: d, Index: searchIndex, Now: Now}
+	site.CMS = content
+	site.Stats = stats.New(d, Now)
+	// The guides are data in the binary: index them at start (a few ms, an
+	// upsert per guide), so that the site search finds this version's text.
+	ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := site.Guides.Index(ictx, searchIndex); err != nil {
+		return nil, err
+	}
 	site.Workflow = &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	site.Uploads = &uploads.Service{DB: d}
 	site.Notify = &notify.Service{DB: d, Now: Now}
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	(&api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, Notify: site.Notify,
-		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}).Register(mux)
+	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, Notify: site.Notify,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}
+	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
+	apiSvc.Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on
 	// that separate listener (bind it to loopback or a private network);
@@ -214,8 +236,9 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	// another origin (Sec-Fetch-Site / Origin), which is the CSRF defence of
 	// every form; API clients without those headers pass.
 	csrf := http.NewCrossOriginProtection()
-	h := obs.Middleware(csrf.Handler(mux), log, metrics)
-	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Runner: runner, Payments: payments, Daily: scheduler}, nil
+	h := obs.Middleware(csrf.Handler(site.PublicCache(mux)), log, metrics)
+	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content, Site: site,
+		Runner: runner, Payments: payments, Daily: scheduler}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking

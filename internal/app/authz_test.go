@@ -178,6 +178,7 @@ type fixture struct {
 	today                       string
 	employeeA                   int64 // an employee on A's roster
 	buildingA, parcelA          int64 // A's tax sources (税源)
+	columnX, articleX           int64 // a column of the Xiamen site and an article under review in it
 	paymentA                    int64 // a payment of A (through its agreement)
 	reconciliation              int64 // a reconciliation run (hall-wide)
 	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
@@ -315,6 +316,11 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
 	}
+	one(`INSERT INTO cms_columns (site_org_id, code, name, dept, period_days, created_at) VALUES ($1, 'matrix', '矩阵栏目', '办公室', 30, $2) RETURNING id`,
+		[]any{fx.xiamen, db.TS(Now())}, &fx.columnX)
+	one(`INSERT INTO cms_articles (column_id, site_org_id, state, title, body_html, author_staff_id, created_at, updated_at)
+		VALUES ($1, $2, 'review', $3, '<p>矩阵</p>', (SELECT id FROM staff WHERE staff_no = '35020004'), $4, $4) RETURNING id`,
+		[]any{fx.columnX, fx.xiamen, matrixArticle, db.TS(Now())}, &fx.articleX)
 	var adminA int64
 	one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND username = 'admin'`, []any{fx.tpA}, &adminA)
 	one(`INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
@@ -361,6 +367,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 
 // matrixMessage is the subject of A's message: no one else may read it.
 const matrixMessage = "矩阵消息：鹭岛的申报提醒"
+
+// matrixArticle is the title of the article under review on the Xiamen site.
+const matrixArticle = "矩阵文章：春节期间办税安排"
 
 // Subjects of A's complaint and question: no refused principal may see them.
 const (
@@ -443,6 +452,10 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// An article under review on the Xiamen city site: its staff only
+		// (a district below the city manages no city site).
+		"cms_article": {kind: "cms_article", ids: map[string]int64{"id": fx.articleX},
+			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixArticle}},
 		// A's payment: only A's users see it.
 		"payment": {kind: "payment", ids: map[string]int64{"id": fx.paymentA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
@@ -521,6 +534,13 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/staff/{id}/password":                      {"password": {pw}},
 		"POST /staff/calendar/days":                            {"year": {"2026"}, "day_kind": {"rest"}, "day_from": {"2026-06-10"}, "day_name": {"矩阵假"}},
 		"POST /staff/calendar/days/remove":                     {"date": {"2026-10-01"}},
+		"POST /staff/taxpayers/{id}/irregular":                 {"action": {"lift"}, "reason": {"矩阵测试解除"}},
+		"POST /staff/taxpayers/{id}/quota":                     {"from": {"2026-01"}, "to": {"2026-12"}, "sales": {"1000"}, "tax": {"0"}},
+		"POST /staff/cms/articles":                             {"column": {strconv.FormatInt(fx.columnX, 10)}, "title": {"矩阵测试新文章"}, "body": {"<p>正文</p>"}},
+		"POST /staff/cms/articles/{id}":                        {"column": {strconv.FormatInt(fx.columnX, 10)}, "title": {matrixArticle}, "body": {"<p>正文</p>"}},
+		"POST /staff/cms/articles/{id}/submit":                 {},
+		"POST /staff/cms/articles/{id}/review":                 {"decision": {"return"}, "comment": {"矩阵退回意见"}},
+		"POST /staff/cms/articles/{id}/archive":                {},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
 		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},

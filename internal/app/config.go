@@ -29,6 +29,7 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	LawsDir         string        // the regulation library folder that serve --demo imports
 	BankURL         string        // the bank link (banksim or a real adapter's endpoint); "" with --demo: an in-process simulator
 	PaymentRetry    time.Duration // when a payment's first reconciliation runs (the job's safety net)
 	DemoBank        *banksim.Bank // the in-process simulator of --demo, set by StartDemoBank
@@ -60,6 +61,7 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.StringVar(&c.LogFormat, "log-format", env("TAXHALL_LOG_FORMAT", "text"), "log format: text or json (TAXHALL_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TAXHALL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (TAXHALL_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("TAXHALL_SHUTDOWN_TIMEOUT", 20*time.Second), "grace period for requests in flight on SIGTERM (TAXHALL_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.LawsDir, "laws", env("TAXHALL_LAWS", "../shared/data/laws"), "regulation library folder that serve --demo imports on start (TAXHALL_LAWS)")
 	fs.StringVar(&c.BankURL, "bank-url", env("TAXHALL_BANK_URL", ""), "base URL of the bank link, e.g. http://127.0.0.1:8090 for taxhall banksim (TAXHALL_BANK_URL); unset with --demo: a simulator inside the process")
 	fs.DurationVar(&c.PaymentRetry, "payment-retry", envDuration("TAXHALL_PAYMENT_RETRY", 15*time.Second), "ask the bank about a payment still pending after this long; then with a growing backoff (TAXHALL_PAYMENT_RETRY)")
 	fs.StringVar(&c.BaseURL, "base-url", env("TAXHALL_BASE_URL", ""), "the hall's public address for the QR codes of certificates, e.g. https://etax.example.cn (TAXHALL_BASE_URL); unset: http://ADDR")

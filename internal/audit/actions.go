@@ -39,6 +39,10 @@ const (
 	FilingDeadlineUpdate Action = "filing_deadline.update"
 	FilingDeadlineDelete Action = "filing_deadline.delete"
 
+	TaxpayerIrregularSet  Action = "taxpayer_irregular.create"
+	TaxpayerIrregularLift Action = "taxpayer_irregular.end"
+	BusinessQuotaSet      Action = "business_quota.create"
+
 	// PasswordChange is a user changing their own password after proving
 	// the current one (a taxpayer user's on the taxpayer, a staff member's
 	// on the staff record).
@@ -70,6 +74,9 @@ var actionNames = map[Action]string{
 	FilingDeadlineCreate:           "录入申报期限",
 	FilingDeadlineUpdate:           "修改申报期限",
 	FilingDeadlineDelete:           "删除申报期限",
+	TaxpayerIrregularSet:           "认定非正常户",
+	TaxpayerIrregularLift:          "解除非正常户",
+	BusinessQuotaSet:               "核定定额",
 }
 
 // Name is the Chinese name of the action; an unknown action (from an older

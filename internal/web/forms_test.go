@@ -216,6 +216,10 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 	clerk := staffBrowser(t, ts, "35020301")
 	admin := staffBrowser(t, ts, "35020001")
 	province := staffBrowser(t, ts, "35000001") // the filing calendar's editor
+	if _, err := demo.SeedCMS(ctx, d, now); err != nil {
+		t.Fatal(err)
+	}
+	editor := staffBrowser(t, ts, "35020004") // the Xiamen site's content editor
 	appID := one(`INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
 		SELECT 'SQ-FORMS', id, bureau_id, 'vat_general', 'returned', 0, '{}', 'forms', $2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM taxpayers WHERE id = $1 RETURNING id`, own, one(`SELECT id FROM taxpayer_users WHERE taxpayer_id = $1 AND is_admin = 1 LIMIT 1`, own))
 	taskID := one(`INSERT INTO tasks (application_id, taxpayer_id, item_code, node, node_code, role, bureau_id, bureau_path, city_id, citywide, state, limit_days, difficulty_pct, started_at, due_date, warn_date)
@@ -233,6 +237,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			VALUES ($1, '350203198805170450', '陈晓燕', '2025-01-01', '2025-01-01T00:00:00Z') RETURNING id`, own)},
 		"tax_building": {one(`SELECT id FROM tax_buildings WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"tax_parcel":   {one(`SELECT id FROM tax_parcels WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"cms_article":  {one(`SELECT a.id FROM cms_articles a JOIN orgs o ON o.id = a.site_org_id WHERE o.division_code = '3502' ORDER BY a.id LIMIT 1`)},
 		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
@@ -257,6 +262,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = staffBrowser(t, ts, "35020303") // the Siming hall's supervisor
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/calendar"):
 			b = province
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/cms"):
+			b = editor
 		case rt.For == Staff:
 			b = admin
 		case rt.For == LoggedIn:

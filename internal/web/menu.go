@@ -5,12 +5,14 @@ import (
 
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
+	"taxhall/internal/publists"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/workflow"
@@ -25,6 +27,7 @@ type Can struct {
 	ManageUsers  bool // taxpayer.CanManageUsers
 	Administer   bool // org.CanAdminister
 	EditCalendar bool // filingcal.CanEdit
+	MarkLists    bool // publists.CanMark: 非正常户 and quotas
 }
 
 func canOf(a *auth.Actor) Can {
@@ -34,6 +37,7 @@ func canOf(a *auth.Actor) Can {
 		ManageUsers:  taxpayer.CanManageUsers(a),
 		Administer:   org.CanAdminister(a),
 		EditCalendar: filingcal.CanEdit(a),
+		MarkLists:    publists.CanMark(a),
 	}
 }
 
@@ -76,6 +80,8 @@ var menu = []menuEntry{
 	{"税务机关设置", "/staff/orgs", org.CanAdminister},
 	{"人员与岗位", "/staff/staff", org.CanAdminister},
 	{"征期日历", "/staff/calendar", filingcal.CanEdit},
+	{"网站内容", "/staff/cms", cms.CanManage},
+	{"访问统计", "/staff/stats", cms.CanManage},
 	{"缴款台账", "/staff/payments", payment.CanViewLedger},
 	{"对账报告", "/staff/reconciliations", payment.CanReconcile},
 	{"国库日报", "/staff/treasury", payment.CanViewLedger},

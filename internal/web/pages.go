@@ -1,6 +1,7 @@
 package web
 
 import (
+	"taxhall/internal/cms"
 	"taxhall/internal/org"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
@@ -64,6 +65,7 @@ type searchPage struct {
 	Topics      []topic   // what the query asks for that the hall cannot do yet
 	Popular     []Service // offered for an empty query
 	Suggestions []string  // searches that find something, offered when nothing is found
+	Public      pubHits   // tax guides and library documents (site_search.go)
 }
 
 // registerPage is the enterprise and the individual registration form.
@@ -108,6 +110,9 @@ type userPage struct {
 type staffHomePage struct {
 	basePage
 	Pending *taxpayer.Page // nil when the actor may not view the register
+	// Reminders of overdue site columns: staff have no inbox, so the
+	// maintainers see them here and on /staff/cms.
+	Reminders []cms.Reminder
 }
 
 type taxpayersPage struct {

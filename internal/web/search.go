@@ -85,6 +85,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	p.Title = "“" + q + "”的搜索结果"
 	p.Hits = findServices(q, a)
 	p.Topics = findTopics(q)
+	public, err := s.searchPublic(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	p.Public = public
+	markSearch(w, "site", len(p.Hits)+len(p.Topics)+len(public.Guides)+len(public.Articles)+len(public.Laws))
 	return searchView.ok(s, w, r, p)
 }
 

@@ -16,22 +16,29 @@ import (
 	"taxhall/internal/iitrecords"
 	"taxhall/internal/uploads"
 	"taxhall/internal/workflow"
+	"time"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/guides"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/laws"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
 	"taxhall/internal/obs"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
+	"taxhall/internal/publists"
 	"taxhall/internal/returns"
+	"taxhall/internal/search"
+	"taxhall/internal/stats"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 )
@@ -50,6 +57,12 @@ type Server struct {
 	Sources       *taxsource.Service  // the tax sources (税源) of property and land use tax
 	Messages      *messages.Service   // the taxpayer's inbox (站内信)
 	Calendar      *filingcal.Service  // the filing calendar (征期日历)
+	Laws          *laws.Service       // the regulation library (法规库)
+	Search        *search.Index       // full-text search of the library, guides and articles
+	Guides        *guides.Catalog     // the tax guides (办税指南)
+	CMS           *cms.Service        // the bureau sites' columns and articles (信息公开)
+	Lists         *publists.Service   // the public lists (公开名单)
+	Stats         *stats.Recorder     // visits and searches of the public pages; nil counts nothing
 	Payments      *payment.Service    // payment through the bank link (缴税)
 	Workflow      *workflow.Service   // on-application items and the staff platform
 	Uploads       *uploads.Service    // uploaded files (materials)
@@ -65,6 +78,8 @@ type Server struct {
 
 	pages  map[string]*pageTemplate
 	bureau *bureauCache
+
+	pcache *pageCache // the public page cache (pagecache.go)
 }
 
 // New parses the templates once.
@@ -78,6 +93,24 @@ func New(s Server) (*Server, error) {
 		return nil, err
 	}
 	srv.pages = pages
+	srv.pcache = &pageCache{entries: map[string]*cachedPage{}}
+	if srv.Search == nil && srv.DB != nil {
+		srv.Search = search.New(srv.DB)
+	}
+	if srv.Guides == nil {
+		if srv.Guides, err = guides.Load(); err != nil {
+			return nil, err
+		}
+	}
+	if srv.CMS == nil && srv.DB != nil {
+		srv.CMS = &cms.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
+	}
+	if srv.Lists == nil && srv.DB != nil {
+		srv.Lists = &publists.Service{DB: srv.DB, Now: time.Now}
+	}
+	if srv.Laws == nil && srv.DB != nil {
+		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
+	}
 	srv.bureau = &bureauCache{}
 	return srv, nil
 }

@@ -22,6 +22,13 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Pending = page
 	}
+	if s.CMS != nil {
+		rs, err := s.CMS.RemindersFor(r.Context(), auth.ActorFrom(r.Context()))
+		if err != nil {
+			return err
+		}
+		p.Reminders = rs
+	}
 	return staffHomeView.ok(s, w, r, p)
 }
 
