@@ -24,10 +24,13 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/certs"
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
@@ -54,8 +57,11 @@ type API struct {
 	Complaints *complaints.Service
 	Appoint    *appoint.Service
 	Survey     *survey.Service
-	Payments   *payment.Service // payment through the bank link
-	Notify     *notify.Service  // 定制服务 (e-mail and SMS choices)
+	Payments   *payment.Service    // payment through the bank link
+	Notify     *notify.Service     // 定制服务 (e-mail and SMS choices)
+	Certs      *certs.Service      // certificates and their verification
+	IITRecords *iitrecords.Service // a natural person's 纳税记录
+	IITAnnual  *iitannual.Service  // the annual reconciliation's refunds
 	Log        *slog.Logger
 	Public     PublicServices // the library, guides, search and lists (public.go)
 }

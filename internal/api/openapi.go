@@ -153,7 +153,10 @@ func (g *schemaGen) operation(rt route) obj {
 		op["parameters"] = params
 	}
 	success := obj{"description": "成功"}
-	if rt.Handler.resp != nil {
+	switch {
+	case rt.Handler.download != "":
+		success["content"] = obj{rt.Handler.download: obj{"schema": obj{"type": "string", "format": "binary"}}}
+	case rt.Handler.resp != nil:
 		success["content"] = obj{"application/json": obj{"schema": g.schema(rt.Handler.resp)}}
 	}
 	if rt.hasBody() {

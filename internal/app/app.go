@@ -210,7 +210,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	mux := http.NewServeMux()
 	site.Register(mux)
 	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, Notify: site.Notify,
-		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys}
+		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}
 	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
 	apiSvc.Register(mux)
 	// /metrics names every route, the request rates and the database pool:

@@ -649,6 +649,8 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/returns":                               {"form": "vat_small", "period": "2025Q2", "cells": jsonObject{"1.goods": "1000"}},
 		"POST /api/v1/my/returns/{id}/corrections":              {"cells": jsonObject{"1.goods": "2000"}},
 		"PUT /api/v1/my/drafts/{form}/{period}":                 {"cells": jsonObject{"1.goods": "1000"}},
+		"POST /api/v1/my/certificates":                          {"from": "2025-01-01", "to": "2025-12-31"},
+		"POST /api/v1/my/iit/records/certificates":              {"year": 2025},
 		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
 		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
 		"POST /api/v1/my/refunds":                               {"liability_id": 1},

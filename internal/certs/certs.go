@@ -56,6 +56,7 @@ type Line struct {
 	PeriodEnd   string `json:"period_end"`
 	PaidOn      string `json:"paid_on"` // 入（退）库日期, YYYY-MM-DD
 	AmountFen   int64  `json:"amount"`
+	IncomeFen   int64  `json:"income,omitempty"`     // 收入额 (a record of income tax: the month's wages)
 	Agent       string `json:"agent,omitempty"`      // 扣缴义务人名称
 	AgentCode   string `json:"agent_code,omitempty"` // 扣缴义务人识别号
 }
@@ -96,6 +97,9 @@ type Certificate struct {
 	Total        int64
 	IssuedBy     int64
 	IssuedAt     time.Time
+	// Replayed: Issue found the certificate of an earlier request with the
+	// same key instead of issuing one (not stored).
+	Replayed bool
 }
 
 // Title is the document's title.
@@ -168,6 +172,7 @@ func (s *Service) Issue(ctx context.Context, kind, scope string, lines []Line, k
 		if old, err := byKey(ctx, tx, a.TaxpayerID, key); err != nil || old != nil {
 			if old != nil {
 				*c = *old
+				c.Replayed = true
 			}
 			return err
 		}
@@ -203,6 +208,9 @@ func (s *Service) Issue(ctx context.Context, kind, scope string, lines []Line, k
 	})
 	if errors.Is(err, errRaced) {
 		if old, err := byKey(ctx, s.DB, a.TaxpayerID, key); err != nil || old != nil {
+			if old != nil {
+				old.Replayed = true
+			}
 			return old, err
 		}
 		return nil, errors.New("certs: idempotency key conflict without a row")
@@ -215,11 +223,27 @@ func (s *Service) Issue(ctx context.Context, kind, scope string, lines []Line, k
 
 var errRaced = errors.New("certs: raced on the idempotency key")
 
+// Issued returns the certificate the taxpayer in ctx issued with key, as
+// a replay (Replayed), or nil: a retried request gets its certificate even
+// if the lines it covered have changed since.
+func (s *Service) Issued(ctx context.Context, key string) (_ *Certificate, err error) {
+	defer db.Wrap(&err, "certs.Issued")
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := byKey(ctx, s.DB, a.TaxpayerID, key)
+	if c != nil {
+		c.Replayed = true
+	}
+	return c, err
+}
+
 // IssuePaid issues a tax certificate over the paid items of sel, from the
 // Paid source.
 func (s *Service) IssuePaid(ctx context.Context, sel Selection, key string) (*Certificate, error) {
-	if _, err := auth.RequireTaxpayer(ctx); err != nil {
-		return nil, err
+	if old, err := s.Issued(ctx, key); err != nil || old != nil {
+		return old, err
 	}
 	if s.Paid == nil {
 		return nil, apperr.New(apperr.Invalid, "暂无已缴纳入库的税款，不能开具完税证明")

@@ -20,13 +20,23 @@ import (
 type Verification struct {
 	Genuine      bool
 	No           string
+	Kind         string
 	Title        string
+	Scope        string // what it covers, as on its face ("2025年度…")
 	TaxpayerName string
 	TaxpayerCode string // masked for a natural person (resident ID)
 	CodeMasked   string // the verification code with its middle hidden
 	Total        int64
 	IssuedOn     string
 	BureauName   string
+}
+
+// TotalLabel names the total as the certificate's face does.
+func (v *Verification) TotalLabel() string {
+	if v.Kind == KindIITRecord {
+		return "已扣缴税额合计"
+	}
+	return "金额合计"
 }
 
 // Throttle of the public verification: per client address, and per
@@ -87,7 +97,7 @@ func (s *Service) Verify(ctx context.Context, no, code string) (_ *Verification,
 	if subtle.ConstantTimeCompare([]byte(stored), []byte(code)) != 1 || c == nil {
 		return &Verification{No: no}, nil
 	}
-	return &Verification{Genuine: true, No: c.No, Title: c.Title(), TaxpayerName: c.TaxpayerName,
+	return &Verification{Genuine: true, No: c.No, Kind: c.Kind, Title: c.Title(), Scope: c.Scope, TaxpayerName: c.TaxpayerName,
 		TaxpayerCode: ids.MaskTaxpayerCode(c.TaxpayerCode, c.TaxpayerKind), CodeMasked: maskCode(c.Code),
 		Total: c.Total, IssuedOn: c.IssuedOn(), BureauName: c.BureauName}, nil
 }
