@@ -57,6 +57,7 @@ func TestIITRecordsAndReconciliation(t *testing.T) {
 	j.step("the person files the reconciliation with a refund", func(t *testing.T) {
 		p.Open("annual", fmt.Sprintf("/hall/iit/annual?year=%d", year))
 		p.ExpectText("main h1", "年度汇算")
+		p.ExpectText("main", "预填数据的来源")
 		if st := p.Click("start", `main a.btn[href^="/hall/returns/file"]`); st != http.StatusOK {
 			p.fatalf("status %d", st)
 		}
@@ -66,7 +67,7 @@ func TestIITRecordsAndReconciliation(t *testing.T) {
 		}
 		p.ExpectText("main", "申报回执")
 		p.Open("annual-after", fmt.Sprintf("/hall/iit/annual?year=%d", year))
-		p.ExpectText("main", "应退", "退税申请", "已申请，待审核")
+		p.ExpectText("main", "应退税", "计算过程", "应纳税所得额", "退税申请", "已申请，待审核")
 	})
 
 	j.step("the record verifies on the public page; a forged code does not", func(t *testing.T) {

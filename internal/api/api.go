@@ -22,15 +22,22 @@ import (
 	"strings"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/appoint"
 	"taxhall/internal/auth"
+	"taxhall/internal/certs"
+	"taxhall/internal/complaints"
+	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
 	"taxhall/internal/httpx"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
 	"taxhall/internal/workflow"
@@ -47,10 +54,18 @@ type API struct {
 	Messages  *messages.Service  // the taxpayer's inbox
 	Calendar  *filingcal.Service // the filing calendar
 	Workflow  *workflow.Service  // on-application items and the staff's tasks
-	Payments  *payment.Service   // payment through the bank link
-	Notify    *notify.Service    // 定制服务 (e-mail and SMS choices)
-	Log       *slog.Logger
-	Public    PublicServices // the library, guides, search and lists (public.go)
+	// Interaction (interact.go).
+	Consult    *consult.Service
+	Complaints *complaints.Service
+	Appoint    *appoint.Service
+	Survey     *survey.Service
+	Payments   *payment.Service    // payment through the bank link
+	Notify     *notify.Service     // 定制服务 (e-mail and SMS choices)
+	Certs      *certs.Service      // certificates and their verification
+	IITRecords *iitrecords.Service // a natural person's 纳税记录
+	IITAnnual  *iitannual.Service  // the annual reconciliation's refunds
+	Log        *slog.Logger
+	Public     PublicServices // the library, guides, search and lists (public.go)
 }
 
 // Prefix is where the API lives.
@@ -69,9 +84,12 @@ const (
 	TaxpayerUser        // a taxpayer user
 	StaffUser           // a staff member (the service checks the role)
 	AdminUser           // a staff member with the admin role
+	// IntakeClient is the SMS platform or hotline system of a bureau,
+	// with an intake token (consult.IntakePrefix), never a user's token.
+	IntakeClient
 )
 
-var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user", "admin_user"}
+var accessNames = [...]string{"public", "any_user", "taxpayer_user", "staff_user", "admin_user", "intake_client"}
 
 func (a Access) String() string { return accessNames[a] }
 
@@ -248,6 +266,15 @@ func (a *API) authenticate(ctx context.Context, r *http.Request, rt route) (cont
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return ctx, apperr.New(apperr.Unauthenticated, "Authorization 请求头格式应为：Bearer <访问令牌>")
+	}
+	if rt.Access == IntakeClient {
+		// Only an intake token opens an intake route, and it opens
+		// nothing else (AuthenticateAPI knows no such token).
+		in, err := a.Consult.AuthenticateIntake(ctx, token)
+		if err != nil {
+			return ctx, err
+		}
+		return consult.WithIntake(ctx, in), nil
 	}
 	actor, err := a.Auth.AuthenticateAPI(ctx, token)
 	if err != nil {

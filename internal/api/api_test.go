@@ -18,9 +18,12 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/certs"
 	"taxhall/internal/db"
 	"taxhall/internal/demo"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/iitannual"
+	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
 	"taxhall/internal/notify"
 	"taxhall/internal/org"
@@ -60,8 +63,10 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	now := func() time.Time { return testNow }
 	a := &API{Auth: auth.NewService(d, now), Orgs: &org.Service{DB: d, Now: now}, Taxpayers: &taxpayer.Service{DB: d, Now: now},
 		Employees: &iitw.Roster{DB: d, Now: now}, Sources: &taxsource.Service{DB: d, Now: now}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()}}
+		Returns: &returns.Service{DB: d, Now: now, Taxpayers: &taxpayer.Service{DB: d, Now: now}, Calendar: returns.DefaultDeadlines()},
+		Certs:   &certs.Service{DB: d, Now: now, BaseURL: "https://etax.example.cn"}, IITAnnual: &iitannual.Service{DB: d}}
 	a.Workflow = &workflow.Service{DB: d, Now: now, Calendar: &filingcal.Service{DB: d, Now: now}, Returns: a.Returns, Taxpayers: a.Taxpayers}
+	a.IITRecords = &iitrecords.Service{DB: d, Now: now, Certs: a.Certs}
 	a.Notify = &notify.Service{DB: d, Now: now}
 	mux := http.NewServeMux()
 	a.Register(mux)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"reflect"
 )
 
@@ -16,6 +17,9 @@ type handler struct {
 	// upload lists the media types of a file body (an import): req is then
 	// the query parameters, and the handler reads the body itself.
 	upload []string
+	// download is the media type of a route that answers a file (a PDF)
+	// instead of JSON; resp is then []byte.
+	download string
 }
 
 // noBody is the request type of a route that reads neither a body nor
@@ -112,4 +116,39 @@ func (rt *route) query() reflect.Type {
 		return nil
 	}
 	return rt.Handler.req
+}
+
+// file is a download: the bytes, their media type and the file name (the
+// ASCII fallback for old clients, and the full UTF-8 name).
+type file struct {
+	Body        []byte
+	Name, ASCII string
+}
+
+// download wraps a handler that answers a file of mediaType (a PDF) as an
+// attachment; errors are JSON as on every route.
+func download[Req any](mediaType string, fn func(ctx context.Context, r *http.Request, req Req) (file, error)) handler {
+	h := handler{req: reflect.TypeFor[Req](), resp: reflect.TypeFor[[]byte](), download: mediaType}
+	if h.req == reflect.TypeFor[noBody]() {
+		h.req = nil
+	}
+	h.serve = func(w http.ResponseWriter, r *http.Request, rt *route) error {
+		var req Req
+		if h.req != nil {
+			if err := decodeQuery(r, &req); err != nil {
+				return err
+			}
+		}
+		f, err := fn(r.Context(), r, req)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", mediaType)
+		w.Header().Set("Content-Disposition", "attachment; filename=\""+f.ASCII+"\"; filename*=UTF-8''"+url.PathEscape(f.Name))
+		w.Header().Set("Cache-Control", "private, no-store")
+		w.WriteHeader(rt.status())
+		_, err = w.Write(f.Body) // #nosec G705 -- a file the server rendered, sent as an attachment of its own media type, not HTML
+		return err
+	}
+	return h
 }

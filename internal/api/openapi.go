@@ -121,7 +121,9 @@ func buildSpec(routes []route) obj {
 			"schemas":   g.components,
 			"responses": responses,
 			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer",
-				"description": "POST /api/v1/auth/token 返回的访问令牌，有效期 24 小时"}},
+				"description": "POST /api/v1/auth/token 返回的访问令牌，有效期 24 小时"},
+				"intakeToken": obj{"type": "http", "scheme": "bearer",
+					"description": "短信平台、热线系统的接入令牌（itk_ 开头），由管理员签发，只能用于 POST /api/v1/intake/questions"}},
 		},
 	}
 }
@@ -151,7 +153,10 @@ func (g *schemaGen) operation(rt route) obj {
 		op["parameters"] = params
 	}
 	success := obj{"description": "成功"}
-	if rt.Handler.resp != nil {
+	switch {
+	case rt.Handler.download != "":
+		success["content"] = obj{rt.Handler.download: obj{"schema": obj{"type": "string", "format": "binary"}}}
+	case rt.Handler.resp != nil:
 		success["content"] = obj{"application/json": obj{"schema": g.schema(rt.Handler.resp)}}
 	}
 	if rt.hasBody() {
@@ -168,7 +173,11 @@ func (g *schemaGen) operation(rt route) obj {
 		}
 		op["requestBody"] = obj{"required": true, "content": content}
 	}
-	if rt.Access != Public {
+	switch rt.Access {
+	case Public:
+	case IntakeClient:
+		op["security"] = []obj{{"intakeToken": []string{}}}
+	default:
 		op["security"] = []obj{{"bearerAuth": []string{}}}
 	}
 	responses := obj{strconv.Itoa(rt.status()): success}

@@ -224,6 +224,12 @@ func TestOpenAPISchemasAreTheHandlerTypes(t *testing.T) {
 			}
 			continue
 		}
+		if rt.Handler.download != "" {
+			if s, _ := content[rt.Handler.download].(map[string]any)["schema"].(map[string]any); s["format"] != "binary" {
+				t.Errorf("%s: a download documented as %v", where, content)
+			}
+			continue
+		}
 		check(where+" response", content["application/json"].(map[string]any)["schema"].(map[string]any), rt.Handler.resp)
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"slices"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
+	"taxhall/internal/certs"
 	"taxhall/internal/divisions"
+	"taxhall/internal/iitannual"
 	"taxhall/internal/industry"
 	"taxhall/internal/org"
 	"taxhall/internal/taxpayer"
@@ -148,6 +151,9 @@ func enumSets() map[string][]string {
 		taxTypes = append(taxTypes, t.Code)
 	}
 	sets := map[string][]string{
+		"certificate_kinds":    slices.Sorted(maps.Keys(certs.Titles)),
+		"annual_results":       {iitannual.ResultPay, iitannual.ResultRefund, iitannual.ResultNone},
+		"refund_states":        iitannual.RefundStates(),
 		"actor_kinds":          {string(auth.Taxpayer), string(auth.Staff)},
 		"taxpayer_kinds":       codes(taxpayerKinds),
 		"statuses":             codes(taxpayer.Statuses),

@@ -28,8 +28,8 @@ const tagReturns = "纳税申报"
 var (
 	formCodeValue = pathValue{Name: "code", Doc: "申报表代码，见 GET /api/v1/forms", Pattern: `^[a-z0-9_]{1,32}$`, Example: "vat_small"}
 	formValue     = pathValue{Name: "form", Doc: "申报表代码，见 GET /api/v1/forms", Pattern: `^[a-z0-9_]{1,32}$`, Example: "vat_small"}
-	periodValue   = pathValue{Name: "period", Doc: "所属期：季度如 2026Q3，月份如 2026-09",
-		Pattern: `^[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))$`, Example: "2025Q2"}
+	periodValue   = pathValue{Name: "period", Doc: "所属期：季度如 2026Q3，月份如 2026-09，年度如 2025（年度汇算）",
+		Pattern: `^[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$`, Example: "2025Q2"}
 )
 
 // cellsDoc explains the cells of a request, for the document.
@@ -207,7 +207,7 @@ func (a *API) viewReturnFull(ctx context.Context, ret *returns.Return) (returnVi
 // submitRequest is an original return or a zero return.
 type submitRequest struct {
 	Form   string            `json:"form" enum:"form_codes" doc:"申报表代码"`
-	Period string            `json:"period" doc:"所属期：季度如 2026Q3，月份如 2026-09"`
+	Period string            `json:"period" doc:"所属期：季度如 2026Q3，月份如 2026-09，年度如 2025（年度汇算 iit_annual）"`
 	Cells  map[string]string `json:"cells,omitempty" doc:"填写的单元格（零申报时不填）。键为申报表定义中 entered 列出的键，值为金额（元）字符串"`
 	Detail any               `json:"detail,omitempty" doc:"明细（仅 detail 为 true 的申报表）：POST /api/v1/my/returns/import 返回的 detail 解析后的 JSON 数组（不超过 2000 字的也可以原样以字符串提交）"`
 	Zero   bool              `json:"zero,omitempty" doc:"零申报：不填写任何栏次；仅 zero 为 true 的申报表，且本期不能有应纳税额"`

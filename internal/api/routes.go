@@ -25,6 +25,9 @@ var tags = []struct{ Name, Doc string }{
 	{tagCalendar, "征期日历：每月申报截止日、年度汇算期间和节假日安排，无需登录"},
 	{tagItems, "依申请事项目录（无需登录）；纳税人申请、撤回、补正、查看每个环节的办理情况并评价"},
 	{tagTasks, "税务人员的任务池、领取、派单、办理和值班主任看板"},
+	{tagInteract, "网上税法咨询（含短信、热线接入）、投诉举报、服务预约和网上调查"},
+	{tagCerts, "税收完税证明和个人所得税纳税记录：开具、下载 PDF；凭编号和验证码核验真伪（无需登录）"},
+	{tagIIT, "自然人本人：个人所得税纳税记录、综合所得年度汇算"},
 	{tagPublic, "信息公开：站内搜索、法规库、办税指南和公开名单，无需登录"},
 	{tagPayment, "缴税：三方协议、应缴税款、一次扣款缴纳多项税款、缴款记录和退税申请；税务人员的缴款台账、待确认缴款、国库日报和对账"},
 	{tagMeta, "本接口的 OpenAPI 文档"},
@@ -52,6 +55,9 @@ func (a *API) routes() []route {
 		a.calendarRoutes(),     // calendar.go
 		a.returnRoutes(),       // returns.go
 		a.workflowRoutes(),     // workflow.go
+		a.interactRoutes(),     // interact.go
+		a.certificateRoutes(),  // certificates.go
+		a.iitRoutes(),          // iit.go
 		a.publicRoutes(),       // public.go
 		a.paymentRoutes(),      // payment.go
 		a.metaRoutes(),         // openapi.go

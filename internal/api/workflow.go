@@ -348,7 +348,7 @@ type resubmitRequest struct {
 	Remove    []int64           `json:"remove,omitempty" doc:"删除的已上传文件 id（见申请的 files）"`
 }
 
-type rateRequest struct {
+type applicationRateRequest struct {
 	TaskID  int64  `json:"task_id" doc:"已办理的环节（申请 tasks 的 id）"`
 	Rating  int    `json:"rating" doc:"1 至 5 星"`
 	Comment string `json:"comment,omitempty" doc:"意见，不超过 500 字"`
@@ -453,7 +453,7 @@ func (a *API) resubmitApplication(ctx context.Context, r *http.Request, in resub
 	return viewApplication(ap), nil
 }
 
-func (a *API) rateApplication(ctx context.Context, r *http.Request, in rateRequest) (applicationView, error) {
+func (a *API) rateApplication(ctx context.Context, r *http.Request, in applicationRateRequest) (applicationView, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return applicationView{}, err

@@ -41,8 +41,10 @@ import (
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
 	"taxhall/internal/stats"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/training"
 	"taxhall/internal/web"
 )
 
@@ -160,6 +162,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
 	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
 	flow := &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
+	surveys := &survey.Service{DB: d, Now: Now}
 	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
 	if c.BankURL != "" {
 		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
@@ -183,7 +186,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
-		Appoint: appointments, Complaints: cases, Consult: queue,
+		Appoint: appointments, Complaints: cases, Consult: queue, Survey: surveys, Training: &training.Service{DB: d, Now: Now},
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual})
 	if err != nil {
 		return nil, err
@@ -207,7 +210,9 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	metrics := obs.NewMetrics(d.DB)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Workflow: flow, Log: log, Notify: site.Notify}
+	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Workflow: flow, Log: log, Notify: site.Notify,
+		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys,
+		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}
 	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
 	apiSvc.Register(mux)
 	// /metrics names every route, the request rates and the database pool:

@@ -161,28 +161,31 @@ var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Pass
 // member added in 思明, 湖里, 鼓楼 and the Xiamen city bureau, enterprise A
 // in 思明 and B in 湖里 with their users, a natural person.
 type fixture struct {
-	siming, huli, gulou, xiamen int64 // org ids
-	tpA                         int64 // enterprise A
-	hallA, slotA, appointmentA  int64 // the 思明 hall, a slot today, A's admin's booking
-	complaintA, questionA       int64 // A's named complaint and answered question
-	tpACode, tpAName            string
-	tpBCode, person             string // codes
-	identA                      int64  // an open identification of A
-	returnA                     int64  // an accepted return of A
-	userA                       int64  // A's finance user (not an admin)
-	userAName, userAPhone       string
-	reviewer                    int64 // the 思明 reviewer (demo staff 35020302)
-	reviewerName, reviewerPhone string
-	simingCode                  string // the 思明 bureau's code
-	messageA                    int64  // a message to every user of A
-	today                       string
-	employeeA                   int64 // an employee on A's roster
-	buildingA, parcelA          int64 // A's tax sources (税源)
-	columnX, articleX           int64 // a column of the Xiamen site and an article under review in it
-	paymentA                    int64 // a payment of A (through its agreement)
-	reconciliation              int64 // a reconciliation run (hall-wide)
-	applicationA, taskA, fileA  int64 // A's application (returned for correction), its open task, its material
-	certificateA                int64 // a certificate issued to A
+	siming, huli, gulou, xiamen   int64 // org ids
+	tpA                           int64 // enterprise A
+	hallA, slotA, appointmentA    int64 // the 思明 hall, a slot today, A's admin's booking
+	complaintA, questionA         int64 // A's named complaint and answered question
+	surveyA                       int64 // the 思明 bureau's survey of its enterprises
+	complaintFileA, questionFileA int64 // the attachments of A's complaint and question
+	trainingX                     int64 // a Xiamen training session (the demo's)
+	tpACode, tpAName              string
+	tpBCode, person               string // codes
+	identA                        int64  // an open identification of A
+	returnA                       int64  // an accepted return of A
+	userA                         int64  // A's finance user (not an admin)
+	userAName, userAPhone         string
+	reviewer                      int64 // the 思明 reviewer (demo staff 35020302)
+	reviewerName, reviewerPhone   string
+	simingCode                    string // the 思明 bureau's code
+	messageA                      int64  // a message to every user of A
+	today                         string
+	employeeA                     int64 // an employee on A's roster
+	buildingA, parcelA            int64 // A's tax sources (税源)
+	applicationA, taskA, fileA    int64 // A's application (returned for correction), its open task, its material
+	certificateA                  int64 // a certificate issued to A
+	columnX, articleX             int64 // a column of the Xiamen site and an article under review in it
+	paymentA                      int64 // a payment of A (through its agreement)
+	reconciliation                int64 // a reconciliation run (hall-wide)
 }
 
 // matrixRequestNo is the request number of A's payment.
@@ -355,6 +358,36 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
 		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
 
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		for _, f := range []struct {
+			kind string
+			id   int64
+			dest *int64
+		}{{"complaint", fx.complaintA, &fx.complaintFileA}, {"question", fx.questionA, &fx.questionFileA}} {
+			u, err := uploads.Store(ctx, tx, Now(), uploads.Uploader{Kind: "taxpayer", ID: adminA},
+				uploads.Owner{Kind: f.kind, ID: f.id, TaxpayerID: fx.tpA, OrgID: fx.siming}, "attachment", "matrix.pdf", []byte("%PDF-1.4 "+matrixFile+" "+f.kind))
+			if err != nil {
+				return err
+			}
+			*f.dest = u.ID
+			if _, err := tx.ExecContext(ctx, `UPDATE `+f.kind+`s SET attachment_id = $1 WHERE id = $2`, u.ID, f.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`, nil, &fx.trainingX)
+	var simingBoss int64
+	one(`SELECT id FROM staff WHERE staff_no = 'M350203'`, nil, &simingBoss)
+	one(`INSERT INTO surveys (org_id, title, audience, taxpayer_kind, state, created_by, created_at) VALUES ($1, $2, 'group', 'enterprise', 'open', $3, $4) RETURNING id`,
+		[]any{fx.siming, matrixSurvey, simingBoss, db.TS(Now())}, &fx.surveyA)
+	if _, err := d.ExecContext(ctx, `INSERT INTO survey_items (survey_id, position, kind, prompt, options) VALUES ($1, 1, 'single', '矩阵题目', '是
+否')`, fx.surveyA); err != nil {
+		t.Fatal(err)
+	}
+
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
 	if err != nil {
@@ -375,6 +408,7 @@ const matrixArticle = "矩阵文章：春节期间办税安排"
 const (
 	matrixComplaint = "矩阵投诉：鹭岛窗口排队"
 	matrixQuestion  = "矩阵咨询：鹭岛留抵退税"
+	matrixSurvey    = "矩阵调查：思明企业满意度"
 )
 
 // The principals, logged in once on each face and reused by every case.
@@ -475,10 +509,17 @@ func (m *matrix) resolvers() map[string]*object {
 		// 思明 bureau's queue; A's named complaint to the 思明 bureau.
 		"appointment": {kind: "appointment", ids: map[string]int64{"id": fx.appointmentA},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{fx.tpAName}},
-		"complaint": {kind: "complaint", ids: map[string]int64{"id": fx.complaintA},
+		"complaint": {kind: "complaint", ids: map[string]int64{"id": fx.complaintA, "file": fx.complaintFileA},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
-		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
+		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA, "file": fx.questionFileA},
 			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
+		// The 思明 bureau's survey of its enterprises: A answers it, the
+		// 思明 subtree's staff see its results.
+		"survey": {kind: "survey", ids: map[string]int64{"id": fx.surveyA},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixSurvey}},
+		// A Xiamen training session: public, any taxpayer user registers.
+		"training": {kind: "training", ids: map[string]int64{"id": fx.trainingX},
+			mine: map[string]bool{pTaxpayerA: true, pTaxpayerB: true, pTaxpayerBUs: true, pPerson: true}},
 		// A certificate issued to A: only A's users download it.
 		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
@@ -559,6 +600,16 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
 		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
 		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
+		"POST /staff/questions":                                {"channel": {"hotline"}, "tax_type": {"vat"}, "subject": {"矩阵来电"}, "body": {"来电询问小规模纳税人免税标准。"}, "phone": {"13906001111"}},
+		"POST /staff/qa/review":                                {"qa_id": {"1"}, "decision": {"publish"}},
+		"POST /hall/training/{id}/register":                    {},
+		"POST /hall/training/{id}/join":                        {},
+		"POST /staff/training":                                 {"topic": {"vat"}, "title": {"矩阵课程"}, "start": {"2030-01-01T09:00"}, "minutes": {"60"}, "capacity": {"10"}, "place": {"矩阵培训室"}},
+		"POST /staff/training/courseware":                      {"cw_topic": {"vat"}, "cw_title": {"矩阵课件"}},
+		"POST /staff/training/remind":                          {},
+		"POST /hall/surveys/{id}":                              {"i1": {"0"}},
+		"POST /staff/surveys":                                  {"title": {"矩阵新调查"}, "audience": {"group"}, "items": {"评分：请打分"}},
+		"POST /staff/surveys/{id}/close":                       {},
 	}
 }
 
@@ -570,6 +621,12 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 	const pw = "Lujiang#Tide2031"
 	return map[string]jsonObject{
 		"POST /api/v1/me/password":                              {"current_password": demo.Password, "password": pw, "password_confirm": pw},
+		"POST /api/v1/my/questions/{id}/rating":                 {"rating": 5},
+		"POST /api/v1/my/questions/{id}/followups":              {"body": "矩阵追问。"},
+		"POST /api/v1/intake/questions":                         {"phone": "13906001111", "body": "矩阵短信咨询。"},
+		"POST /api/v1/admin/intake-tokens":                      {"channel": "sms", "name": "矩阵短信平台"},
+		"POST /api/v1/my/appointments":                          {"slot_id": fx.slotA},
+		"POST /api/v1/my/surveys/{id}/answers":                  {"answers": []jsonObject{{"position": 1, "choices": []int{0}}}},
 		"POST /api/v1/my/users":                                 {"username": "matrix1", "name": "林晓东", "phone": "13912345678", "role": auth.TPClerk, "password": pw, "password_confirm": pw},
 		"PATCH /api/v1/my/users/{id}":                           {"name": "陈小满"},
 		"POST /api/v1/my/users/{id}/password":                   {"password": pw, "password_confirm": pw},
@@ -598,6 +655,8 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/applications/{id}/ratings":             {"task_id": fx.taskA, "rating": 5},
 		"POST /api/v1/tasks/{id}/assign":                        {"staff_no": "35020301"},
 		"POST /api/v1/tasks/{id}/decisions":                     {"decision": "return", "opinion": "矩阵补正"},
+		"POST /api/v1/my/certificates":                          {"from": "2025-01-01", "to": "2025-12-31"},
+		"POST /api/v1/my/iit/records/certificates":              {"year": 2025},
 		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
 		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
 		"POST /api/v1/my/refunds":                               {"liability_id": 1},

@@ -66,6 +66,7 @@ type Line struct {
 	PeriodEnd   string `json:"period_end"`
 	PaidOn      string `json:"paid_on"` // 入（退）库日期, YYYY-MM-DD
 	AmountFen   int64  `json:"amount"`
+	IncomeFen   int64  `json:"income,omitempty"`     // 收入额 (a record of income tax: the month's wages)
 	Agent       string `json:"agent,omitempty"`      // 扣缴义务人名称
 	AgentCode   string `json:"agent_code,omitempty"` // 扣缴义务人识别号
 }
@@ -106,6 +107,9 @@ type Certificate struct {
 	Total        int64
 	IssuedBy     int64
 	IssuedAt     time.Time
+	// Replayed: Issue found the certificate of an earlier request with the
+	// same key instead of issuing one (not stored).
+	Replayed bool
 }
 
 // Title is the document's title.
@@ -201,6 +205,9 @@ func (s *Service) issue(ctx context.Context, d *db.DB, now time.Time, in Request
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := byKey(ctx, tx, in.TaxpayerID, in.Key)
 		if err != nil || old != nil {
+			if old != nil {
+				old.Replayed = true
+			}
 			c = old
 			return err
 		}
@@ -209,6 +216,9 @@ func (s *Service) issue(ctx context.Context, d *db.DB, now time.Time, in Request
 	})
 	if errors.Is(err, errRaced) {
 		if old, err := byKey(ctx, s.DB, in.TaxpayerID, in.Key); err != nil || old != nil {
+			if old != nil {
+				old.Replayed = true
+			}
 			return old, err
 		}
 		return nil, errors.New("certs: idempotency key conflict without a row")
@@ -264,11 +274,27 @@ func insert(ctx context.Context, tx *sql.Tx, now time.Time, in Request) (*Certif
 
 var errRaced = errors.New("certs: raced on the idempotency key")
 
+// Issued returns the certificate the taxpayer in ctx issued with key, as
+// a replay (Replayed), or nil: a retried request gets its certificate even
+// if the lines it covered have changed since.
+func (s *Service) Issued(ctx context.Context, key string) (_ *Certificate, err error) {
+	defer db.Wrap(&err, "certs.Issued")
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := byKey(ctx, s.DB, a.TaxpayerID, key)
+	if c != nil {
+		c.Replayed = true
+	}
+	return c, err
+}
+
 // IssuePaid issues a tax certificate over the paid items of sel, from the
 // Paid source.
 func (s *Service) IssuePaid(ctx context.Context, sel Selection, key string) (*Certificate, error) {
-	if _, err := auth.RequireTaxpayer(ctx); err != nil {
-		return nil, err
+	if old, err := s.Issued(ctx, key); err != nil || old != nil {
+		return old, err
 	}
 	if s.Paid == nil {
 		return nil, apperr.New(apperr.Invalid, "暂无已缴纳入库的税款，不能开具完税证明")

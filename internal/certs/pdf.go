@@ -2,6 +2,7 @@ package certs
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -66,17 +67,25 @@ func (s *Service) Document(c *Certificate) *pdfdoc.Document {
 		d.Totals = []pdfdoc.Field{{Label: "兹证明", Value: c.Scope}}
 		d.Notes = []string{"本证明依据税收征管信息系统中截至开具日期的记录出具。" + verify}
 	case KindIITRecord:
+		// 纳税记录: each employer's month with its income and the tax it
+		// withheld, and the year's totals.
 		d.Fields = []pdfdoc.Field{{Label: "纳税人姓名", Value: c.TaxpayerName}, {Label: "纳税人识别号", Value: c.TaxpayerCode},
-			{Label: "所属期间", Value: c.Scope}, {Label: "开具税务机关", Value: c.BureauName}, {Label: "验证码", Value: c.CodeDisplay()},
-			{Label: "开具日期", Value: c.IssuedOn()}}
-		d.Columns = []pdfdoc.Column{{Name: "税款所属期", Share: 2.6}, {Name: "扣缴义务人", Share: 4}, {Name: "征收项目（品目）", Share: 2.8},
-			{Name: "申报日期", Share: 2.2}, {Name: "扣缴申报凭证号", Share: 3}, {Name: "已扣缴税额", Share: 2.2, Right: true}}
+			{Label: "所属期间", Value: c.Scope}, {Label: "所得项目", Value: "工资、薪金所得"},
+			{Label: "开具税务机关", Value: c.BureauName}, {Label: "开具日期", Value: c.IssuedOn()}, {Label: "验证码", Value: c.CodeDisplay()}}
+		d.Columns = []pdfdoc.Column{{Name: "税款所属期", NoWrap: true}, {Name: "扣缴义务人名称（识别号）", Share: 1},
+			{Name: "收入额", Right: true, NoWrap: true}, {Name: "已扣缴税额", Right: true, NoWrap: true},
+			{Name: "申报日期", NoWrap: true}, {Name: "扣缴申报凭证号", NoWrap: true}}
+		var income int64
 		for _, l := range c.Lines {
-			d.Rows = append(d.Rows, []string{period(l), l.Agent + "（" + l.AgentCode + "）", l.TaxName + "（" + l.Item + "）",
-				l.PaidOn, l.VoucherNo, money.FormatYuan(l.AmountFen)})
+			income += l.IncomeFen
+			d.Rows = append(d.Rows, []string{l.PeriodStart[:min(7, len(l.PeriodStart))], l.Agent + "\n（" + l.AgentCode + "）",
+				money.FormatYuan(l.IncomeFen), money.FormatYuan(l.AmountFen), l.PaidOn, l.VoucherNo})
 		}
-		d.Totals = total
-		d.Notes = []string{"本记录列示在本系统中由扣缴义务人为您申报扣缴的个人所得税（依据扣缴义务人已受理的个人所得税扣缴申报表），申报日期为扣缴申报受理日期。",
+		d.Foot = []string{"合计", fmt.Sprintf("%d 条", len(c.Lines)), money.FormatYuan(income), money.FormatYuan(c.Total), "", ""}
+		d.Totals = []pdfdoc.Field{{Label: "收入合计", Value: "¥" + money.FormatYuan(income)},
+			{Label: "已扣缴税额合计（小写）", Value: "¥" + money.FormatYuan(c.Total)},
+			{Label: "已扣缴税额合计（大写）", Value: "人民币" + money.Capital(c.Total)}}
+		d.Notes = []string{"本记录列示在本系统中由扣缴义务人为您申报扣缴的个人所得税（依据扣缴义务人已受理的个人所得税扣缴申报表），申报日期为扣缴申报受理日期；金额单位：元。",
 			"本记录不作为纳税人记账、抵扣凭证。" + verify}
 	default:
 		d.Fields = []pdfdoc.Field{{Label: "税务机关", Value: c.BureauName}, {Label: "填发日期", Value: c.IssuedOn()},
@@ -84,13 +93,13 @@ func (s *Service) Document(c *Certificate) *pdfdoc.Document {
 		if c.Scope != "" {
 			d.Fields = append(d.Fields, pdfdoc.Field{Label: "开具范围", Value: c.Scope})
 		}
-		d.Columns = []pdfdoc.Column{{Name: "原凭证号", Share: 3.2}, {Name: "税种", Share: 2}, {Name: "品目名称", Share: 3},
-			{Name: "税款所属时期", Share: 3.4}, {Name: "入（退）库日期", Share: 2.4}, {Name: "实缴（退）金额", Share: 2.4, Right: true}}
+		d.Columns = []pdfdoc.Column{{Name: "原凭证号", NoWrap: true}, {Name: "税种", Share: 1}, {Name: "品目名称", Share: 1.3},
+			{Name: "税款所属时期", NoWrap: true}, {Name: "入（退）库日期", NoWrap: true}, {Name: "实缴（退）金额", Right: true, NoWrap: true}}
 		for _, l := range c.Lines {
 			d.Rows = append(d.Rows, []string{l.VoucherNo, l.TaxName, l.Item, period(l), l.PaidOn, money.FormatYuan(l.AmountFen)})
 		}
 		d.Totals = total
-		d.Notes = []string{"本证明不作为纳税人记账、抵扣凭证。" + verify}
+		d.Notes = []string{"本证明不作为纳税人记账、抵扣凭证；金额单位：元。" + verify}
 	}
 	d.Footer = []pdfdoc.Field{{Label: "填发税务机关", Value: c.BureauName}, {Label: "填发日期", Value: c.IssuedOn()}}
 	return d

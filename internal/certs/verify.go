@@ -20,7 +20,9 @@ import (
 type Verification struct {
 	Genuine      bool
 	No           string
+	Kind         string
 	Title        string
+	Scope        string // what it covers, as on its face ("2025年度…")
 	TaxpayerName string
 	TaxpayerCode string // masked for a natural person (resident ID)
 	CodeMasked   string // the verification code with its middle hidden
@@ -28,6 +30,14 @@ type Verification struct {
 	Statement    string // a statement certificate (无欠税证明, 税收居民身份证明): what it certifies, as printed
 	IssuedOn     string
 	BureauName   string
+}
+
+// TotalLabel names the total as the certificate's face does.
+func (v *Verification) TotalLabel() string {
+	if v.Kind == KindIITRecord {
+		return "已扣缴税额合计"
+	}
+	return "金额合计"
 }
 
 // Throttle of the public verification: per client address, and per
@@ -88,11 +98,11 @@ func (s *Service) Verify(ctx context.Context, no, code string) (_ *Verification,
 	if subtle.ConstantTimeCompare([]byte(stored), []byte(code)) != 1 || c == nil {
 		return &Verification{No: no}, nil
 	}
-	v := &Verification{Genuine: true, No: c.No, Title: c.Title(), TaxpayerName: c.TaxpayerName,
+	v := &Verification{Genuine: true, No: c.No, Kind: c.Kind, Title: c.Title(), Scope: c.Scope, TaxpayerName: c.TaxpayerName,
 		TaxpayerCode: ids.MaskTaxpayerCode(c.TaxpayerCode, c.TaxpayerKind), CodeMasked: maskCode(c.Code),
 		Total: c.Total, IssuedOn: c.IssuedOn(), BureauName: c.BureauName}
 	if Statement(c.Kind) {
-		v.Statement = c.Scope
+		v.Statement, v.Scope = c.Scope, ""
 	}
 	return v, nil
 }

@@ -20,6 +20,8 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/messages"
 	"taxhall/internal/ticket"
+	"taxhall/internal/uploads"
+	"taxhall/internal/workflow"
 )
 
 // Kinds of case, with their Chinese names and time limits in working days.
@@ -98,6 +100,17 @@ type Case struct {
 	CreatedAt    time.Time
 	RepliedAt    time.Time
 	Entries      []Entry
+	Files        []*uploads.Upload // the attachment, if any (detail pages)
+	Target       *Target           // the workflow step it is about, if any (detail pages)
+}
+
+// OwnerKind is the uploads owner kind of a case's attachment.
+const OwnerKind = "complaint"
+
+// Attachment returns a file of a case the caller has loaded for the actor
+// (MyCase, Get): who may read the case reads its file.
+func (s *Service) Attachment(ctx context.Context, c *Case, fileID int64) (*uploads.Upload, []byte, error) {
+	return uploads.OpenOwned(ctx, s.DB, OwnerKind, c.ID, fileID)
 }
 
 // KindName is the Chinese name of the case's kind.
@@ -138,6 +151,58 @@ type Input struct {
 	Name      string
 	Phone     string
 	Email     string
+	// TaskID names a finished step of the filer's application (a
+	// workflow task) the complaint is about; its handling clerk is then
+	// named in the case and the complaint counts in their figures. The
+	// case goes to the task's bureau; it cannot be anonymous.
+	TaskID int64
+	// Attachment is an optional file (PDF or image).
+	Attachment *uploads.Incoming
+}
+
+// Target is a workflow step a complaint is about.
+type Target struct {
+	TaskID      int64
+	OrgID       int64
+	OrgName     string
+	AppNo       string
+	NodeName    string
+	HandlerName string
+	DecidedAt   time.Time
+}
+
+// Text describes the step for people.
+func (t *Target) Text() string {
+	s := "申请 " + t.AppNo + " 的“" + t.NodeName + "”环节"
+	if t.HandlerName != "" {
+		s += "（经办人 " + t.HandlerName + "）"
+	}
+	return s
+}
+
+// target loads a finished task; taxpayerID limits it to that taxpayer's
+// applications (0: any, for staff who already see the case).
+func (s *Service) target(ctx context.Context, taskID, taxpayerID int64) (*Target, error) {
+	t := &Target{TaskID: taskID}
+	var node, decided string
+	err := s.DB.QueryRowContext(ctx, `SELECT k.node_code, k.bureau_id, o.name, a.no, COALESCE(st.name, ''), k.decided_at
+		FROM tasks k JOIN applications a ON a.id = k.application_id JOIN orgs o ON o.id = k.bureau_id LEFT JOIN staff st ON st.id = k.claimed_by
+		WHERE k.id = $1 AND k.state = 'done' AND (CAST($2 AS BIGINT) = 0 OR k.taxpayer_id = $2)`, taskID, taxpayerID).Scan(&node, &t.OrgID, &t.OrgName, &t.AppNo, &t.HandlerName, &decided)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "未找到该办理环节")
+	}
+	t.NodeName, t.DecidedAt = workflow.NodeName(node), db.ParseTS(decided)
+	return t, err
+}
+
+// TaskTarget returns a finished step of the taxpayer user's own
+// application, for the complaint form.
+func (s *Service) TaskTarget(ctx context.Context, taskID int64) (*Target, error) {
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.target(ctx, taskID, a.TaxpayerID)
 }
 
 // Filed is what the filer is shown once: the number and the code.
@@ -174,6 +239,17 @@ func (s *Service) File(ctx context.Context, in Input) (_ *Filed, err error) {
 	f.Text("name", in.Name, 50)
 	f.Text("phone", in.Phone, 20)
 	f.Text("email", in.Email, 100)
+	var target, targetID any
+	if in.TaskID != 0 {
+		t, err := s.TaskTarget(ctx, in.TaskID)
+		if err != nil {
+			return nil, err
+		}
+		if k.Code != "complaint" && k.Code != "misconduct" {
+			f.Add("kind", "对办理环节或经办人员只能提出投诉或违纪举报")
+		}
+		in.OrgID, in.Anonymous, target, targetID = t.OrgID, false, "task", t.TaskID
+	}
 	var orgPath string
 	if in.OrgID <= 0 {
 		f.Add("org_id", "请选择受理的税务机关")
@@ -201,18 +277,37 @@ func (s *Service) File(ctx context.Context, in Input) (_ *Filed, err error) {
 		in.Name = ""
 	}
 	out := &Filed{Code: ticket.NewCode(), DueOn: due}
-	for range 5 {
-		out.TrackingNo = ticket.NewNumber("TS", now)
-		err = s.DB.QueryRowContext(ctx, `INSERT INTO complaints (tracking_no, code_hash, kind, org_id, subject, body, anonymous, taxpayer_id, user_id,
-			contact_name, contact_phone, contact_email, state, due_on, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14)
-			ON CONFLICT (tracking_no) DO NOTHING RETURNING id`,
-			out.TrackingNo, ticket.Hash(out.TrackingNo, out.Code), k.Code, in.OrgID, in.Subject, in.Body, b2i(in.Anonymous), tp, user,
-			in.Name, in.Phone, in.Email, due.String(), db.TS(now)).Scan(&out.ID)
-		if !errors.Is(err, sql.ErrNoRows) {
-			break
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		for range 5 {
+			out.TrackingNo = ticket.NewNumber("TS", now)
+			err = tx.QueryRowContext(ctx, `INSERT INTO complaints (tracking_no, code_hash, kind, org_id, subject, body, anonymous, taxpayer_id, user_id,
+				contact_name, contact_phone, contact_email, target_kind, target_id, state, due_on, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open', $15, $16)
+				ON CONFLICT (tracking_no) DO NOTHING RETURNING id`,
+				out.TrackingNo, ticket.Hash(out.TrackingNo, out.Code), k.Code, in.OrgID, in.Subject, in.Body, b2i(in.Anonymous), tp, user,
+				in.Name, in.Phone, in.Email, target, targetID, due.String(), db.TS(now)).Scan(&out.ID)
+			if !errors.Is(err, sql.ErrNoRows) {
+				break
+			}
 		}
-	}
+		if err != nil || in.Attachment == nil {
+			return err
+		}
+		// The org's staff (the bureau it went to) and the named filer read
+		// the file through the case (OpenOwned); an anonymous filer does not
+		// get it back (they sent it).
+		owner := uploads.Owner{Kind: OwnerKind, ID: out.ID, OrgID: in.OrgID}
+		if id, ok := tp.(int64); ok {
+			owner.TaxpayerID = id
+		}
+		fid, err := uploads.Attach(ctx, tx, now, uploads.UploaderOf(auth.ActorFrom(ctx)), owner, "attachment", in.Attachment)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE complaints SET attachment_id = $1 WHERE id = $2`, fid, out.ID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +352,23 @@ func (s *Service) load(ctx context.Context, where string, args ...any) (*Case, e
 		return e, err
 	}, `SELECT e.author, COALESCE(s.name, ''), e.body, e.created_at FROM complaint_entries e LEFT JOIN staff s ON s.id = e.staff_id
 		WHERE e.complaint_id = $1 ORDER BY e.id`, c.ID)
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	if c.Files, err = uploads.ByOwner(ctx, s.DB, OwnerKind, c.ID); err != nil {
+		return nil, err
+	}
+	var kind string
+	var tid int64
+	if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(target_kind, ''), COALESCE(target_id, 0) FROM complaints WHERE id = $1`, c.ID).Scan(&kind, &tid); err != nil {
+		return nil, err
+	}
+	if kind == "task" {
+		if c.Target, err = s.target(ctx, tid, 0); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // Track returns a case for its tracking number and query code, after the

@@ -130,8 +130,8 @@ func (s *Service) Propose(ctx context.Context, id int64, question, answer string
 	return err
 }
 
-// Pending lists Q&A awaiting review (content reviewers).
-func (s *Service) Pending(ctx context.Context) ([]QA, error) {
+// requireReviewer returns the content reviewer in ctx.
+func requireReviewer(ctx context.Context) (*auth.Actor, error) {
 	a, err := auth.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
@@ -139,30 +139,62 @@ func (s *Service) Pending(ctx context.Context) ([]QA, error) {
 	if !CanReview(a) {
 		return nil, apperr.New(apperr.Forbidden, "只有内容审核人员可以审核公开问答")
 	}
-	return db.Query(ctx, s.DB, scanQA, `SELECT id, tax_type, question, answer, state, '' FROM public_qa WHERE state = 'pending' ORDER BY id LIMIT 100`)
+	return a, nil
 }
 
-// Review publishes or rejects a pending Q&A, once.
+// Pending lists Q&A awaiting review from the queues of the reviewer's
+// bureau subtree, oldest first.
+func (s *Service) Pending(ctx context.Context) ([]QA, error) {
+	a, err := requireReviewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cond, arg := a.SubtreeSQL("o.path", 1)
+	return db.Query(ctx, s.DB, scanQA, `SELECT x.id, x.tax_type, x.question, x.answer, x.state, '' FROM public_qa x
+		JOIN questions q ON q.id = x.question_id JOIN orgs o ON o.id = q.org_id
+		WHERE x.state = 'pending' AND `+cond+` ORDER BY x.id LIMIT 100`, arg)
+}
+
+// Review publishes or returns (rejects) a pending Q&A of the reviewer's
+// bureau subtree, once.
 func (s *Service) Review(ctx context.Context, id int64, publish bool) error {
-	a, err := auth.RequireStaff(ctx)
+	a, err := requireReviewer(ctx)
 	if err != nil {
 		return err
-	}
-	if !CanReview(a) {
-		return apperr.New(apperr.Forbidden, "只有内容审核人员可以审核公开问答")
 	}
 	state := "rejected"
 	if publish {
 		state = "published"
 	}
-	res, err := s.DB.ExecContext(ctx, `UPDATE public_qa SET state = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4 AND state = 'pending'`, state, a.UserID, db.TS(s.Now()), id)
+	cond, arg := a.SubtreeSQL("o.path", 5)
+	res, err := s.DB.ExecContext(ctx, `UPDATE public_qa SET state = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4 AND state = 'pending'
+		AND question_id IN (SELECT q.id FROM questions q JOIN orgs o ON o.id = q.org_id WHERE `+cond+`)`, state, a.UserID, db.TS(s.Now()), id, arg)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.New(apperr.Conflict, "该问答已审核")
+		return apperr.New(apperr.Conflict, "该问答不存在或已审核")
 	}
 	return nil
+}
+
+// PublishedPage lists the public Q&A of a tax type ("" for all), newest
+// first, keyset-paged by id (before 0: the first page); next is the id to
+// continue before, 0 at the end.
+func (s *Service) PublishedPage(ctx context.Context, taxType string, before int64, limit int) (_ []QA, next int64, err error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	items, err := db.Query(ctx, s.DB, scanQA, `SELECT id, tax_type, question, answer, state, COALESCE(reviewed_at, '') FROM public_qa
+		WHERE state = 'published' AND ($1 = '' OR tax_type = $1) AND id < $2 ORDER BY id DESC LIMIT $3`, taxType, before, limit+1)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		next = items[limit-1].ID
+	}
+	return items, next, nil
 }
 
 // Published lists the public Q&A, newest first.

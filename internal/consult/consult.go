@@ -23,6 +23,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/messages"
 	"taxhall/internal/ticket"
+	"taxhall/internal/uploads"
 )
 
 // Channels.
@@ -114,7 +115,11 @@ type Question struct {
 	RatingComment string
 	CreatedAt     time.Time
 	Entries       []Entry
+	Files         []*uploads.Upload // the attachment, if any (detail pages)
 }
+
+// OwnerKind is the uploads owner kind of a question's attachment.
+const OwnerKind = "question"
 
 // ChannelName, TaxTypeName and StateName are shown on pages.
 func (q *Question) ChannelName() string { return ChannelName(q.Channel) }
@@ -141,6 +146,9 @@ type Input struct {
 	Name    string
 	Phone   string
 	Email   string
+	// Attachment is an optional file (PDF or image), stored with the
+	// question and readable by whoever may read the question.
+	Attachment *uploads.Incoming
 }
 
 // Asked is what the asker is shown once.
@@ -157,13 +165,19 @@ var errNotFound = apperr.New(apperr.NotFound, "咨询不存在")
 // else leaves a phone number or e-mail address. An agent enters SMS and
 // hotline questions for the caller (entered_by).
 func (s *Service) Ask(ctx context.Context, in Input) (_ *Asked, err error) {
+	return s.ask(ctx, in, false)
+}
+
+// ask files a question; intake says an intake client (IntakeAsk) sends it
+// on its own channel.
+func (s *Service) ask(ctx context.Context, in Input, intake bool) (_ *Asked, err error) {
 	defer db.Wrap(&err, "consult.Ask")
 	a := auth.ActorFrom(ctx)
 	f := apperr.Fields{}
 	switch in.Channel {
 	case Web:
 	case SMS, Hotline:
-		if !CanAnswer(a) {
+		if !intake && !CanAnswer(a) {
 			return nil, apperr.New(apperr.Forbidden, "短信和热线咨询由12366坐席录入")
 		}
 	default:
@@ -214,18 +228,36 @@ func (s *Service) Ask(ctx context.Context, in Input) (_ *Asked, err error) {
 		return nil, err
 	}
 	out := &Asked{Code: ticket.NewCode(), DueOn: cal.AddWorkdays(today(now), AnswerDays)}
-	for range 5 {
-		out.TrackingNo = ticket.NewNumber("ZX", now)
-		err = s.DB.QueryRowContext(ctx, `INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, taxpayer_id, user_id,
-			asker_name, phone, email, entered_by, state, due_on, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'open', $14, $15)
-			ON CONFLICT (tracking_no) DO NOTHING RETURNING id`,
-			out.TrackingNo, ticket.Hash(out.TrackingNo, out.Code), in.OrgID, in.Channel, in.TaxType, in.Subject, in.Body, tp, user,
-			in.Name, in.Phone, in.Email, staff, out.DueOn.String(), db.TS(now)).Scan(&out.ID)
-		if !errors.Is(err, sql.ErrNoRows) {
-			break
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		for range 5 {
+			out.TrackingNo = ticket.NewNumber("ZX", now)
+			err = tx.QueryRowContext(ctx, `INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, taxpayer_id, user_id,
+				asker_name, phone, email, entered_by, state, due_on, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'open', $14, $15)
+				ON CONFLICT (tracking_no) DO NOTHING RETURNING id`,
+				out.TrackingNo, ticket.Hash(out.TrackingNo, out.Code), in.OrgID, in.Channel, in.TaxType, in.Subject, in.Body, tp, user,
+				in.Name, in.Phone, in.Email, staff, out.DueOn.String(), db.TS(now)).Scan(&out.ID)
+			if !errors.Is(err, sql.ErrNoRows) {
+				break
+			}
 		}
-	}
+		if err != nil || in.Attachment == nil {
+			return err
+		}
+		// Whoever may read the question reads the file (OpenOwned); the
+		// org is the bureau it went to, for Open's rule.
+		owner := uploads.Owner{Kind: OwnerKind, ID: out.ID, OrgID: in.OrgID}
+		if id, ok := tp.(int64); ok {
+			owner.TaxpayerID = id
+		}
+		fid, err := uploads.Attach(ctx, tx, now, uploads.UploaderOf(a), owner, "attachment", in.Attachment)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE questions SET attachment_id = $1 WHERE id = $2`, fid, out.ID)
+		return err
+	})
 	return out, err
 }
 
@@ -265,7 +297,17 @@ func (s *Service) load(ctx context.Context, where string, args ...any) (*Questio
 		return e, err
 	}, `SELECT e.author, COALESCE(s.name, ''), e.body, e.created_at FROM question_entries e LEFT JOIN staff s ON s.id = e.staff_id
 		WHERE e.question_id = $1 ORDER BY e.id`, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	q.Files, err = uploads.ByOwner(ctx, s.DB, OwnerKind, q.ID)
 	return q, err
+}
+
+// Attachment returns a file of a question the caller has loaded for the
+// actor (MyQuestion, Get): who may read the question reads its file.
+func (s *Service) Attachment(ctx context.Context, q *Question, fileID int64) (*uploads.Upload, []byte, error) {
+	return uploads.OpenOwned(ctx, s.DB, OwnerKind, q.ID, fileID)
 }
 
 // notifyAsker tells the asker an answer came: an in-site message to a

@@ -12,6 +12,9 @@ import (
 	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/survey"
+	"taxhall/internal/training"
+	"taxhall/internal/uploads"
 )
 
 // Interaction seeds the interaction capabilities so that their pages are
@@ -26,7 +29,79 @@ func Interaction(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := interactionComplaints(ctx, d, now); err != nil {
 		return err
 	}
-	return interactionQuestions(ctx, d, now)
+	if err := interactionQuestions(ctx, d, now); err != nil {
+		return err
+	}
+	if err := interactionSurveys(ctx, d, now); err != nil {
+		return err
+	}
+	return interactionTraining(ctx, d, now)
+}
+
+// demoCourseware is a one-page PDF for the demo's courseware.
+const demoCourseware = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+// interactionTraining schedules two Xiamen sessions (a live one and one in
+// the Siming hall) in the coming days and files a courseware document.
+func interactionTraining(ctx context.Context, d *db.DB, now time.Time) error {
+	svc := &training.Service{DB: d, Now: func() time.Time { return now }}
+	var xiamen, adminID int64
+	var path string
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020001' WHERE o.division_code = '3502'`).
+		Scan(&xiamen, &path, &adminID); err != nil {
+		return nil // a seed without Xiamen
+	}
+	admin := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: adminID, OrgID: xiamen, OrgPath: path, Roles: []string{auth.RoleAdmin}})
+	day := func(n int, hm string) string { return now.In(cst).AddDate(0, 0, n).Format("2006-01-02") + "T" + hm }
+	for _, in := range []training.Input{
+		{Topic: "invoice", Title: "数电发票开具与红冲实务", Start: day(3, "14:30"), Minutes: 90, Capacity: 200, Link: "https://live.example.gov.cn/xiamen/invoice",
+			Intro: "讲解数电发票的开具、交付、红冲和常见问题，适合企业财务人员。"},
+		{Topic: "new", Title: "新办纳税人涉税事项辅导", Start: day(5, "09:30"), Minutes: 60, Capacity: 30, Place: "思明区办税服务厅三楼培训室"},
+	} {
+		if _, err := svc.Schedule(admin, in); err != nil {
+			return err
+		}
+	}
+	return svc.AddCourseware(admin, "invoice", "数电发票操作指引（2026版）", &uploads.Incoming{Name: "数电发票操作指引.pdf", Data: []byte(demoCourseware)})
+}
+
+// interactionSurveys publishes the Xiamen bureau's public satisfaction
+// survey (by its administrator, 35020001) with the answers of the first
+// two enterprises' administrators.
+func interactionSurveys(ctx context.Context, d *db.DB, now time.Time) error {
+	svc := &survey.Service{DB: d, Now: func() time.Time { return now }}
+	var xiamen, adminID int64
+	var path string
+	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020001' WHERE o.division_code = '3502'`).
+		Scan(&xiamen, &path, &adminID); err != nil {
+		return nil // a seed without Xiamen
+	}
+	admin := auth.WithActor(ctx, &auth.Actor{Kind: auth.Staff, UserID: adminID, OrgID: xiamen, OrgPath: path, Roles: []string{auth.RoleAdmin}})
+	id, err := svc.Create(admin, survey.Input{Title: "2026年度纳税人满意度调查", Audience: "public",
+		Intro: "为改进办税服务，请您用几分钟时间回答以下问题。调查匿名统计，每人只能回答一次。",
+		Items: "单选：您对网上办税服务厅的总体评价？｜非常满意｜满意｜一般｜不满意\n" +
+			"多选：您通常通过哪些渠道办税？｜网上办税服务厅｜手机App｜办税服务厅窗口｜自助办税终端\n" +
+			"评分：请为12366咨询答复的及时性打分\n" +
+			"填空：您对改进办税服务有什么建议？"})
+	if err != nil {
+		return err
+	}
+	rows, err := db.Query(ctx, d, func(sc db.Scanner) (*auth.Actor, error) {
+		a := &auth.Actor{Kind: auth.Taxpayer}
+		return a, sc.Scan(&a.UserID, &a.TaxpayerID)
+	}, `SELECT u.id, t.id FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.username = 'admin' WHERE t.kind = 'enterprise' ORDER BY t.id LIMIT 2`)
+	if err != nil {
+		return err
+	}
+	for i, a := range rows {
+		ans := survey.Answers{Choices: map[int][]string{1: {[]string{"0", "1"}[i]}, 2: {"0", "2"}, 3: {[]string{"5", "4"}[i]}},
+			Texts: map[int]string{4: []string{"希望增加周末延时服务。", ""}[i]}}
+		if err := svc.Answer(auth.WithActor(ctx, a), id, ans); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // interactionQuestions fills the Xiamen 12366 queue: the first enterprise's

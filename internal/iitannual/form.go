@@ -87,7 +87,8 @@ var Form = forms.Register(&forms.Form{
 // Prefill is what the loader gives the form: the person's year from the
 // withholding records.
 type Prefill struct {
-	Totals iitrecords.Totals
+	Totals    iitrecords.Totals
+	Employers []iitrecords.EmployerSum
 }
 
 func init() {
@@ -106,7 +107,7 @@ func load(ctx context.Context, q db.Querier, taxpayerID int64, p rules.Period) (
 	if err != nil {
 		return nil, err
 	}
-	return Prefill{Totals: iitrecords.Sum(lines)}, nil
+	return Prefill{Totals: iitrecords.Sum(lines), Employers: iitrecords.ByEmployer(lines)}, nil
 }
 
 // gate lets a natural person file a whole past year from 1 March of the
@@ -142,16 +143,36 @@ func compute(_ *forms.Form, in forms.Input) (forms.Output, error) {
 		LineTax: r.Tax, LineWithheld: t.Tax, LineDue: r.Due},
 		TaxDue: r.Due, Basis: []string{r.Source}}
 	out.Notes = append(out.Notes, fmt.Sprintf("预填数据：%d 个扣缴义务人、%d 个月的工资薪金扣缴申报。", t.Employers, t.Months))
+	out.Notes = append(out.Notes, sourceNotes(pre.Employers)...)
+	if m := e[LineMedicalPaid]; m > 0 && r.Illness == 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("大病医疗自付金额 %s 元未超过 %s 元，不能扣除（超过部分才可扣除）。",
+			money.FormatYuan(m), money.FormatYuan(r.Params.IllnessFloor)))
+	} else if m > r.Params.IllnessFloor+r.Params.IllnessCap {
+		out.Notes = append(out.Notes, fmt.Sprintf("大病医疗扣除额以 %s 元为限。", money.FormatYuan(r.Params.IllnessCap)))
+	}
+	for i, s := range Steps(in.Period.Start.Y, out.Values) {
+		out.Notes = append(out.Notes, fmt.Sprintf("计算第%d步：%s", i+1, StepText(s)))
+	}
 	switch {
 	case r.Exempt:
-		out.Notes = append(out.Notes, fmt.Sprintf("按规定应补税 %s 元，%s，无需补缴。", money.FormatYuan(r.Balance), r.ExemptWhy))
+		out.Notes = append(out.Notes, fmt.Sprintf("结果：按规定应补税 %s 元，%s，无需补缴。", money.FormatYuan(r.Balance), r.ExemptWhy))
 	case r.Due > 0:
-		out.Notes = append(out.Notes, fmt.Sprintf("应补税额 %s 元，申报后请在6月30日前缴纳。", money.FormatYuan(r.Due)))
+		out.Notes = append(out.Notes, fmt.Sprintf("结果：应补税 %s 元，申报后请在6月30日前缴纳（可在“我的办税”的应缴未缴税款中查看）。", money.FormatYuan(r.Due)))
 	case r.Due < 0:
-		out.Notes = append(out.Notes, fmt.Sprintf("应退税额 %s 元，申报后将生成退税申请，由税务机关审核后退还。", money.FormatYuan(-r.Due)))
+		out.Notes = append(out.Notes, fmt.Sprintf("结果：应退税 %s 元，申报后将生成退税申请，由税务机关审核后退还。", money.FormatYuan(-r.Due)))
+	default:
+		out.Notes = append(out.Notes, "结果：无需补税，也无税可退。")
+	}
+	f := apperr.Fields{}
+	if e[LineAddedOther] > r.Params.OtherCap {
+		f[LineAddedOther] = fmt.Sprintf("补充其他扣除每年最多 %s 元（商业健康保险每年2400元%s），请按实际缴纳且不超过限额填写",
+			money.FormatYuan(r.Params.OtherCap), map[bool]string{true: "、个人养老金每年12000元", false: ""}[r.Params.OtherCap > 2_400_00])
 	}
 	if t.Months == 0 {
-		out.Fields = apperr.Fields{LineIncome: "本年度没有扣缴义务人为您申报的工资薪金记录，无需办理年度汇算"}
+		f[LineIncome] = "本年度没有扣缴义务人为您申报的工资薪金记录，无需办理年度汇算"
+	}
+	if len(f) > 0 {
+		out.Fields = f
 	}
 	return out, nil
 }

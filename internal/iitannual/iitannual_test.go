@@ -3,6 +3,7 @@ package iitannual_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,6 +178,72 @@ func TestRecordsAndReconciliation(t *testing.T) {
 		refunds, _ = annual.Refunds(p.ctx, 2025)
 		if len(refunds) != 2 || refunds[0].State != iitannual.RefundRequested || refunds[0].Amount != tot.Tax || refunds[1].State != iitannual.RefundSuperseded {
 			t.Errorf("after correction: %+v", refunds)
+		}
+	})
+}
+
+// Two employers each withholding as if they were the only one leave tax
+// to pay at the year end: the reconciliation shows where its figures come
+// from and its steps, refuses an other deduction above the yearly cap on
+// its field, and the tax to pay is an unpaid liability in the person's tax
+// area (with the late fee after 30 June).
+func TestTaxToPayIsUnpaid(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, d, demo.Options{Enterprises: 1, Now: time.Date(2026, 12, 1, 9, 0, 0, 0, cst), PasswordHash: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		a := newFiler(t, d, taxpayer.Enterprise, "91350203PAY0000001", "补税测试甲有限公司")
+		b := newFiler(t, d, taxpayer.Enterprise, "91350203PAY0000002", "补税测试乙有限公司")
+		p := newFiler(t, d, taxpayer.Individual, personID, "林国平")
+		for m := 1; m <= 6; m++ {
+			a.file(t, m, []iitw.Line{wage(personID, "林国平", 30_000_00)}, 0)
+		}
+		for m := 7; m <= 9; m++ {
+			b.file(t, m, []iitw.Line{wage(personID, "林国平", 30_000_00)}, 0)
+		}
+		*p.clock = time.Date(2026, 4, 2, 9, 0, 0, 0, cst)
+		sh, err := p.rs.Open(p.ctx, iitannual.FormCode, "2025")
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := strings.Join(sh.Output.Notes, "\n")
+		for _, want := range []string{"补税测试甲有限公司（91350203PAY0000001），2025-01 至 2025-06 共 6 个月，收入 180,000.00 元",
+			"补税测试乙有限公司", "计算第1步：收入额 = 收入合计 270,000.00", "应纳税所得额 = 270,000.00 − 87,000.00 = 183,000.00 元",
+			"183,000.00 × 20% − 速算扣除数 16,920.00（综合所得税率表） = 19,680.00 元", "结果：应补税"} {
+			if !strings.Contains(notes, want) {
+				t.Errorf("notes lack %q:\n%s", want, notes)
+			}
+		}
+		// 商业健康保险 and 个人养老金: at most 14,400 a year.
+		_, err = p.rs.Submit(p.ctx, iitannual.FormCode, "2025", map[string]string{iitannual.LineAddedOther: "20000"}, returns.NewKey(), 0, false)
+		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || !strings.Contains(e.Fields[iitannual.LineAddedOther], "14,400.00") {
+			t.Fatalf("an other deduction above the cap: %v", err)
+		}
+		*p.clock = time.Date(2026, 5, 20, 9, 0, 0, 0, cst)
+		sub, err := p.rs.Submit(p.ctx, iitannual.FormCode, "2025", map[string]string{iitannual.LineAddedOther: "2400"}, returns.NewKey(), 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := sub.Return.TaxDue
+		if due <= 400_00 {
+			t.Fatalf("tax due %d: the case should leave tax to pay", due)
+		}
+		unpaid, err := p.rs.Unpaid(p.ctx)
+		if err != nil || len(unpaid) != 1 {
+			t.Fatalf("unpaid %+v %v", unpaid, err)
+		}
+		l := unpaid[0]
+		if l.ReturnID != sub.Return.ID || l.Unpaid != due || l.TaxName != "个人所得税综合所得年度汇算" || l.Deadline.String() != "2026-06-30" || l.LateFee != 0 {
+			t.Errorf("liability %+v", l)
+		}
+		// After the deadline the late fee runs from 1 July.
+		*p.clock = time.Date(2026, 7, 10, 9, 0, 0, 0, cst)
+		if unpaid, err = p.rs.Unpaid(p.ctx); err != nil || len(unpaid) != 1 || unpaid[0].LateDays != 10 || unpaid[0].LateFee <= 0 {
+			t.Errorf("after the deadline: %+v %v", unpaid, err)
+		}
+		if refunds, _ := (&iitannual.Service{DB: d}).Refunds(p.ctx, 2025); len(refunds) != 0 {
+			t.Errorf("a tax to pay requested a refund: %+v", refunds)
 		}
 	})
 }

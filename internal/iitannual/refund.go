@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"taxhall/internal/auth"
@@ -52,6 +54,27 @@ type Refund struct {
 	Amount      int64
 	State       string
 	RequestedAt time.Time
+}
+
+// RefundStates are the refund request states, for the API document.
+func RefundStates() []string { return slices.Sorted(maps.Keys(refundStateNames)) }
+
+// Results of a reconciliation.
+const (
+	ResultPay    = "pay"    // 应补税
+	ResultRefund = "refund" // 应退税
+	ResultNone   = "none"   // 无需补退
+)
+
+// ResultOf classifies a tax due.
+func ResultOf(due int64) string {
+	switch {
+	case due > 0:
+		return ResultPay
+	case due < 0:
+		return ResultRefund
+	}
+	return ResultNone
 }
 
 // StateName is the state in Chinese.

@@ -198,6 +198,12 @@ func (s *Service) Years(ctx context.Context) (_ []int, err error) {
 // Issue registers the person's 个人所得税纳税记录 for a year as a
 // certificate (verifiable like one) and returns it.
 func (s *Service) Issue(ctx context.Context, year int, key string) (*certs.Certificate, error) {
+	if _, _, err := person(ctx, s.DB); err != nil {
+		return nil, err
+	}
+	if old, err := s.Certs.Issued(ctx, key); err != nil || old != nil {
+		return old, err
+	}
 	lines, _, err := s.Year(ctx, year)
 	if err != nil {
 		return nil, err
@@ -208,10 +214,56 @@ func (s *Service) Issue(ctx context.Context, year int, key string) (*certs.Certi
 	out := make([]certs.Line, len(lines))
 	for i, l := range lines {
 		out[i] = certs.Line{VoucherNo: l.AckNo, TaxCode: "iit", TaxName: "个人所得税", Item: "工资薪金所得",
-			PeriodStart: l.PeriodStart, PeriodEnd: l.PeriodEnd, PaidOn: l.FiledOn, AmountFen: l.Tax, Agent: l.EmployerName, AgentCode: l.EmployerCode}
+			PeriodStart: l.PeriodStart, PeriodEnd: l.PeriodEnd, PaidOn: l.FiledOn, AmountFen: l.Tax, IncomeFen: l.Income, Agent: l.EmployerName, AgentCode: l.EmployerCode}
 	}
-	return s.Certs.Issue(ctx, certs.KindIITRecord, fmt.Sprintf("%d年度（%d-01-01 至 %d-12-31）", year, year, year), out, key)
+	return s.Certs.Issue(ctx, certs.KindIITRecord, Scope(year), out, key)
+}
+
+// Scope is what a year's record covers, in words.
+func Scope(year int) string {
+	return fmt.Sprintf("%d年度（%d-01-01至%d-12-31）", year, year, year)
 }
 
 // CurrentYear is the year in China today.
 func (s *Service) CurrentYear() int { return calendar.FromTime(s.Now().In(china)).Y }
+
+// EmployerSum is one employer's part of a person's year: where the
+// annual reconciliation's prefilled figures come from.
+type EmployerSum struct {
+	Code       string
+	Name       string
+	Months     int
+	First      string // first month, "2025-01"
+	Last       string // last month
+	Income     int64
+	TaxFree    int64
+	Special    int64
+	Additional int64
+	Other      int64
+	Tax        int64
+}
+
+// ByEmployer sums lines per employer, in the order each first appears
+// (lines come by month, then employer code).
+func ByEmployer(lines []*Line) []EmployerSum {
+	var out []EmployerSum
+	at := map[int64]int{}
+	for _, l := range lines {
+		i, ok := at[l.EmployerID]
+		if !ok {
+			i = len(out)
+			at[l.EmployerID] = i
+			out = append(out, EmployerSum{Code: l.EmployerCode, Name: l.EmployerName, First: l.Month()})
+		}
+		e := &out[i]
+		e.Months++
+		e.Last = l.Month()
+		e.Income += l.Income
+		e.TaxFree += l.TaxFree
+		e.Special += l.Special
+		e.Additional += l.Additional
+		e.Other += l.Other
+		e.Tax += l.Tax
+	}
+	return out
+}

@@ -11,6 +11,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/calendar"
 	"taxhall/internal/db"
+	"taxhall/internal/forms"
 	"taxhall/internal/rules"
 	"taxhall/internal/taxpayer"
 )
@@ -209,8 +210,7 @@ func (s *Service) Unpaid(ctx context.Context) (_ []*Liability, err error) {
 		list = slices.DeleteFunc(list, func(l *Liability) bool { return !slices.Contains(taxes, l.TaxType) })
 	}
 	for _, l := range list {
-		tt, _ := taxpayer.LookupTaxType(l.TaxType)
-		l.TaxName = tt.Name
+		l.TaxName = taxName(l.TaxType)
 		l.Unpaid = l.Amount - l.Paid
 		if today.After(l.Deadline) && l.Unpaid > 0 {
 			fee, err := rules.LateFee(l.Unpaid, l.Deadline, today)
@@ -221,4 +221,18 @@ func (s *Service) Unpaid(ctx context.Context) (_ []*Liability, err error) {
 		}
 	}
 	return list, nil
+}
+
+// taxName names a liability's tax: a tax type, or for a form that is
+// not tied to an identification (年度汇算) the form's short name.
+func taxName(code string) string {
+	if tt, ok := taxpayer.LookupTaxType(code); ok {
+		return tt.Name
+	}
+	for _, f := range forms.All() {
+		if f.TaxType == code {
+			return f.Short
+		}
+	}
+	return code
 }

@@ -20,17 +20,29 @@ type AnnualParams struct {
 	// at most ExemptIncome or the tax to pay at most ExemptTax (a refund
 	// is always paid).
 	ExemptIncome, ExemptTax int64
+	// OtherCap bounds the other deductions a person adds at the
+	// reconciliation (补充其他扣除) in a year: 商业健康保险 2,400 a year
+	// (财税〔2017〕39号), and from 2022 also 个人养老金 12,000 a year
+	// (财政部 税务总局公告2022年第34号).
+	OtherCap int64
 }
 
 var AnnualReconciliation = Schedule[AnnualParams]{
 	Name: "综合所得年度汇算",
 	Entries: []Param[AnnualParams]{
-		{From: d("2019-01-01"), To: Forever,
+		{From: d("2019-01-01"), To: d("2021-12-31"),
 			V: AnnualParams{Basic: 60_000 * yuan, Table: comprehensiveTable, IllnessFloor: 15_000 * yuan, IllnessCap: 80_000 * yuan,
-				ExemptIncome: 120_000 * yuan, ExemptTax: 400 * yuan},
+				ExemptIncome: 120_000 * yuan, ExemptTax: 400 * yuan, OtherCap: 2_400 * yuan},
 			Source: "个人所得税法 第三条、第六条、第十一条及税率表一；个人所得税法实施条例 第十三条、第二十五条；" +
 				"个人所得税专项附加扣除暂行办法（国发〔2018〕41号）第十一条（大病医疗）；" +
-				"财政部 税务总局公告2019年第94号、2023年第32号（年度汇算补税免于办理的情形，延续至2027年12月31日）"},
+				"财政部 税务总局公告2019年第94号（年度汇算补税免于办理的情形）；财税〔2017〕39号（商业健康保险每年2400元）"},
+		{From: d("2022-01-01"), To: Forever,
+			V: AnnualParams{Basic: 60_000 * yuan, Table: comprehensiveTable, IllnessFloor: 15_000 * yuan, IllnessCap: 80_000 * yuan,
+				ExemptIncome: 120_000 * yuan, ExemptTax: 400 * yuan, OtherCap: 14_400 * yuan},
+			Source: "个人所得税法 第三条、第六条、第十一条及税率表一；个人所得税法实施条例 第十三条、第二十五条；" +
+				"个人所得税专项附加扣除暂行办法（国发〔2018〕41号）第十一条（大病医疗）；" +
+				"财政部 税务总局公告2019年第94号、2023年第32号（年度汇算补税免于办理的情形，延续至2027年12月31日）；" +
+				"财税〔2017〕39号（商业健康保险每年2400元）、财政部 税务总局公告2022年第34号（个人养老金每年12000元）"},
 	},
 }
 
@@ -67,6 +79,7 @@ type AnnualResult struct {
 	Source      string
 	Withheld    int64
 	TotalIncome int64 // 收入 − 免税收入
+	Params      AnnualParams
 }
 
 // IllnessDeduction is the 大病医疗 deduction for a year's self-paid costs:
@@ -93,7 +106,7 @@ func ReconcileAnnual(in AnnualInput) (AnnualResult, error) {
 		return AnnualResult{}, err
 	}
 	p := e.V
-	r := AnnualResult{Basic: p.Basic, Illness: p.IllnessDeduction(in.MedicalPaid), Source: e.Source, Withheld: in.Withheld,
+	r := AnnualResult{Basic: p.Basic, Illness: p.IllnessDeduction(in.MedicalPaid), Source: e.Source, Withheld: in.Withheld, Params: p,
 		TotalIncome: in.Income - in.TaxFree}
 	r.Deductions = in.Special + in.Additional + in.AddedAdditional + r.Illness + in.Other + in.AddedOther
 	r.Taxable = max(0, r.TotalIncome-r.Basic-r.Deductions)

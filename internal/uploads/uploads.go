@@ -261,6 +261,46 @@ func (s *Service) Open(ctx context.Context, id int64) (_ *Upload, _ []byte, err 
 	return u, data, nil
 }
 
+// Incoming is a file a form or request carried, not yet stored.
+type Incoming struct {
+	Name string
+	Data []byte
+}
+
+// Attach stores f (if any) as the file of owner inside tx and returns its
+// id for the owner's attachment_id column (nil when there is no file).
+func Attach(ctx context.Context, tx *sql.Tx, now time.Time, by Uploader, owner Owner, field string, f *Incoming) (any, error) {
+	if f == nil {
+		return nil, nil
+	}
+	u, err := Store(ctx, tx, now, by, owner, field, f.Name, f.Data)
+	if err != nil {
+		return nil, err
+	}
+	return u.ID, nil
+}
+
+// OpenOwned returns file id with its bytes when it is a live file of the
+// owner (ownerKind, ownerID). The caller has checked that the actor may see
+// the owner: a consultation's or complaint's attachment is read by whoever
+// may read the case (its asker, the agents of the bureau it went to), which
+// is not the taxpayer-or-org rule of Open.
+func OpenOwned(ctx context.Context, q db.Querier, ownerKind string, ownerID, id int64) (_ *Upload, _ []byte, err error) {
+	defer db.Wrap(&err, "uploads.OpenOwned(%s %d, %d)", ownerKind, ownerID, id)
+	var data []byte
+	u, err := scan(scannerFunc(func(dest ...any) error {
+		return q.QueryRowContext(ctx, `SELECT `+cols+`, b.data FROM uploads u JOIN upload_blobs b ON b.sha256 = u.sha256
+			WHERE u.id = $1 AND u.owner_kind = $2 AND u.owner_id = $3 AND u.removed_at = ''`, id, ownerKind, ownerID).Scan(append(dest, &data)...)
+	}))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, errNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, data, nil
+}
+
 func scanWith(row *sql.Row, extra ...any) (*Upload, error) {
 	return scan(scannerFunc(func(dest ...any) error { return row.Scan(append(dest, extra...)...) }))
 }

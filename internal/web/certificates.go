@@ -9,6 +9,7 @@ import (
 	"taxhall/internal/taxpayer"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/calc"
 	"taxhall/internal/calendar"
 	"taxhall/internal/certs"
 	"taxhall/internal/httpx"
@@ -140,6 +141,7 @@ type iitRecordsPage struct {
 	Years     []int
 	Lines     []*iitrecords.Line
 	Totals    iitrecords.Totals
+	Employers []iitrecords.EmployerSum
 	Token     string
 }
 
@@ -165,7 +167,7 @@ func (s *Server) hallIITRecords(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return iitRecordsView.ok(s, w, r, &iitRecordsPage{basePage: basePage{Title: "个人所得税纳税记录"}, Year: year, Years: years,
-		Lines: lines, Totals: tot, Token: returns.NewKey()})
+		Lines: lines, Totals: tot, Employers: iitrecords.ByEmployer(lines), Token: returns.NewKey()})
 }
 
 // hallIITRecordIssue registers the year's 纳税记录 and downloads it.
@@ -183,25 +185,27 @@ func (s *Server) hallIITRecordIssue(w http.ResponseWriter, r *http.Request) erro
 
 type iitAnnualPage struct {
 	basePage
-	Year     int
-	Totals   iitrecords.Totals
-	Filed    *iitannual.Filed
-	Refunds  []*iitannual.Refund
-	FileURL  string
-	Deadline string
-	Opens    string
-	Open     bool
+	Year      int
+	Totals    iitrecords.Totals
+	Employers []iitrecords.EmployerSum // where the prefilled figures come from
+	Filed     *iitannual.Filed
+	Steps     []calc.Step // the filed reconciliation's computation
+	Refunds   []*iitannual.Refund
+	FileURL   string
+	Deadline  string
+	Opens     string
+	Open      bool
 	// PastDeadline: filing now is late (逾期办理).
 	PastDeadline bool
 }
 
 func (s *Server) hallIITAnnual(w http.ResponseWriter, r *http.Request) error {
 	year := taxYearParam(r, s.IITRecords.CurrentYear()-1)
-	_, tot, err := s.IITRecords.Year(r.Context(), year)
+	lines, tot, err := s.IITRecords.Year(r.Context(), year)
 	if err != nil {
 		return err
 	}
-	p := &iitAnnualPage{basePage: basePage{Title: "综合所得年度汇算"}, Year: year, Totals: tot,
+	p := &iitAnnualPage{basePage: basePage{Title: "综合所得年度汇算"}, Year: year, Totals: tot, Employers: iitrecords.ByEmployer(lines),
 		FileURL: "/hall/returns/file?" + url.Values{"form": {iitannual.FormCode}, "period": {strconv.Itoa(year)}}.Encode()}
 	open, dl := rules.AnnualWindow(year)
 	p.Opens, p.Deadline = open.String(), dl.String()
@@ -209,6 +213,17 @@ func (s *Server) hallIITAnnual(w http.ResponseWriter, r *http.Request) error {
 	p.Open, p.PastDeadline = !today.Before(open), today.After(dl)
 	if p.Filed, err = s.IITAnnual.Current(r.Context(), year); err != nil {
 		return err
+	}
+	if p.Filed != nil {
+		ret, err := s.Returns.Get(r.Context(), p.Filed.ReturnID)
+		if err != nil {
+			return err
+		}
+		vals, err := ret.Doc.Values()
+		if err != nil {
+			return err
+		}
+		p.Steps = iitannual.Steps(year, vals)
 	}
 	if p.Refunds, err = s.IITAnnual.Refunds(r.Context(), year); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"taxhall/internal/calendar"
 	"taxhall/internal/complaints"
 	"taxhall/internal/httpx"
+	"taxhall/internal/uploads"
 )
 
 // Complaints, reports and the director's mailbox (投诉举报 · 局长信箱): the
@@ -33,6 +34,7 @@ type complaintsPage struct {
 	Kinds   []Option
 	Bureaus []Option
 	Latest  []complaints.PublicReply
+	Target  *complaints.Target // the step of an application complained about
 }
 
 type complaintFiledPage struct {
@@ -90,18 +92,38 @@ func (s *Server) complaintsForm(w http.ResponseWriter, r *http.Request) error {
 	if k := r.URL.Query().Get("kind"); k != "" {
 		p.Form = url.Values{"kind": {k}}
 	}
+	// From a finished step of the user's application: a complaint about
+	// that step and its clerk.
+	if t := r.URL.Query().Get("task"); t != "" && isTaxpayer(actorOf(r)) {
+		id, _ := strconv.ParseInt(t, 10, 64)
+		if p.Target, err = s.Complaints.TaskTarget(r.Context(), id); err != nil {
+			return err
+		}
+		p.Form = url.Values{"kind": {"complaint"}}
+	}
 	return complaintsView.ok(s, w, r, p)
 }
 
 func (s *Server) complaintsSubmit(w http.ResponseWriter, r *http.Request) error {
+	file, err := formWithFile(r, "attachment")
+	if err != nil {
+		return err
+	}
 	f := r.PostForm
 	org, _ := strconv.ParseInt(f.Get("org_id"), 10, 64)
+	task, _ := strconv.ParseInt(f.Get("task"), 10, 64)
 	filed, err := s.Complaints.File(r.Context(), complaints.Input{Kind: f.Get("kind"), OrgID: org, Subject: f.Get("subject"), Body: f.Get("body"),
-		Anonymous: f.Get("anonymous") == "1" || !isTaxpayer(actorOf(r)), Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email")})
+		Anonymous: f.Get("anonymous") == "1" || !isTaxpayer(actorOf(r)), Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email"),
+		TaskID: task, Attachment: file})
 	if err != nil {
 		p, perr := s.complaintsPage(r)
 		if perr != nil {
 			return perr
+		}
+		if task != 0 {
+			if p.Target, perr = s.Complaints.TaskTarget(r.Context(), task); perr != nil {
+				return perr
+			}
 		}
 		return complaintsView.formError(s, w, r, err, p)
 	}
@@ -200,6 +222,30 @@ func (s *Server) staffComplaint(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return staffComplaintView.ok(s, w, r, p)
+}
+
+func (s *Server) hallComplaintFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.Complaints.MyCase(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return serveAttachment(w, r, func(id int64) (*uploads.Upload, []byte, error) { return s.Complaints.Attachment(r.Context(), c, id) })
+}
+
+func (s *Server) staffComplaintFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.Complaints.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return serveAttachment(w, r, func(id int64) (*uploads.Upload, []byte, error) { return s.Complaints.Attachment(r.Context(), c, id) })
 }
 
 func (s *Server) staffComplaintReply(w http.ResponseWriter, r *http.Request) error {

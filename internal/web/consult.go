@@ -7,6 +7,7 @@ import (
 
 	"taxhall/internal/consult"
 	"taxhall/internal/httpx"
+	"taxhall/internal/uploads"
 )
 
 // The 12366 consultation (网上税法咨询): ask, the asker's thread with
@@ -89,10 +90,14 @@ func (s *Server) consultForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) consultSubmit(w http.ResponseWriter, r *http.Request) error {
+	file, err := formWithFile(r, "attachment")
+	if err != nil {
+		return err
+	}
 	f := r.PostForm
 	org, _ := strconv.ParseInt(f.Get("org_id"), 10, 64)
 	asked, err := s.Consult.Ask(r.Context(), consult.Input{OrgID: org, Channel: consult.Web, TaxType: f.Get("tax_type"), Subject: f.Get("subject"),
-		Body: f.Get("body"), Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email")})
+		Body: f.Get("body"), Name: f.Get("name"), Phone: f.Get("phone"), Email: f.Get("email"), Attachment: file})
 	if err != nil {
 		p, perr := s.consultPage(r)
 		if perr != nil {
@@ -125,6 +130,26 @@ func (s *Server) hallQuestion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return hallQuestionView.ok(s, w, r, &questionPage{basePage: basePage{Title: q.Subject}, Q: q})
+}
+
+func (s *Server) hallQuestionFile(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.myQuestion(r)
+	if err != nil {
+		return err
+	}
+	return serveAttachment(w, r, func(id int64) (*uploads.Upload, []byte, error) { return s.Consult.Attachment(r.Context(), q, id) })
+}
+
+func (s *Server) staffQuestionFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	q, err := s.Consult.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return serveAttachment(w, r, func(id int64) (*uploads.Upload, []byte, error) { return s.Consult.Attachment(r.Context(), q, id) })
 }
 
 func (s *Server) hallQuestionRate(w http.ResponseWriter, r *http.Request) error {

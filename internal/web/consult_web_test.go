@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"taxhall/internal/calendar"
@@ -70,5 +71,64 @@ func TestConsultJourney(t *testing.T) {
 		b.expect(s, body, 200, "感谢您的评价", "5 分")
 		s, body = b.post("/hall/questions/"+id+"/rate", url.Values{"rating": {"1"}})
 		b.expect(s, body, 422, "已评价")
+	})
+}
+
+func init() {
+	examples["staff_question_new.html"] = example{func() page {
+		p := questionNew()
+		p.Errors = map[string]string{"phone": "请留下手机号码或电子邮箱，以便接收答复"}
+		return p
+	}, staffSide}
+	examples["staff_qa.html"] = example{func() page {
+		return &qaReviewPage{Items: []consult.QA{{ID: 1, TaxType: "vat", Question: "免税标准？", Answer: "30万元。", State: "pending"}}}
+	}, staffSide}
+	examples["qa.html"] = example{func() page {
+		return &qaListPage{Items: []consult.QA{{ID: 1, TaxType: "vat", Question: "免税标准？", Answer: "30万元。", PublishedOn: "2026-11-20"}},
+			TaxTypes: roles, NextURL: "/qa?before=1"}
+	}, everyone}
+}
+
+// TestHotlineEntryReviewAndPublicList: the Xiamen agent enters a hotline
+// question into the queue; the Xiamen content reviewer publishes the
+// demo's pending Q&A, which then shows on the public list (filtered by its
+// tax type); a Fuzhou reviewer sees nothing to review and cannot publish it.
+func TestHotlineEntryReviewAndPublicList(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ts := site(t, d)
+		agent := staffBrowser(t, ts, "35020003")
+		s, body := agent.post("/staff/questions", url.Values{"channel": {"hotline"}, "tax_type": {"iit"}, "subject": {"来电：专项附加扣除"}, "body": {"来电人询问3岁以下婴幼儿照护扣除标准。"}})
+		agent.expect(s, body, 422, "请留下手机号码")
+		s, body = agent.post("/staff/questions", url.Values{"channel": {"hotline"}, "tax_type": {"iit"}, "subject": {"来电：专项附加扣除"}, "body": {"来电人询问3岁以下婴幼儿照护扣除标准。"}, "phone": {"13906002222"}})
+		agent.expect(s, body, 200, "已录入队列", "热线", "13906002222")
+		if s, _ := newBrowser(t, ts).get("/staff/questions/new"); s != 303 && s != 200 {
+			t.Errorf("anonymous: %d", s)
+		}
+		var id string
+		var question string
+		if err := d.QueryRowContext(t.Context(), `SELECT CAST(id AS TEXT), question FROM public_qa WHERE state = 'pending' ORDER BY id LIMIT 1`).Scan(&id, &question); err != nil {
+			t.Fatal(err)
+		}
+		fz := staffBrowser(t, ts, "35010005")
+		if s, body := fz.get("/staff/qa"); s == 200 && strings.Contains(body, question) {
+			t.Error("a Fuzhou reviewer sees the Xiamen Q&A")
+		}
+		if s, body := fz.post("/staff/qa/review", url.Values{"qa_id": {id}, "decision": {"publish"}}); s != 422 && s != 403 || strings.Contains(body, "已公开发布") {
+			t.Errorf("Fuzhou reviewer publishes: %d", s)
+		}
+		reviewer := staffBrowser(t, ts, "35020005")
+		s, body = reviewer.get("/staff/qa")
+		reviewer.expect(s, body, 200, question, "公开发布")
+		s, body = reviewer.post("/staff/qa/review", url.Values{"qa_id": {id}, "decision": {"publish"}})
+		reviewer.expect(s, body, 200, "已公开发布", "没有待审核的问答")
+		s, body = reviewer.post("/staff/qa/review", url.Values{"qa_id": {id}, "decision": {"publish"}})
+		reviewer.expect(s, body, 422, "已审核")
+		var tt string
+		_ = d.QueryRowContext(t.Context(), `SELECT tax_type FROM public_qa WHERE id = $1`, id).Scan(&tt)
+		pub := newBrowser(t, ts)
+		s, body = pub.get("/qa?tax_type=" + tt)
+		pub.expect(s, body, 200, question)
+		s, body = pub.get("/qa?tax_type=si")
+		pub.expect(s, body, 200, "该税种暂无公开的问答")
 	})
 }

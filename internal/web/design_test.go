@@ -376,6 +376,8 @@ func TestMenuMarksTheSectionOnEveryPage(t *testing.T) {
 	}{
 		{tp, "/hall", "/hall"}, {tp, "/hall/users", "/hall/users"}, {tp, "/hall/users/new", "/hall/users"}, {tp, user, "/hall/users"},
 		{tp, "/account/password", "/account/password"},
+		{tp, "/hall/interact", "/hall/interact"}, {tp, "/hall/appointments", "/hall/interact"}, {tp, "/hall/surveys", "/hall/interact"},
+		{tp, "/training", "/hall/interact"}, {tp, "/consult", "/hall/interact"},
 		{clerk, "/staff", "/staff"}, {clerk, "/staff/taxpayers", "/staff/taxpayers"}, {clerk, record, "/staff/taxpayers"},
 		{clerk, "/account/password", "/account/password"},
 		{admin, "/staff/orgs", "/staff/orgs"}, {admin, bureau, "/staff/orgs"}, {admin, "/staff/staff", "/staff/staff"},

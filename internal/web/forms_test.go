@@ -241,6 +241,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"survey":       {one(`SELECT id FROM surveys ORDER BY id LIMIT 1`)},
+		"training":     {one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
@@ -254,9 +256,12 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 			b = hall
 		case rt.For == Staff && rt.Object == "taxpayer":
 			b = clerk
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/qa"):
+			b = staffBrowser(t, ts, "35020005") // the Xiamen content reviewer
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/questions"):
 			b = staffBrowser(t, ts, "35020003") // the Xiamen 12366 agent
-		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"):
+		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/complaints"), rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/surveys"),
+			rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/training"):
 			b = staffBrowser(t, ts, "35020001") // the Xiamen admin answers the named case
 		case rt.For == Staff && strings.HasPrefix(rt.Pattern, "/staff/appointments"):
 			b = staffBrowser(t, ts, "35020303") // the Siming hall's supervisor

@@ -14,7 +14,9 @@ import (
 	"taxhall/internal/payment"
 	"taxhall/internal/publists"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/training"
 	"taxhall/internal/workflow"
 )
 
@@ -53,6 +55,9 @@ type MenuItem struct {
 type menuEntry struct {
 	Label, URL string
 	show       func(*auth.Actor) bool
+	// also are the paths of pages grouped under the entry (the interaction
+	// pages under 互动服务): they mark the entry as their section.
+	also []string
 }
 
 func isStaff(a *auth.Actor) bool    { return a != nil && a.Kind == auth.Staff }
@@ -72,46 +77,52 @@ func naturalPerson(a *auth.Actor) bool {
 // menu is the main menu: staff entries, then taxpayer entries. A new
 // capability adds its rows here with its predicate.
 var menu = []menuEntry{
-	{"工作台", "/staff", isStaff},
-	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister},
-	{"申报监控", "/staff/filing", returns.CanWatch},
-	{"任务池", "/staff/tasks", workflow.CanWork},
-	{"事项看板", "/staff/board", workflow.CanSupervise},
-	{"税务机关设置", "/staff/orgs", org.CanAdminister},
-	{"人员与岗位", "/staff/staff", org.CanAdminister},
-	{"办税事项目录", "/staff/items", workflow.CanEditCatalogue},
-	{"征期日历", "/staff/calendar", filingcal.CanEdit},
-	{"网站内容", "/staff/cms", cms.CanManage},
-	{"访问统计", "/staff/stats", cms.CanManage},
-	{"缴款台账", "/staff/payments", payment.CanViewLedger},
-	{"对账报告", "/staff/reconciliations", payment.CanReconcile},
-	{"国库日报", "/staff/treasury", payment.CanViewLedger},
-	{"预约签到", "/staff/appointments", appoint.CanServe},
-	{"投诉举报", "/staff/complaints", complaints.CanHandle},
-	{"12366咨询", "/staff/questions", consult.CanAnswer},
-	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts},
-	{"修改密码", "/account/password", isStaff},
+	{"工作台", "/staff", isStaff, nil},
+	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister, nil},
+	{"申报监控", "/staff/filing", returns.CanWatch, nil},
+	{"任务池", "/staff/tasks", workflow.CanWork, nil},
+	{"事项看板", "/staff/board", workflow.CanSupervise, nil},
+	{"税务机关设置", "/staff/orgs", org.CanAdminister, nil},
+	{"人员与岗位", "/staff/staff", org.CanAdminister, nil},
+	{"办税事项目录", "/staff/items", workflow.CanEditCatalogue, nil},
+	{"征期日历", "/staff/calendar", filingcal.CanEdit, nil},
+	{"网站内容", "/staff/cms", cms.CanManage, nil},
+	{"访问统计", "/staff/stats", cms.CanManage, nil},
+	{"缴款台账", "/staff/payments", payment.CanViewLedger, nil},
+	{"对账报告", "/staff/reconciliations", payment.CanReconcile, nil},
+	{"国库日报", "/staff/treasury", payment.CanViewLedger, nil},
+	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts, nil},
+	{"预约签到", "/staff/appointments", appoint.CanServe, nil},
+	{"投诉举报", "/staff/complaints", complaints.CanHandle, nil},
+	{"12366咨询", "/staff/questions", consult.CanAnswer, nil},
+	{"问答审核", "/staff/qa", consult.CanReview, nil},
+	{"网上调查", "/staff/surveys", survey.CanManage, nil},
+	{"纳税人学堂", "/staff/training", training.CanManage, nil},
+	{"修改密码", "/account/password", isStaff, nil},
 
-	{"我的办税", "/hall", isTaxpayer},
-	{"我的消息", messagesURL, isTaxpayer},
-	{"申报记录", "/hall/returns", isTaxpayer},
-	{"缴税", "/hall/pay", isTaxpayer},
-	{"缴款记录", "/hall/payments", isTaxpayer},
-	{"依申请办税", "/hall/items", isTaxpayer},
-	{"我的申请", "/hall/applications", isTaxpayer},
-	{"预约办税", "/hall/appointments", isTaxpayer},
-	{"投诉与建议", "/hall/complaints", isTaxpayer},
-	{"我的咨询", "/hall/questions", isTaxpayer},
-	{"办税人员管理", "/hall/users", enterpriseUser},
-	{"员工花名册", "/hall/employees", isTaxpayer},
-	{"税源信息", "/hall/sources", isTaxpayer},
-	{"完税证明", "/hall/certificates", isTaxpayer},
-	{"纳税记录", "/hall/iit/records", naturalPerson},
-	{"年度汇算", "/hall/iit/annual", naturalPerson},
-	{"定制服务", notificationsURL, isTaxpayer},
-	{"修改密码", "/account/password", isTaxpayer},
-	{"服务厅首页", "/", isTaxpayer},
+	{"我的办税", "/hall", isTaxpayer, nil},
+	{"我的消息", messagesURL, isTaxpayer, nil},
+	{"申报记录", "/hall/returns", isTaxpayer, nil},
+	{"缴税", "/hall/pay", isTaxpayer, nil},
+	{"缴款记录", "/hall/payments", isTaxpayer, nil},
+	{"依申请办税", "/hall/items", isTaxpayer, nil},
+	{"我的申请", "/hall/applications", isTaxpayer, nil},
+	// 互动服务 groups the interaction pages on one page, so the taxpayer's
+	// menu stays usable on a phone.
+	{"互动服务", "/hall/interact", isTaxpayer, interactPaths},
+	{"办税人员管理", "/hall/users", enterpriseUser, nil},
+	{"员工花名册", "/hall/employees", isTaxpayer, nil},
+	{"税源信息", "/hall/sources", isTaxpayer, nil},
+	{"完税证明", "/hall/certificates", isTaxpayer, nil},
+	{"纳税记录", "/hall/iit/records", naturalPerson, nil},
+	{"年度汇算", "/hall/iit/annual", naturalPerson, nil},
+	{"定制服务", notificationsURL, isTaxpayer, nil},
+	{"修改密码", "/account/password", isTaxpayer, nil},
+	{"服务厅首页", "/", isTaxpayer, nil},
 }
+
+// interactPaths are the pages reached from 互动服务 (/hall/interact).
+var interactPaths = []string{"/hall/appointments", "/hall/complaints", "/hall/questions", "/hall/surveys", "/training", "/consult", "/qa", "/complaints"}
 
 // menuNeeds names the entries shown only to a taxpayer with an open
 // identification of a tax type: the roster serves withholding on wages.
@@ -132,15 +143,26 @@ func menuWith(a *auth.Actor, path string, taxTypes map[string]bool) []MenuItem {
 			continue
 		}
 		out = append(out, MenuItem{Label: e.Label, URL: e.URL})
-		if (path == e.URL || (e.URL != "/" && strings.HasPrefix(path, e.URL+"/"))) && len(e.URL) > bestLen {
+		if under(path, e.URL) && len(e.URL) > bestLen {
 			best, bestLen = len(out)-1, len(e.URL)
+		}
+		for _, p := range e.also {
+			if under(path, p) && len(p) > bestLen {
+				best, bestLen = len(out)-1, len(p)
+			}
 		}
 	}
 	if best >= 0 {
 		out[best].Current = "true"
+		// The grouped pages are below the entry: "true", never "page".
 		if out[best].URL == path {
 			out[best].Current = "page"
 		}
 	}
 	return out
+}
+
+// under reports whether path is url or a page below it.
+func under(path, url string) bool {
+	return path == url || url != "/" && strings.HasPrefix(path, url+"/")
 }

@@ -39,8 +39,10 @@ import (
 	"taxhall/internal/returns"
 	"taxhall/internal/search"
 	"taxhall/internal/stats"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/training"
 )
 
 //go:embed all:templates static
@@ -70,6 +72,8 @@ type Server struct {
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
 	Consult       *consult.Service    // the 12366 consultation queue
+	Survey        *survey.Service     // online surveys (网上调查)
+	Training      *training.Service   // the training centre (纳税人学堂)
 	Certs         *certs.Service      // certificates (完税证明) and their public verification
 	IITRecords    *iitrecords.Service // a natural person's 纳税记录
 	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds

@@ -34,8 +34,10 @@ import (
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
 	"taxhall/internal/returns"
+	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/training"
 )
 
 var demoHash = sync.OnceValue(func() string { return auth.HashPassword(demo.Password) })
@@ -67,6 +69,8 @@ func siteHandler(t testing.TB, d *db.DB) (http.Handler, *Server) {
 		Appoint:    &appoint.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
 		Complaints: &complaints.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
 		Consult:    &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}},
+		Survey:     &survey.Service{DB: d, Now: clock},
+		Training:   &training.Service{DB: d, Now: clock},
 		Returns:    &returns.Service{DB: d, Now: clock, Taxpayers: &taxpayer.Service{DB: d, Now: clock}, Calendar: returns.DefaultDeadlines()},
 		Certs:      certificates, IITRecords: &iitrecords.Service{DB: d, Now: clock, Certs: certificates}, IITAnnual: &iitannual.Service{DB: d}})
 	if err != nil {

@@ -116,6 +116,7 @@ type Performance struct {
 	Rejected      int
 	Rated         int
 	RatingSum     int
+	Complaints    int // complaints filed in the month about their finished steps
 	Rank          int
 }
 
@@ -176,6 +177,26 @@ func (s *Service) PerformanceOf(ctx context.Context, month time.Time) (_ []*Perf
 		GROUP BY k.claimed_by`, arg, db.TS(from), db.TS(to))
 	if err != nil {
 		return nil, err
+	}
+	// Complaints about a step (complaints.target_kind = 'task', filed from
+	// the application page) count against the clerk who handled it.
+	byStaff := map[int64]*Performance{}
+	for _, p := range list {
+		byStaff[p.StaffID] = p
+	}
+	counts, err := db.Query(ctx, s.DB, func(sc db.Scanner) ([2]int64, error) {
+		var c [2]int64
+		return c, sc.Scan(&c[0], &c[1])
+	}, `SELECT k.claimed_by, COUNT(*) FROM complaints c JOIN tasks k ON k.id = c.target_id
+		WHERE c.target_kind = 'task' AND `+cond+` AND c.created_at >= $2 AND c.created_at < $3 AND k.claimed_by IS NOT NULL
+		GROUP BY k.claimed_by`, arg, db.TS(from), db.TS(to))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		if p := byStaff[c[0]]; p != nil {
+			p.Complaints = int(c[1])
+		}
 	}
 	sort.SliceStable(list, func(i, j int) bool {
 		if list[i].Weighted != list[j].Weighted {

@@ -8,11 +8,11 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-var perfHeader = []string{"名次", "服务星级", "工号", "姓名", "办理件数", "件数×难度系数", "按时办结率", "退回补正率", "不予办理件数", "评价次数", "平均评分"}
+var perfHeader = []string{"名次", "服务星级", "工号", "姓名", "办理件数", "件数×难度系数", "按时办结率", "退回补正率", "不予办理件数", "评价次数", "平均评分", "被投诉件数"}
 
 func perfRow(p *Performance, total int) []string {
 	return []string{strconv.Itoa(p.Rank), strconv.Itoa(p.Stars(total)), p.StaffNo, p.Name, strconv.Itoa(p.Handled), p.WeightedText(),
-		p.OnTimeRate(), p.ReturnRate(), strconv.Itoa(p.Rejected), strconv.Itoa(p.Rated), p.AverageRating()}
+		p.OnTimeRate(), p.ReturnRate(), strconv.Itoa(p.Rejected), strconv.Itoa(p.Rated), p.AverageRating(), strconv.Itoa(p.Complaints)}
 }
 
 // WriteCSV writes the month's performance as CSV (UTF-8 with a BOM, so
