@@ -31,6 +31,12 @@ func TestSeedBuildsARealisticHall(t *testing.T) {
 			}
 			return n
 		}
+		if n := count(`SELECT COUNT(*) FROM kb_entries WHERE state = 'published'`); n < 250 {
+			t.Errorf("published knowledge-base entries = %d", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM search_docs WHERE kind = 'kb'`); n != count(`SELECT COUNT(*) FROM kb_entries WHERE state = 'published'`) {
+			t.Errorf("indexed knowledge-base entries = %d", n)
+		}
 		if n := count(`SELECT COUNT(*) FROM taxpayers WHERE kind = 'enterprise'`); n != 50 {
 			t.Errorf("enterprises = %d", n)
 		}
