@@ -158,7 +158,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	iitAnnual := &iitannual.Service{DB: d}
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
-	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
+	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar, Index: search.New(d)} // Notifier: the e-mail/SMS outbox, when it exists
 	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
 	if c.BankURL != "" {
 		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}

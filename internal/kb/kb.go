@@ -515,3 +515,39 @@ func checkQuery(q string) string {
 	f.Text("q", q, 200)
 	return f["q"]
 }
+
+// Suggestions are what "search before you ask" shows for a question.
+type Suggestions struct {
+	Entries []Hit
+	QA      []search.Hit // published public Q&A (consult.QASearchKind)
+}
+
+// qaKind is consult.QASearchKind (kb does not import consult).
+const qaKind = "qa"
+
+// Suggest finds entries and published Q&A for text a person typed: the
+// entries that have every word, or failing that some of them, best first.
+func (s *Service) Suggest(ctx context.Context, text, taxType string, n int) (Suggestions, error) {
+	var out Suggestions
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return out, nil
+	}
+	if _, ok := taxTypeCode(taxType); !ok {
+		taxType = ""
+	}
+	if checkQuery(text) != "" {
+		return out, nil // not text to search for: nothing to suggest
+	}
+	r, err := s.Search(ctx, text, taxType, 0, n)
+	if err != nil {
+		return out, err
+	}
+	out.Entries = r.Hits
+	qa, err := s.Index.Search(ctx, search.Query{Text: text, Kinds: []string{qaKind}, Limit: n})
+	if err != nil {
+		return out, err
+	}
+	out.QA = qa.Hits
+	return out, nil
+}
