@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -66,6 +67,59 @@ type Service struct {
 	DB    *db.DB
 	Index *search.Index
 	Now   func() time.Time
+
+	mu        sync.Mutex
+	refreshed string // the day Refresh last ran in this process
+}
+
+// refresh runs Refresh once a day, on the first search of the day.
+func (s *Service) refresh(ctx context.Context) error {
+	day := s.today()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refreshed == day {
+		return nil
+	}
+	if err := s.Refresh(ctx, day); err != nil {
+		return err
+	}
+	s.refreshed = day
+	return nil
+}
+
+// Refresh makes the index hold exactly the published entries valid on day:
+// it removes those whose validity has ended and adds those whose validity
+// has begun. Idempotent, so several nodes may run it; searches also drop
+// invalid entries from their page, so the index may lag a day boundary.
+func (s *Service) Refresh(ctx context.Context, day string) (err error) {
+	defer db.Wrap(&err, "kb.Refresh(%s)", day)
+	ended, err := db.Query(ctx, s.DB, func(sc db.Scanner) (string, error) {
+		var ref string
+		return ref, sc.Scan(&ref)
+	}, `SELECT d.ref FROM search_docs d JOIN kb_entries e ON CAST(e.id AS TEXT) = d.ref
+		WHERE d.kind = 'kb' AND (e.state <> 'published' OR e.valid_to < $1 OR e.valid_from > $1)`, day)
+	if err != nil {
+		return err
+	}
+	if len(ended) > 0 {
+		if err := s.Index.Delete(ctx, s.DB, SearchKind, ended...); err != nil {
+			return err
+		}
+	}
+	begun, err := db.Query(ctx, s.DB, scanEntry, `SELECT `+entryCols+entryFrom+`
+		WHERE e.state = 'published' AND e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $1)
+		AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = 'kb' AND d.ref = CAST(e.id AS TEXT))`, day)
+	if err != nil {
+		return err
+	}
+	docs := make([]search.Doc, len(begun))
+	for i, e := range begun {
+		docs[i] = doc(e)
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	return s.Index.Put(ctx, s.DB, docs...)
 }
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -290,7 +344,7 @@ func (s *Service) Approve(ctx context.Context, id int64) error {
 		var e Entry
 		var validTo sql.NullString
 		err := tx.QueryRowContext(ctx, `
-			UPDATE kb_entries SET state = 'published', reviewed_by = $1, reviewed_at = $2
+			UPDATE kb_entries SET state = 'published', reviewed_by = $1, reviewed_at = $2, updated_at = $2
 			WHERE id = $3 AND state = 'draft' AND author_id <> $1
 			RETURNING id, question, answer, tax_type, refs, valid_from, valid_to`,
 			a.UserID, db.TS(s.Now()), id).Scan(&e.ID, &e.Question, &e.Answer, &e.TaxType, &refsScan{&e.Refs}, &e.ValidFrom, &validTo)
@@ -313,6 +367,9 @@ func (s *Service) Approve(ctx context.Context, id int64) error {
 			return err
 		}
 		e.ValidTo = validTo.String
+		if !e.ValidOn(s.today()) {
+			return nil // indexed by Refresh on its first day
+		}
 		return s.Index.Put(ctx, tx, doc(&e))
 	})
 }
@@ -340,7 +397,7 @@ func (s *Service) Archive(ctx context.Context, id int64) error {
 
 // doc is the search row of a published entry.
 func doc(e *Entry) search.Doc {
-	body := e.Answer
+	body := e.Answer + "\n" + e.TaxTypeName()
 	for _, r := range e.Refs {
 		body += "\n" + r.Text
 	}
@@ -475,6 +532,9 @@ func (s *Service) Search(ctx context.Context, q, taxType string, page, size int)
 		}
 		sq.Facets = map[string]string{"tax": taxType}
 	}
+	if err := s.refresh(ctx); err != nil {
+		return out, err
+	}
 	r, err := s.Index.Search(ctx, sq)
 	if err != nil {
 		return out, err
@@ -516,6 +576,35 @@ func checkQuery(q string) string {
 	return f["q"]
 }
 
+// stopwords are the words of a question that say nothing of its subject.
+var stopwords = strings.NewReplacer("请问", " ", "多少", " ", "怎么", " ", "怎样", " ", "如何", " ", "是否", " ", "可以", " ", "能否", " ",
+	"哪些", " ", "什么", " ", "需要", " ", "我们", " ", "我司", " ", "公司", " ", "的", " ", "吗", " ", "呢", " ", "了", " ", "我", " ", "是", " ", "有", " ", "要", " ")
+
+// Keywords turns a question as typed ("小规模纳税人季度免税标准是多少？")
+// into words the index can look for: the question words dropped, and a
+// long run of characters cut into pairs, so that an entry that shares
+// some of them is found (the search relaxes to any word when no entry has
+// all).
+func Keywords(text string) string {
+	var words []string
+	for _, w := range strings.FieldsFunc(stopwords.Replace(text), func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || strings.ContainsRune("，。？！、；：,.?!;:（）()“”\"'《》", r)
+	}) {
+		rs := []rune(w)
+		switch {
+		case len(rs) == 1 && rs[0] > 0x2000: // one Chinese character finds too much
+		case len(rs) <= 3:
+			words = append(words, w)
+		default:
+			for i := 0; i < len(rs); i += 2 {
+				j := min(i+2, len(rs))
+				words = append(words, string(rs[j-2:j])) // an odd tail overlaps the pair before
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // Suggestions are what "search before you ask" shows for a question.
 type Suggestions struct {
 	Entries []Hit
@@ -539,6 +628,7 @@ func (s *Service) Suggest(ctx context.Context, text, taxType string, n int) (Sug
 	if checkQuery(text) != "" {
 		return out, nil // not text to search for: nothing to suggest
 	}
+	text = Keywords(text)
 	r, err := s.Search(ctx, text, taxType, 0, n)
 	if err != nil {
 		return out, err

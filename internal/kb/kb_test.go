@@ -151,6 +151,17 @@ func TestExpiredNotSuggested(t *testing.T) {
 				t.Fatalf("entry %d shown: %v", id, err)
 			}
 		}
+		// A day of 2027 on another node: the index follows the calendar.
+		later := time.Date(2027, 1, 2, 9, 0, 0, 0, now.Location())
+		svc2 := &kb.Service{DB: d, Index: svc.Index, Now: func() time.Time { return later }}
+		r, err = svc2.Search(t.Context(), "免税额度", "", 0, 0)
+		if err != nil || len(r.Hits) != 1 || r.Hits[0].Entry.ID != future {
+			t.Fatalf("2027: hits %+v %v, want only %d", r.Hits, err, future)
+		}
+		var n int
+		if err := d.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM search_docs WHERE kind = 'kb'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("index holds %d rows, want the one valid entry", n)
+		}
 	})
 }
 
@@ -162,5 +173,17 @@ func asInvalid(t *testing.T) func(*kb.Entry, error) *apperr.Error {
 			t.Fatalf("want Invalid, got %v", err)
 		}
 		return e
+	}
+}
+
+func TestKeywords(t *testing.T) {
+	for in, want := range map[string]string{
+		"小规模纳税人季度免税标准是多少？": "小规 模纳 税人 季度 免税 标准",
+		"赡养老人":       "赡养 老人",
+		"电子合同要交印花税吗": "电子 合同 交印 花税",
+	} {
+		if got := kb.Keywords(in); got != want {
+			t.Errorf("Keywords(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

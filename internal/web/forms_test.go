@@ -241,6 +241,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"appointment":  {one(`SELECT id FROM appointments WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"complaint":    {one(`SELECT id FROM complaints WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
+		"kb_entry":     {one(`SELECT id FROM kb_entries ORDER BY id LIMIT 1`)},
 	}
 	posts := 0
 	for _, rt := range Routes() {

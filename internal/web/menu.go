@@ -9,6 +9,7 @@ import (
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/kb"
 	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
@@ -88,6 +89,7 @@ var menu = []menuEntry{
 	{"预约签到", "/staff/appointments", appoint.CanServe},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle},
 	{"12366咨询", "/staff/questions", consult.CanAnswer},
+	{"知识库", "/staff/kb", kb.CanWrite},
 	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts},
 	{"修改密码", "/account/password", isStaff},
 

@@ -29,6 +29,7 @@ import (
 	"taxhall/internal/guides"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/kb"
 	"taxhall/internal/laws"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
@@ -70,6 +71,7 @@ type Server struct {
 	Appoint       *appoint.Service    // service appointments (服务预约)
 	Complaints    *complaints.Service // complaints, reports, director's mailbox
 	Consult       *consult.Service    // the 12366 consultation queue
+	KB            *kb.Service         // the 12366 knowledge base (知识库)
 	Certs         *certs.Service      // certificates (完税证明) and their public verification
 	IITRecords    *iitrecords.Service // a natural person's 纳税记录
 	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds
@@ -110,6 +112,9 @@ func New(s Server) (*Server, error) {
 	}
 	if srv.Laws == nil && srv.DB != nil {
 		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
+	}
+	if srv.KB == nil && srv.DB != nil {
+		srv.KB = &kb.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
 	}
 	srv.bureau = &bureauCache{}
 	return srv, nil

@@ -24,3 +24,6 @@ CREATE TABLE kb_entries (
 );
 -- The staff list by state, newest first (keyset by id).
 CREATE INDEX kb_entries_state ON kb_entries(state, id);
+-- The last change (edit, approval, archive), read by the public page
+-- cache's content fingerprint.
+CREATE INDEX kb_entries_updated ON kb_entries(updated_at);
