@@ -122,7 +122,7 @@ func TestKBImportPage(t *testing.T) {
 	_ = f.Write(&b)
 	s, body := agent.upload("/staff/kb/import", "kb.xlsx", b.Bytes())
 	agent.expect(s, body, 422, "第 3 行", "税种：请选择税种")
-	s, body = agent.get("/staff/kb")
+	_, body = agent.get("/staff/kb")
 	if strings.Contains(body, "好的问题") {
 		t.Error("a bad file imported a row")
 	}
