@@ -73,7 +73,7 @@ func cacheable(path string) bool {
 
 // counted reports whether path is a public page whose visits count.
 func counted(path string) bool {
-	return cacheable(path) || path == "/lists" || path == "/lists/export"
+	return cacheable(path) || path == "/lists" || path == "/lists/export" || path == "/kb" || strings.HasPrefix(path, "/kb/")
 }
 
 // noSession reports whether r comes without a session or a flash: only the
