@@ -165,6 +165,7 @@ type fixture struct {
 	tpA                         int64 // enterprise A
 	hallA, slotA, appointmentA  int64 // the 思明 hall, a slot today, A's admin's booking
 	complaintA, questionA       int64 // A's named complaint and answered question
+	kbDraft                     int64 // a knowledge-base draft by the 思明 reviewer
 	tpACode, tpAName            string
 	tpBCode, person             string // codes
 	identA                      int64  // an open identification of A
@@ -354,6 +355,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, taxpayer_id, user_id, state, due_on, created_at)
 		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
 		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
+	one(`INSERT INTO kb_entries (question, answer, tax_type, refs, valid_from, state, author_id, created_at, updated_at)
+		VALUES ('矩阵知识库问题', '矩阵知识库答复。', 'vat', '', '2026-01-01', 'draft', $1, $2, $2) RETURNING id`,
+		[]any{fx.reviewer, db.TS(Now())}, &fx.kbDraft)
 
 	c, _ := ParseFlags("serve", nil, io.Discard)
 	a, err := New(c, NewLogger(c, io.Discard), d)
@@ -479,6 +483,10 @@ func (m *matrix) resolvers() map[string]*object {
 			mine: map[string]bool{pSiming: true, pXiamen: true, pTaxpayerA: true}, secrets: []string{matrixComplaint}},
 		"question": {kind: "question", ids: map[string]int64{"id": fx.questionA},
 			mine: map[string]bool{pSiming: true, pTaxpayerA: true}, secrets: []string{matrixQuestion}},
+		// A knowledge-base draft: the knowledge base is the province's,
+		// every staff member who writes or reviews entries works on it.
+		"kb_entry": {kind: "kb_entry", ids: map[string]int64{"id": fx.kbDraft},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// A certificate issued to A: only A's users download it.
 		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
@@ -558,6 +566,11 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
 		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
 		"POST /staff/questions/{id}/act":                       {"action": {"claim"}},
+		"POST /staff/kb/new":                                   {"question": {"矩阵新条目"}, "answer": {"矩阵答复。"}, "tax_type": {"vat"}, "valid_from": {"2026-01-01"}},
+		"POST /staff/kb/import":                                {},
+		"POST /staff/kb/{id}":                                  {"question": {"矩阵知识库问题"}, "answer": {"矩阵知识库答复（改）。"}, "tax_type": {"vat"}, "valid_from": {"2026-01-01"}},
+		"POST /staff/kb/{id}/approve":                          {},
+		"POST /staff/kb/{id}/archive":                          {},
 	}
 }
 
