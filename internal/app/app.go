@@ -160,7 +160,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	iitAnnual := &iitannual.Service{DB: d}
 	appointments := &appoint.Service{DB: d, Now: Now, Cal: filingCalendar}
 	cases := &complaints.Service{DB: d, Now: Now, Cal: filingCalendar}
-	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar} // Notifier: the e-mail/SMS outbox, when it exists
+	queue := &consult.Service{DB: d, Now: Now, Cal: filingCalendar, Index: search.New(d)} // Notifier: the e-mail/SMS outbox, when it exists
 	flow := &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	surveys := &survey.Service{DB: d, Now: Now}
 	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}

@@ -186,6 +186,7 @@ type fixture struct {
 	columnX, articleX             int64 // a column of the Xiamen site and an article under review in it
 	paymentA                      int64 // a payment of A (through its agreement)
 	reconciliation                int64 // a reconciliation run (hall-wide)
+	kbDraft                       int64 // a knowledge-base draft by the 思明 reviewer
 }
 
 // matrixRequestNo is the request number of A's payment.
@@ -357,6 +358,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, taxpayer_id, user_id, state, due_on, created_at)
 		VALUES ('ZXMATRIX0001', 'x', $1, 'web', 'vat', $2, '矩阵咨询内容。', $3, $4, 'answered', $5, $6) RETURNING id`,
 		[]any{fx.siming, matrixQuestion, fx.tpA, adminA, fx.today, db.TS(Now())}, &fx.questionA)
+	one(`INSERT INTO kb_entries (question, answer, tax_type, refs, valid_from, state, author_id, created_at, updated_at)
+		VALUES ('矩阵知识库问题', '矩阵知识库答复。', 'vat', '', '2026-01-01', 'draft', $1, $2, $2) RETURNING id`,
+		[]any{fx.reviewer, db.TS(Now())}, &fx.kbDraft)
 
 	if err := d.Tx(ctx, func(tx *sql.Tx) error {
 		for _, f := range []struct {
@@ -520,6 +524,10 @@ func (m *matrix) resolvers() map[string]*object {
 		// A Xiamen training session: public, any taxpayer user registers.
 		"training": {kind: "training", ids: map[string]int64{"id": fx.trainingX},
 			mine: map[string]bool{pTaxpayerA: true, pTaxpayerB: true, pTaxpayerBUs: true, pPerson: true}},
+		// A knowledge-base draft: the knowledge base is the province's,
+		// every staff member who writes or reviews entries works on it.
+		"kb_entry": {kind: "kb_entry", ids: map[string]int64{"id": fx.kbDraft},
+			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// A certificate issued to A: only A's users download it.
 		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
@@ -610,6 +618,11 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/surveys/{id}":                              {"i1": {"0"}},
 		"POST /staff/surveys":                                  {"title": {"矩阵新调查"}, "audience": {"group"}, "items": {"评分：请打分"}},
 		"POST /staff/surveys/{id}/close":                       {},
+		"POST /staff/kb/new":                                   {"question": {"矩阵新条目"}, "answer": {"矩阵答复。"}, "tax_type": {"vat"}, "valid_from": {"2026-01-01"}},
+		"POST /staff/kb/import":                                {},
+		"POST /staff/kb/{id}":                                  {"question": {"矩阵知识库问题"}, "answer": {"矩阵知识库答复（改）。"}, "tax_type": {"vat"}, "valid_from": {"2026-01-01"}},
+		"POST /staff/kb/{id}/approve":                          {},
+		"POST /staff/kb/{id}/archive":                          {},
 	}
 }
 

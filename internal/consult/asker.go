@@ -3,11 +3,14 @@ package consult
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strconv"
 	"strings"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/search"
 	"taxhall/internal/ticket"
 )
 
@@ -167,15 +170,29 @@ func (s *Service) Review(ctx context.Context, id int64, publish bool) error {
 		state = "published"
 	}
 	cond, arg := a.SubtreeSQL("o.path", 5)
-	res, err := s.DB.ExecContext(ctx, `UPDATE public_qa SET state = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4 AND state = 'pending'
-		AND question_id IN (SELECT q.id FROM questions q JOIN orgs o ON o.id = q.org_id WHERE `+cond+`)`, state, a.UserID, db.TS(s.Now()), id, arg)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.New(apperr.Conflict, "该问答不存在或已审核")
-	}
-	return nil
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var x QA
+		err := tx.QueryRowContext(ctx, `UPDATE public_qa SET state = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4 AND state = 'pending'
+			AND question_id IN (SELECT q.id FROM questions q JOIN orgs o ON o.id = q.org_id WHERE `+cond+`)
+			RETURNING id, tax_type, question, answer`, state, a.UserID, db.TS(s.Now()), id, arg).Scan(&x.ID, &x.TaxType, &x.Question, &x.Answer)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.Conflict, "该问答不存在或已审核")
+		}
+		if err != nil || !publish || s.Index == nil {
+			return err
+		}
+		return s.Index.Put(ctx, tx, QADoc(x))
+	})
+}
+
+// QASearchKind is the kind of the published Q&A in the search index (the
+// knowledge base's "search before you ask" finds them).
+const QASearchKind = "qa"
+
+// QADoc is the search row of a published Q&A.
+func QADoc(x QA) search.Doc {
+	return search.Doc{Kind: QASearchKind, Ref: strconv.FormatInt(x.ID, 10), Title: x.Question, Body: x.Answer,
+		URL: "/consult#qa-" + strconv.FormatInt(x.ID, 10), Facets: map[string]string{"tax": x.TaxType}}
 }
 
 // PublishedPage lists the public Q&A of a tax type ("" for all), newest

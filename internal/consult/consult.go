@@ -22,6 +22,7 @@ import (
 	"taxhall/internal/calendar"
 	"taxhall/internal/db"
 	"taxhall/internal/messages"
+	"taxhall/internal/search"
 	"taxhall/internal/ticket"
 	"taxhall/internal/uploads"
 )
@@ -82,6 +83,9 @@ type Service struct {
 	Now      func() time.Time
 	Cal      Calendar
 	Notifier Notifier
+	// Index, when set, indexes published Q&A for the knowledge base's
+	// suggestions (kind QASearchKind).
+	Index *search.Index
 }
 
 // CanAnswer reports whether a staff member works the 12366 queue.

@@ -112,6 +112,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 			return res, err
 		}
 	}
+	if _, err := Knowledge(ctx, d, opt.Now); err != nil {
+		return res, err
+	}
 	if res.Returns, err = History(ctx, d, opt.Now); err != nil {
 		return res, err
 	}

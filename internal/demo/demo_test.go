@@ -31,6 +31,13 @@ func TestSeedBuildsARealisticHall(t *testing.T) {
 			}
 			return n
 		}
+		if n := count(`SELECT COUNT(*) FROM kb_entries WHERE state = 'published'`); n < 250 {
+			t.Errorf("published knowledge-base entries = %d", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM search_docs WHERE kind = 'kb'`); n != count(`SELECT COUNT(*) FROM kb_entries
+			WHERE state = 'published' AND valid_from <= '2026-11-23' AND (valid_to IS NULL OR valid_to >= '2026-11-23')`) || n < 250 {
+			t.Errorf("indexed knowledge-base entries = %d", n)
+		}
 		if n := count(`SELECT COUNT(*) FROM taxpayers WHERE kind = 'enterprise'`); n != 50 {
 			t.Errorf("enterprises = %d", n)
 		}

@@ -12,6 +12,7 @@ import (
 	"taxhall/internal/consult"
 	"taxhall/internal/db"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/search"
 	"taxhall/internal/survey"
 	"taxhall/internal/training"
 	"taxhall/internal/uploads"
@@ -109,7 +110,7 @@ func interactionSurveys(ctx context.Context, d *db.DB, now time.Time) error {
 // public Q&A after review.
 func interactionQuestions(ctx context.Context, d *db.DB, now time.Time) error {
 	clock := func() time.Time { return now }
-	svc := &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}}
+	svc := &consult.Service{DB: d, Now: clock, Cal: &filingcal.Service{DB: d, Now: clock}, Index: search.New(d)}
 	var xiamen, agentID, reviewerID int64
 	var path string
 	if err := d.QueryRowContext(ctx, `SELECT o.id, o.path, s.id FROM orgs o JOIN staff s ON s.org_id = o.id AND s.staff_no = '35020003' WHERE o.division_code = '3502'`).

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"taxhall/internal/consult"
 	"taxhall/internal/httpx"
+	"taxhall/internal/kb"
 	"taxhall/internal/uploads"
 )
 
@@ -27,6 +29,11 @@ type consultPage struct {
 	TaxTypes []Option
 	Bureaus  []Option
 	QA       []consult.QA
+	// Looked is set on the "search before you ask" step (GET
+	// /consult?subject=…): Suggest holds what the knowledge base and the
+	// public Q&A have for the subject, and the form below keeps it.
+	Looked  bool
+	Suggest kb.Suggestions
 }
 
 type consultAskedPage struct {
@@ -46,6 +53,9 @@ type questionPage struct {
 	Q       *consult.Question
 	Bureaus []Option
 	Mine    bool // the agent holds it
+	// KB are knowledge-base entries that match the question, shown beside
+	// it on the agent's page; ?use={id} puts one's answer in the form.
+	KB []kb.Hit
 }
 
 func taxTypeOptions() []Option {
@@ -86,7 +96,27 @@ func (s *Server) consultForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.consultLook(r, p); err != nil {
+		return err
+	}
 	return consultView.ok(s, w, r, p)
+}
+
+// consultLook fills the "search before you ask" step: the entries and
+// public Q&A that match the subject typed, and the form with it kept.
+func (s *Server) consultLook(r *http.Request, p *consultPage) error {
+	qv := r.URL.Query()
+	subject := strings.TrimSpace(qv.Get("subject"))
+	if subject == "" || s.KB == nil {
+		return nil
+	}
+	p.Form = url.Values{"subject": {subject}, "tax_type": {qv.Get("tax_type")}}
+	sg, err := s.KB.Suggest(r.Context(), subject, qv.Get("tax_type"), 5)
+	if err != nil {
+		return err
+	}
+	p.Looked, p.Suggest = true, sg
+	return nil
 }
 
 func (s *Server) consultSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -213,6 +243,9 @@ func (s *Server) staffQuestionPage(r *http.Request) (*questionPage, error) {
 func (s *Server) staffQuestion(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.staffQuestionPage(r)
 	if err != nil {
+		return err
+	}
+	if err := s.questionKB(r, p); err != nil {
 		return err
 	}
 	return staffQuestionView.ok(s, w, r, p)

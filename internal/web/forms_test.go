@@ -243,6 +243,7 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"question":     {one(`SELECT id FROM questions WHERE taxpayer_id = $1 ORDER BY id LIMIT 1`, own)},
 		"survey":       {one(`SELECT id FROM surveys ORDER BY id LIMIT 1`)},
 		"training":     {one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`)},
+		"kb_entry":     {one(`SELECT id FROM kb_entries ORDER BY id LIMIT 1`)},
 	}
 	posts := 0
 	for _, rt := range Routes() {

@@ -9,6 +9,7 @@ import (
 	"taxhall/internal/complaints"
 	"taxhall/internal/consult"
 	"taxhall/internal/filingcal"
+	"taxhall/internal/kb"
 	"taxhall/internal/notify"
 	"taxhall/internal/org"
 	"taxhall/internal/payment"
@@ -95,6 +96,7 @@ var menu = []menuEntry{
 	{"预约签到", "/staff/appointments", appoint.CanServe, nil},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle, nil},
 	{"12366咨询", "/staff/questions", consult.CanAnswer, nil},
+	{"知识库", "/staff/kb", kb.CanWrite, nil},
 	{"问答审核", "/staff/qa", consult.CanReview, nil},
 	{"网上调查", "/staff/surveys", survey.CanManage, nil},
 	{"纳税人学堂", "/staff/training", training.CanManage, nil},

@@ -73,7 +73,7 @@ func cacheable(path string) bool {
 
 // counted reports whether path is a public page whose visits count.
 func counted(path string) bool {
-	return cacheable(path) || path == "/lists" || path == "/lists/export"
+	return cacheable(path) || path == "/lists" || path == "/lists/export" || path == "/kb" || strings.HasPrefix(path, "/kb/")
 }
 
 // noSession reports whether r comes without a session or a flash: only the
@@ -240,10 +240,12 @@ func visitOf(r *http.Request) (kind, ref string) {
 
 // contentPrint is a fingerprint of what the cached pages show: the last
 // step of any article, the library's size and last import, the filing
-// calendar's version. Cheap: indexed maxima and a one-row table.
+// calendar's version, the knowledge base's last change (the site search
+// shows its entries). Cheap: indexed maxima and a one-row table.
 const contentPrint = `SELECT CAST((SELECT COALESCE(max(id), 0) FROM cms_events) AS TEXT) || '/' ||
 	CAST((SELECT count(*) FROM laws) AS TEXT) || '/' || (SELECT COALESCE(max(imported_at), '') FROM laws) || '/' ||
-	CAST((SELECT version FROM calendar_version WHERE id = 1) AS TEXT)`
+	CAST((SELECT version FROM calendar_version WHERE id = 1) AS TEXT) || '/' ||
+	(SELECT COALESCE(max(updated_at), '') FROM kb_entries)`
 
 // WatchContent reads the content fingerprint every interval and makes the
 // cached pages stale when it changes (another node published, the library

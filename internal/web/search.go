@@ -90,7 +90,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Public = public
-	markSearch(w, "site", len(p.Hits)+len(p.Topics)+len(public.Guides)+len(public.Articles)+len(public.Laws))
+	markSearch(w, "site", len(p.Hits)+len(p.Topics)+len(public.Guides)+len(public.Articles)+len(public.Laws)+len(public.KB))
 	return searchView.ok(s, w, r, p)
 }
 

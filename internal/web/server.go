@@ -29,6 +29,7 @@ import (
 	"taxhall/internal/guides"
 	"taxhall/internal/httpx"
 	"taxhall/internal/iitw"
+	"taxhall/internal/kb"
 	"taxhall/internal/laws"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
@@ -74,6 +75,7 @@ type Server struct {
 	Consult       *consult.Service    // the 12366 consultation queue
 	Survey        *survey.Service     // online surveys (网上调查)
 	Training      *training.Service   // the training centre (纳税人学堂)
+	KB            *kb.Service         // the 12366 knowledge base (知识库)
 	Certs         *certs.Service      // certificates (完税证明) and their public verification
 	IITRecords    *iitrecords.Service // a natural person's 纳税记录
 	IITAnnual     *iitannual.Service  // the annual reconciliation's refunds
@@ -114,6 +116,9 @@ func New(s Server) (*Server, error) {
 	}
 	if srv.Laws == nil && srv.DB != nil {
 		srv.Laws = &laws.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
+	}
+	if srv.KB == nil && srv.DB != nil {
+		srv.KB = &kb.Service{DB: srv.DB, Index: srv.Search, Now: time.Now}
 	}
 	srv.bureau = &bureauCache{}
 	return srv, nil

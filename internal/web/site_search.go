@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/cms"
 	"taxhall/internal/guides"
+	"taxhall/internal/kb"
 	"taxhall/internal/laws"
 	"taxhall/internal/search"
 )
@@ -23,7 +25,9 @@ type pubHits struct {
 	Guides   []search.Hit
 	Articles []search.Hit // published articles of the bureau sites
 	Laws     []laws.Hit
-	MoreLaws bool // the library has more: link to /laws?q=
+	MoreLaws bool     // the library has more: link to /laws?q=
+	KB       []kb.Hit // published knowledge-base entries valid today
+	MoreKB   bool     // the knowledge base has more: link to /kb?q=
 }
 
 // searchPublic fills the public-information groups of a search page.
@@ -53,6 +57,15 @@ func (s *Server) searchPublic(ctx context.Context, q string) (pubHits, error) {
 		if !r.Relaxed {
 			out.Laws = r.Hits[:min(len(r.Hits), siteGroupSize)]
 			out.MoreLaws = len(r.Hits) > siteGroupSize || r.More
+		}
+	}
+	if s.KB != nil {
+		r, err := s.KB.Search(ctx, q, "", 0, siteGroupSize)
+		if err != nil && apperr.CodeOf(err) != apperr.Invalid {
+			return out, err
+		}
+		if err == nil && !r.Relaxed {
+			out.KB, out.MoreKB = r.Hits, r.More
 		}
 	}
 	return out, nil
