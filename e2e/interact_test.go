@@ -141,7 +141,7 @@ func TestInteractionJourneys(t *testing.T) {
 		_ = s.DB.QueryRowContext(ctx, `SELECT id FROM orgs WHERE division_code = '3502'`).Scan(&xiamen)
 		tp.Do(choose("#f-org_id", strconv.FormatInt(xiamen, 10)), choose("#f-tax_type", "cit"),
 			typeInto("#f-subject", "浏览器测试：研发费用加计扣除"), typeInto("#f-body", "制造业企业研发费用加计扣除比例是多少？"))
-		if st := tp.Click("ask", `form[action="/consult"] button[type=submit]`); st != http.StatusOK {
+		if st := tp.Click("ask", `form[action="/consult"][method="post"] button[type=submit]`); st != http.StatusOK {
 			tp.fatalf("status %d", st)
 		}
 		tp.ExpectText("main", "咨询已提交")
