@@ -63,8 +63,10 @@ func (s *Service) Document(c *Certificate) *pdfdoc.Document {
 		// A statement: who, what, issued by whom; the facts are the scope
 		// the approving clerk's application recorded.
 		d.Fields = []pdfdoc.Field{{Label: "纳税人名称", Value: c.TaxpayerName}, {Label: "纳税人识别号", Value: c.TaxpayerCode},
-			{Label: "开具税务机关", Value: c.BureauName}, {Label: "开具日期", Value: c.IssuedOn()}, {Label: "验证码", Value: c.CodeDisplay()}}
-		d.Totals = []pdfdoc.Field{{Label: "兹证明", Value: c.Scope}}
+			{Label: "开具税务机关", Value: c.BureauName}, {Label: "开具日期", Value: c.IssuedOn()}, {Label: "验证码", Value: c.CodeDisplay()},
+			// A statement has no table, so its text is a field (the
+			// renderer prints Totals only under a table of lines).
+			{Label: "兹证明", Value: c.Scope}}
 		d.Notes = []string{"本证明依据税收征管信息系统中截至开具日期的记录出具。" + verify}
 	case KindIITRecord:
 		// 纳税记录: each employer's month with its income and the tax it
