@@ -40,6 +40,7 @@ import (
 	"taxhall/internal/returns"
 	"taxhall/internal/rules"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/training"
 )
 
 // Job kinds.
@@ -162,6 +163,14 @@ func (s *Scheduler) RunDay(ctx context.Context, day calendar.Date) error {
 	}
 	if _, err := appoint.SweepNoShows(ctx, s.DB, now); err != nil {
 		return err
+	}
+	// Training sessions starting within a day of the run: one in-site
+	// reminder per registration (keyed, so a re-run adds nothing).
+	at := now
+	if n, err := (&training.Service{DB: s.DB, Now: func() time.Time { return at }}).RemindDue(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		s.log().Info("notify: training reminders", "day", day, "sent", n)
 	}
 	cal, err := s.Cal.Calendar(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package daily
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,6 +186,38 @@ func TestDailyReminders(t *testing.T) {
 		}
 		if n := count(t, d, `SELECT COUNT(*) FROM jobs WHERE state <> 'done'`); n != 0 {
 			t.Errorf("%d jobs not done", n)
+		}
+	})
+}
+
+// The day's run reminds everyone registered for a training session that
+// starts within a day, once however often the day is run.
+func TestDailyTrainingReminder(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ds, _ := defaultCal{}.Deadlines(ctx)
+		dl := ds.FilingDeadline(2027, time.January).Date
+		w, _ := world(t, d, dl)
+		day := dl.AddDays(-5)
+		runAt := time.Date(day.Y, day.M, day.D, 7, 30, 0, 0, cst)
+		var session, reg int64
+		if err := d.QueryRowContext(ctx, `INSERT INTO training_sessions (org_id, topic, title, starts_at, minutes, place, capacity, registered, created_by, created_at)
+			SELECT (SELECT MIN(id) FROM orgs), 'vat', '增值税申报辅导', $1, 60, '思明区办税服务厅', 10, 1, (SELECT MIN(id) FROM staff), $2 RETURNING id`,
+			db.TS(runAt.Add(5*time.Hour)), db.TS(runAt)).Scan(&session); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.QueryRowContext(ctx, `INSERT INTO training_registrations (session_id, taxpayer_id, user_id, created_at)
+			SELECT $1, $2, (SELECT MIN(id) FROM taxpayer_users WHERE taxpayer_id = $2), $3 RETURNING id`, session, w.TaxpayerA, db.TS(runAt)).Scan(&reg); err != nil {
+			t.Fatal(err)
+		}
+		s := &Scheduler{DB: d, Cal: defaultCal{}, Now: func() time.Time { return runAt }}
+		for range 2 {
+			if err := s.RunDay(ctx, day); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM messages WHERE taxpayer_id = $1 AND dedupe_key = $2`, w.TaxpayerA, "training:"+strconv.FormatInt(reg, 10)); n != 1 {
+			t.Fatalf("%d training reminders, want 1", n)
 		}
 	})
 }
