@@ -125,15 +125,7 @@ func (c *Case) StateName() string {
 func (c *Case) Overdue(today calendar.Date) bool { return c.State == Open && c.DueOn.Before(today) }
 
 // Entry is one message of a case's thread.
-type Entry struct {
-	Author    string // "filer" or "staff"
-	StaffName string
-	Body      string
-	CreatedAt time.Time
-}
-
-// FromStaff reports whether the entry is the bureau's reply.
-func (e Entry) FromStaff() bool { return e.Author == "staff" }
+type Entry = ticket.Entry
 
 // CanHandle reports whether a staff member answers cases of their bureau
 // subtree: hall supervisors and administrators.
@@ -344,14 +336,7 @@ func (s *Service) load(ctx context.Context, where string, args ...any) (*Case, e
 	if err != nil {
 		return nil, err
 	}
-	c.Entries, err = db.Query(ctx, s.DB, func(sc db.Scanner) (Entry, error) {
-		var e Entry
-		var at string
-		err := sc.Scan(&e.Author, &e.StaffName, &e.Body, &at)
-		e.CreatedAt = db.ParseTS(at)
-		return e, err
-	}, `SELECT e.author, COALESCE(s.name, ''), e.body, e.created_at FROM complaint_entries e LEFT JOIN staff s ON s.id = e.staff_id
-		WHERE e.complaint_id = $1 ORDER BY e.id`, c.ID)
+	c.Entries, err = ticket.Entries(ctx, s.DB, "complaint_entries", "complaint_id", c.ID)
 	if err != nil {
 		return nil, err
 	}

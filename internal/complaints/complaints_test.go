@@ -72,7 +72,7 @@ func TestAnonymousCaseFollowUpAndReply(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, err = svc.Track(anon, f.TrackingNo, f.Code)
-		if err != nil || c.State != complaints.Replied || len(c.Entries) != 2 || !c.Entries[1].FromStaff() {
+		if err != nil || c.State != complaints.Replied || len(c.Entries) != 2 || c.Entries[1].Author != "staff" {
 			t.Fatalf("after reply: %v %+v", err, c)
 		}
 		pub, err := svc.Latest(context.Background(), 10)

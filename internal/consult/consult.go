@@ -133,12 +133,7 @@ func (q *Question) StateName() string {
 }
 
 // Entry is one message of the thread.
-type Entry struct {
-	Author    string // asker, agent, system
-	StaffName string
-	Body      string
-	CreatedAt time.Time
-}
+type Entry = ticket.Entry
 
 // Input is a new question.
 type Input struct {
@@ -293,14 +288,7 @@ func (s *Service) load(ctx context.Context, where string, args ...any) (*Questio
 	if err != nil {
 		return nil, err
 	}
-	q.Entries, err = db.Query(ctx, s.DB, func(sc db.Scanner) (Entry, error) {
-		var e Entry
-		var at string
-		err := sc.Scan(&e.Author, &e.StaffName, &e.Body, &at)
-		e.CreatedAt = db.ParseTS(at)
-		return e, err
-	}, `SELECT e.author, COALESCE(s.name, ''), e.body, e.created_at FROM question_entries e LEFT JOIN staff s ON s.id = e.staff_id
-		WHERE e.question_id = $1 ORDER BY e.id`, q.ID)
+	q.Entries, err = ticket.Entries(ctx, s.DB, "question_entries", "question_id", q.ID)
 	if err != nil {
 		return nil, err
 	}

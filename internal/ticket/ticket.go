@@ -100,3 +100,28 @@ func Admit(ctx context.Context, q db.Querier, kind, number string, now time.Time
 	}
 	return nil
 }
+
+// Entry is one message in a case's thread (a complaint's or a question's):
+// who wrote it (the package's author word), the staff member's name when
+// staff wrote it, the text and when.
+type Entry struct {
+	Author    string
+	StaffName string
+	Body      string
+	CreatedAt time.Time
+}
+
+// Entries reads a case's thread, oldest first: table is the entries table
+// and parent its column naming the case (constants of the calling package,
+// never user input).
+func Entries(ctx context.Context, q db.Querier, table, parent string, id int64) ([]Entry, error) {
+	return db.Query(ctx, q, func(sc db.Scanner) (Entry, error) {
+		var e Entry
+		var at string
+		err := sc.Scan(&e.Author, &e.StaffName, &e.Body, &at)
+		e.CreatedAt = db.ParseTS(at)
+		return e, err
+	}, // #nosec G202 -- table and parent are constants of the calling package.
+		`SELECT e.author, COALESCE(s.name, ''), e.body, e.created_at FROM `+table+` e LEFT JOIN staff s ON s.id = e.staff_id
+		WHERE e.`+parent+` = $1 ORDER BY e.id`, id)
+}
