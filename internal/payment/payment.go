@@ -1,7 +1,9 @@
 package payment
 
 import (
+	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"log/slog"
 	"slices"
@@ -29,6 +31,10 @@ type Service struct {
 	// Backoff is the pause before a pending payment's next reconciliation;
 	// jobs.Backoff when nil (tests shorten it).
 	Backoff func(attempts int) time.Duration
+	// OnRefundRequest, when set, runs in the transaction that records a
+	// refund request (RequestRefund): the workflow opens the request's
+	// refund application there (workflow.OpenOverpaidRefund).
+	OnRefundRequest func(ctx context.Context, tx *sql.Tx, now time.Time, requestID, userID int64) error
 }
 
 func (s *Service) backoff(attempts int) time.Duration {

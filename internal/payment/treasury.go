@@ -67,3 +67,16 @@ func (s Share) Split(amount int64) (central, province, city, district, fund int6
 	district = amount - central - province - city
 	return
 }
+
+// ShareOf is the division of a tax type, including the codes a refund
+// carries: the annual IIT reconciliation's (iit_annual) and the generic
+// codes of a refund application's form (vat, iit).
+func ShareOf(code string) Share {
+	switch code {
+	case "vat":
+		code = "vat_general"
+	case "iit", "iit_annual":
+		code = "iit_withholding"
+	}
+	return Shares[code]
+}
