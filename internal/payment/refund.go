@@ -280,3 +280,10 @@ func (s *Service) iitRefunds(ctx context.Context, where string, args ...any) ([]
 		LEFT JOIN refunds f ON f.iit_refund_request_id = r.id
 		WHERE `+where+` ORDER BY r.id DESC LIMIT 200`, args...)
 }
+
+// AppStatusName is the status of the request's latest application in
+// Chinese (the workflow's names; payment does not import it).
+func (r *RefundRequest) AppStatusName() string {
+	return auth.NameOf([]auth.Label{{Code: "submitted", Name: "待受理"}, {Code: "processing", Name: "办理中"}, {Code: "returned", Name: "待补正"},
+		{Code: "approved", Name: "已办结"}, {Code: "rejected", Name: "不予办理"}, {Code: "withdrawn", Name: "已撤回"}}, r.AppStatus)
+}
