@@ -148,6 +148,11 @@ func (s *Service) RequestRefund(ctx context.Context, liabilityID int64) (_ *Refu
 		return nil, apperr.New(apperr.Forbidden, "退税申请须由法定代表人或财务负责人办理")
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Lock the liability first: a correction netting it (package
+		// returns) waits for this request, or this reads its result.
+		if _, err := tx.ExecContext(ctx, `UPDATE tax_liabilities SET settled = settled WHERE id = $1 AND taxpayer_id = $2`, liabilityID, a.TaxpayerID); err != nil {
+			return err
+		}
 		list, err := refundables(ctx, tx, a.TaxpayerID, liabilityID)
 		if err != nil {
 			return err
