@@ -10,6 +10,7 @@ import (
 
 	"taxhall/internal/auth"
 	"taxhall/internal/banksim"
+	"taxhall/internal/certs"
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/filingcal"
@@ -325,5 +326,58 @@ func TestPayoutFaultInjection(t *testing.T) {
 		}
 		t.Logf("payouts %d: by credit %d, by query %d; bank credit requests %d", e.count(t, `SELECT COUNT(*) FROM refund_payouts`),
 			e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE settled_by = 'credit'`), e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE settled_by = 'query'`), len(e.bank.Credits()))
+	})
+}
+
+// The 税收完税证明 item: approved, it issues the certificate of the items
+// paid in its date range (of its tax) and links it to the application; a
+// range with nothing paid is refused at approval.
+func TestPaymentCertificateItem(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		wf := e.flow()
+		ctx, _ := e.enterprise(t, 1)
+		e.sign(t, ctx, "62220555", 1_000_000_000_00)
+		due := e.dues(t, ctx)[0]
+		p, err := e.svc.Pay(ctx, payment.PayInput{LiabilityIDs: []int64{due.LiabilityID}, IdemKey: "cert-1"})
+		if err != nil || p.State != payment.Paid {
+			t.Fatalf("pay %+v %v", p, err)
+		}
+		today := e.svc.Today().String()
+		tax := strings.TrimSuffix(strings.TrimSuffix(due.TaxType, "_small"), "_general")
+		if tax == "iit_withholding" {
+			tax = "iit"
+		}
+		submit := func(token, from, to string) *workflow.Application {
+			ap, _, err := wf.Submit(ctx, workflow.SubmitInput{Item: "payment_cert", Token: token, Fields: map[string]string{"tax_type": tax, "from": from, "to": to}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ap
+		}
+		ap := e.decide(t, wf, ctx, submit("c1", today, today).ID, workflow.DecisionPass, "")
+		if ap.Status != workflow.StatusApproved || ap.CertificateID == 0 {
+			t.Fatalf("approved %+v", ap)
+		}
+		cs := &certs.Service{DB: d, Now: e.clock.Now}
+		c, err := cs.Get(ctx, ap.CertificateID)
+		if err != nil || c.Kind != certs.KindTaxPaid || c.Total != p.Amount || len(c.Lines) == 0 || c.Lines[0].VoucherNo != p.Items[0].VoucherNo {
+			t.Fatalf("certificate %+v %v (payment %+v)", c, err, p)
+		}
+		// Nothing paid in 2020: the approval is refused with a reason.
+		ap = submit("c2", "2020-01-01", "2020-12-31")
+		var k *workflow.Task
+		for _, x := range ap.Tasks {
+			if x.Live() {
+				k = x
+			}
+		}
+		who := e.staffOf(t, ap.TaxpayerID, k.Role)
+		if _, err := wf.Claim(who, k.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := wf.Decide(who, k.ID, workflow.DecideInput{Decision: workflow.DecisionPass}); err == nil || !strings.Contains(err.Error(), "没有已缴纳入库") {
+			t.Errorf("a certificate of nothing: %v", err)
+		}
 	})
 }

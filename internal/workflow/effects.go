@@ -55,6 +55,8 @@ func (s *Service) effect(ctx context.Context, tx *sql.Tx, now time.Time, a *auth
 		return "核准延期申报至 " + ap.Form["until"], err
 	case "no_arrears_cert", "residency_cert":
 		return certificate(ctx, tx, now, a, ap)
+	case "payment_cert":
+		return paymentCertificate(ctx, tx, now, a, ap)
 	case "refund_overpaid", "refund_credit", "refund_iit":
 		return refund(ctx, tx, now, a, ap)
 	}
