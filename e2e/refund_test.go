@@ -181,4 +181,22 @@ func TestRefundJourney(t *testing.T) {
 		clerk.ExpectText("main", "已退至账户", appNo)
 		expectNoSideways(clerk)
 	})
+
+	j.step("the new pages at 1280 and 390 px: no sideways scroll", func(t *testing.T) {
+		for _, width := range []int64{1280, phone} {
+			p.Do(chromedp.EmulateViewport(width, 900))
+			clerk.Do(chromedp.EmulateViewport(width, 900))
+			for _, path := range []string{"/hall/refunds", "/hall/applications/1"} {
+				p.Open(fmt.Sprintf("%d%s", width, path), path)
+				expectNoSideways(p)
+				p.done()
+			}
+			for _, path := range []string{"/staff/refunds", "/staff/treasury"} {
+				clerk.Open(fmt.Sprintf("%d%s", width, path), path)
+				expectNoSideways(clerk)
+				clerk.done()
+			}
+		}
+		clerk.ExpectText("main", "退库")
+	})
 }

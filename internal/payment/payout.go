@@ -97,6 +97,8 @@ func refundTaxName(code string) string {
 		return "增值税"
 	case "iit":
 		return "个人所得税"
+	case "iit_annual":
+		return "个人所得税（综合所得汇算）"
 	case "stamp":
 		return "印花税"
 	}
