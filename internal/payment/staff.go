@@ -186,7 +186,7 @@ type TreasuryRow struct {
 	NetCentral, NetProvince, NetCity, NetDistrict, Net, RefundFund int64
 }
 
-func (r *TreasuryRow) TaxName() string { return TaxName(r.TaxType) }
+func (r *TreasuryRow) TaxName() string { return refundTaxName(r.TaxType) }
 
 // Treasury sums a day's receipts in the subtree by tax (from the
 // maintained treasury_daily rows) and divides them by budget level. The
