@@ -60,6 +60,7 @@ func (a *API) routes() []route {
 		a.iitRoutes(),          // iit.go
 		a.publicRoutes(),       // public.go
 		a.paymentRoutes(),      // payment.go
+		a.refundRoutes(),       // refunds.go
 		a.metaRoutes(),         // openapi.go
 	} {
 		for _, rt := range group {

@@ -164,6 +164,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	flow := &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	surveys := &survey.Service{DB: d, Now: Now}
 	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
+	payments.OnRefundRequest = workflow.OpenOverpaidRefund // a refund request opens its application
 	if c.BankURL != "" {
 		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
 	}

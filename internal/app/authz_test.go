@@ -185,6 +185,7 @@ type fixture struct {
 	certificateA                  int64 // a certificate issued to A
 	columnX, articleX             int64 // a column of the Xiamen site and an article under review in it
 	paymentA                      int64 // a payment of A (through its agreement)
+	refundRequestA                int64 // A's refund request of an overpayment
 	reconciliation                int64 // a reconciliation run (hall-wide)
 	kbDraft                       int64 // a knowledge-base draft by the 思明 reviewer
 }
@@ -308,6 +309,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		tax, late_fee, amount, state, reason, created_by, created_by_name, created_at)
 		VALUES ($1, $2, $3, 'matrix', $4, '102', '6222020000000001', $5, $6, 100, 0, 100, 'failed', '余额不足', 0, '矩阵', $7) RETURNING id`,
 		[]any{fx.tpA, fx.siming, matrixRequestNo, agreementA, fx.tpAName, fx.today, db.TS(Now())}, &fx.paymentA)
+	one(`INSERT INTO refund_requests (taxpayer_id, bureau_id, liability_id, return_id, tax_type, period_start, period_end, amount, state, requested_by, requested_by_name, created_at)
+		SELECT l.taxpayer_id, $2, l.id, l.return_id, l.tax_type, l.period_start, l.period_end, 4321, 'approved', 0, '矩阵', $3
+		FROM tax_liabilities l WHERE l.taxpayer_id = $1 ORDER BY l.id LIMIT 1 RETURNING id`, []any{fx.tpA, fx.siming, db.TS(Now())}, &fx.refundRequestA)
 	one(`INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at) VALUES ('2026-01-05', 1, 0, 0, 0, '矩阵', $1) RETURNING id`,
 		[]any{db.TS(Now())}, &fx.reconciliation)
 	one(`INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind, bureau_id, bureau_name,
@@ -499,6 +503,10 @@ func (m *matrix) resolvers() map[string]*object {
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
 		// A reconciliation of the bank's statement covers the whole hall:
 		// every staff member who may reconcile sees it.
+		// A's refund request (approved, so applying again is refused
+		// even for A: nothing changes): only A's users see it.
+		"refund_request": {kind: "refund_request", ids: map[string]int64{"id": fx.refundRequestA},
+			mine: map[string]bool{pTaxpayerA: true}},
 		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// A's application, its open acceptance task and its material: A's
@@ -597,6 +605,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/agreement":                                 {"bank_code": {"102"}, "account_name": {"矩阵"}, "account_no": {"62220200000002"}},
 		"POST /hall/agreement/end":                             {},
 		"POST /hall/refunds":                                   {"liability": {"1"}},
+		"POST /hall/refunds/{id}/apply":                        {"source": {"overpaid"}},
 		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
 		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
 		"POST /hall/appointments/{id}/cancel":                  {},
@@ -673,6 +682,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
 		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
 		"POST /api/v1/my/refunds":                               {"liability_id": 1},
+		"POST /api/v1/my/refunds/{id}/apply":                    {"source": "overpaid"},
 		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }

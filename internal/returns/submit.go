@@ -284,10 +284,16 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		if !inserted {
 			return errors.New("returns: could not allocate an acknowledgement number")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tax_liabilities (taxpayer_id, return_id, tax_type, period_start, period_end, deadline, amount, settled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, sh.Taxpayer.ID, id, sh.Form.TaxType, doc.PeriodStart, doc.PeriodEnd,
-			sh.Deadline.Date.String(), out.TaxDue-prevDue, b2i(out.TaxDue-prevDue == 0), db.TS(now)); err != nil {
+		var liab int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO tax_liabilities (taxpayer_id, return_id, tax_type, period_start, period_end, deadline, amount, settled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, sh.Taxpayer.ID, id, sh.Form.TaxType, doc.PeriodStart, doc.PeriodEnd,
+			sh.Deadline.Date.String(), out.TaxDue-prevDue, b2i(out.TaxDue-prevDue == 0), db.TS(now)).Scan(&liab); err != nil {
 			return err
+		}
+		if sh.Correcting != nil { // set off against the period's open liabilities (netting.go)
+			if err := netLiability(ctx, tx, liab, sh.Taxpayer.ID, sh.Form.TaxType, doc.PeriodStart, out.TaxDue-prevDue); err != nil {
+				return err
+			}
 		}
 		kind, note := EventAccepted, "回执号 "+ack
 		if sh.Correcting != nil {

@@ -127,6 +127,7 @@ var menu = []menuEntry{
 	{"缴款台账", "/staff/payments", payment.CanViewLedger, nil},
 	{"对账报告", "/staff/reconciliations", payment.CanReconcile, nil},
 	{"国库日报", "/staff/treasury", payment.CanViewLedger, nil},
+	{"退税台账", "/staff/refunds", payment.CanViewLedger, nil},
 	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts, nil},
 	{"预约签到", "/staff/appointments", appoint.CanServe, nil},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle, nil},

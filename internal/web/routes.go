@@ -205,6 +205,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/hall/agreement/end", For: Taxpayers, h: s.hallAgreementEndForm},
 		{Method: "POST", Pattern: "/hall/agreement/end", For: Taxpayers, h: s.hallAgreementEnd},
 		{Method: "POST", Pattern: "/hall/refunds", For: Taxpayers, h: s.hallRefundPost, Form: "/hall/pay"},
+		{Method: "GET", Pattern: "/hall/refunds", For: Taxpayers, h: s.hallRefunds},
+		{Method: "POST", Pattern: "/hall/refunds/{id}/apply", For: Taxpayers, Object: "refund_request", h: s.hallRefundApply, Form: "/hall/refunds"},
 		{Method: "GET", Pattern: "/hall/items", For: Taxpayers, h: s.hallItems},
 		{Method: "GET", Pattern: "/hall/apply", For: Taxpayers, h: s.hallApplyForm},
 		{Method: "POST", Pattern: "/hall/apply", For: Taxpayers, h: s.hallApplyPost, Form: "/hall/items", Body: applyBodyMax},
