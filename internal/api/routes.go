@@ -61,6 +61,7 @@ func (a *API) routes() []route {
 		a.publicRoutes(),       // public.go
 		a.paymentRoutes(),      // payment.go
 		a.metaRoutes(),         // openapi.go
+		a.interactStaffRoutes(),
 	} {
 		for _, rt := range group {
 			method, path, ok := strings.Cut(rt.Pattern, " ")
