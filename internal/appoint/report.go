@@ -117,13 +117,16 @@ var reportAgg = `SUM(CASE WHEN k.state = 'done' THEN 1 ELSE 0 END), SUM(CASE WHE
 	SUM(CASE WHEN k.rating >= ` + strconv.Itoa(SatisfiedFrom) + ` THEN 1 ELSE 0 END)`
 
 // MonthReport computes a hall's month per window and per clerk, for the
-// staff who serve the hall. Two grouped queries over the hall's finished
+// hall's supervisors. Two grouped queries over the hall's finished
 // numbers of the month (index hall_tickets_month).
 func (s *Service) MonthReport(ctx context.Context, hallID int64, month string) (_ *Report, err error) {
 	defer db.Wrap(&err, "appoint.MonthReport(%d, %s)", hallID, month)
-	_, h, err := s.staffHall(ctx, hallID)
+	a, h, err := s.staffHall(ctx, hallID)
 	if err != nil {
 		return nil, err
+	}
+	if !CanPlan(a) { // the clerks' own figures are for their supervisor
+		return nil, apperr.New(apperr.Forbidden, "只有办税服务厅主管可以查看窗口服务月报")
 	}
 	m, ok := ParseMonth(month)
 	if !ok {

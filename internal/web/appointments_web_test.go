@@ -90,7 +90,7 @@ func init() {
 	walkin := &appoint.QueueTicket{ID: 6, HallID: 1, Day: "2026-11-24", QueueNo: 8, Kind: appoint.KindWalkIn, State: appoint.TicketWaiting, TakenAt: when}
 	hall := &appoint.Hall{ID: 1, Name: "思明区办税服务厅", Windows: 3}
 	examples["staff_queue.html"] = example{func() page {
-		return &staffQueuePage{Halls: roles, Hall: "1", Windows: roles, Desk: &appoint.Desk{Hall: hall, Day: "2026-11-24", Mine: 2, Current: called,
+		return &staffQueuePage{Halls: roles, Hall: "1", Windows: roles, CanReport: true, Desk: &appoint.Desk{Hall: hall, Day: "2026-11-24", Mine: 2, Current: called,
 			Windows: []appoint.HallWindow{{No: 1}, {No: 2, ClerkID: 4, ClerkName: "林海燕", ClerkNo: "35020301"}, {No: 3}}, Waiting: []*appoint.QueueTicket{walkin}}}
 	}, staffSide}
 	examples["staff_queue_take.html"] = example{func() page {

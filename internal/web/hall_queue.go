@@ -9,6 +9,7 @@ import (
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/appoint"
+	"taxhall/internal/auth"
 )
 
 // Window calling (叫号) at a hall: a clerk signs in at a window, calls the
@@ -26,10 +27,11 @@ var (
 
 type staffQueuePage struct {
 	basePage
-	Halls   []Option
-	Hall    string
-	Windows []Option
-	Desk    *appoint.Desk
+	Halls     []Option
+	Hall      string
+	Windows   []Option
+	Desk      *appoint.Desk
+	CanReport bool // hall supervisors see the monthly report
 }
 
 type staffTakePage struct {
@@ -82,6 +84,9 @@ func (s *Server) queuePage(r *http.Request, hall string) (*staffQueuePage, error
 		}
 	}
 	p.Form = url.Values{"hall": {p.Hall}}
+	if a := auth.ActorFrom(r.Context()); a != nil {
+		p.CanReport = appoint.CanPlan(a)
+	}
 	if p.Desk != nil && p.Desk.Mine > 0 {
 		p.Form.Set("window", strconv.Itoa(p.Desk.Mine))
 	}

@@ -44,13 +44,19 @@ func TestWindowCallingJourney(t *testing.T) {
 		clerk.expect(s, body, 200, "A001 已办结")
 		month := appoint.Today(now).String()[:7]
 		s, body = clerk.get("/staff/appointments/queue/report?hall=1&month=" + month)
-		clerk.expect(s, body, 200, "1号窗口", "满意率 = 4星、5星")
-		s, body = clerk.get("/staff/appointments/queue/report?hall=1&month=" + month + "&format=csv")
+		clerk.expect(s, body, 403, "只有办税服务厅主管")
+		s, body = sup.get("/staff/appointments/queue/report?hall=1&month=" + month)
+		sup.expect(s, body, 200, "1号窗口", "满意率 = 4星、5星", "35020301")
+		s, body = sup.get("/staff/appointments/queue/report?hall=1&month=" + month + "&format=csv")
 		if s != 200 || !strings.Contains(body, "1号窗口,,1,0,") {
 			t.Errorf("csv: %d %q", s, body)
 		}
-		s, body = clerk.get("/staff/appointments/queue/report?hall=1&month=2026-13")
-		clerk.expect(s, body, 422, "请选择月份")
+		s, body = sup.get("/staff/appointments/queue/report?hall=1&month=" + month + "&format=xlsx")
+		if s != 200 || !strings.HasPrefix(body, "PK") {
+			t.Errorf("xlsx: %d %.20q", s, body)
+		}
+		s, body = sup.get("/staff/appointments/queue/report?hall=1&month=2026-13")
+		sup.expect(s, body, 422, "请选择月份")
 		other := staffBrowser(t, ts, "35010201")
 		if s, _ = other.get("/staff/appointments/queue?hall=1"); s != 404 && s != 403 {
 			t.Errorf("Fuzhou clerk sees the Xiamen hall's queue: %d", s)
