@@ -62,6 +62,7 @@ func (a *API) routes() []route {
 		a.paymentRoutes(),      // payment.go
 		a.refundRoutes(),       // refunds.go
 		a.metaRoutes(),         // openapi.go
+		a.interactStaffRoutes(),
 	} {
 		for _, rt := range group {
 			method, path, ok := strings.Cut(rt.Pattern, " ")

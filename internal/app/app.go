@@ -213,6 +213,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	site.Register(mux)
 	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Workflow: flow, Log: log, Notify: site.Notify,
 		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys,
+		KB: site.KB, Training: site.Training,
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}
 	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
 	apiSvc.Register(mux)

@@ -132,6 +132,7 @@ var menu = []menuEntry{
 	{"预约签到", "/staff/appointments", appoint.CanServe, nil},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle, nil},
 	{"12366咨询", "/staff/questions", consult.CanAnswer, nil},
+	{"12366接入", "/staff/intake-tokens", org.CanAdminister, nil},
 	{"知识库", "/staff/kb", kb.CanWrite, nil},
 	{"问答审核", "/staff/qa", consult.CanReview, nil},
 	{"网上调查", "/staff/surveys", survey.CanManage, nil},
