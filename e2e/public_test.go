@@ -120,7 +120,19 @@ func TestContentReviewJourney(t *testing.T) {
 			editor.fatalf("status %d", st)
 		}
 		editor.ExpectText(".reminders", "更新提醒", "已逾期")
+		// The reminder reached the maintainer's inbox (the daily job's check).
+		if st := editor.Click("inbox", `nav.menu a[href="/staff/messages"]`); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
+		editor.ExpectText("table.messages tr.unread", "未更新")
+		if st := editor.Click("reminder", `table.messages tr.unread a`); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
+		editor.ExpectText("article.message", "更新周期为")
 		editor.done()
+		if st := editor.Open("cms", "/staff/cms"); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
 	})
 	j.step("the editor writes and submits", func(t *testing.T) {
 		if st := editor.Click("new", `a[href="/staff/cms/articles/new"]`); st != http.StatusOK {

@@ -178,6 +178,7 @@ type fixture struct {
 	reviewerName, reviewerPhone   string
 	simingCode                    string // the 思明 bureau's code
 	messageA                      int64  // a message to every user of A
+	staffMessageX                 int64  // a message to the Xiamen all-roles member
 	today                         string
 	employeeA                     int64 // an employee on A's roster
 	buildingA, parcelA            int64 // A's tax sources (税源)
@@ -320,6 +321,12 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
 	}
+	var staffX int64
+	one(`SELECT id FROM staff WHERE staff_no = 'M350200'`, nil, &staffX)
+	if fx.staffMessageX, _, err = messages.SendStaff(ctx, d, Now(), messages.StaffMessage{StaffID: staffX, Kind: messages.KindReminder,
+		Subject: matrixStaffMessage, Link: "/staff/cms"}); err != nil {
+		t.Fatal(err)
+	}
 	one(`INSERT INTO cms_columns (site_org_id, code, name, dept, period_days, created_at) VALUES ($1, 'matrix', '矩阵栏目', '办公室', 30, $2) RETURNING id`,
 		[]any{fx.xiamen, db.TS(Now())}, &fx.columnX)
 	one(`INSERT INTO cms_articles (column_id, site_org_id, state, title, body_html, author_staff_id, created_at, updated_at)
@@ -404,6 +411,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 
 // matrixMessage is the subject of A's message: no one else may read it.
 const matrixMessage = "矩阵消息：鹭岛的申报提醒"
+
+// The subject of a staff message to the Xiamen member.
+const matrixStaffMessage = "矩阵工作消息：栏目逾期提醒"
 
 // matrixArticle is the title of the article under review on the Xiamen site.
 const matrixArticle = "矩阵文章：春节期间办税安排"
@@ -490,6 +500,9 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// A staff message to the Xiamen member: nobody else reads it.
+		"staff_message": {kind: "staff_message", ids: map[string]int64{"id": fx.staffMessageX},
+			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixStaffMessage}},
 		// An article under review on the Xiamen city site: its staff only
 		// (a district below the city manages no city site).
 		"cms_article": {kind: "cms_article", ids: map[string]int64{"id": fx.articleX},

@@ -69,9 +69,9 @@ func SeedCMSDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 	return nil
 }
 
-// contentJobEvery is how often each node publishes scheduled articles and
-// records reminders of overdue columns. Both are idempotent: every node
-// may run them.
+// contentJobEvery is how often each node publishes scheduled articles
+// (idempotent: every node may run it). Reminders of overdue columns are
+// sent by the daily job (notify/daily).
 const contentJobEvery = time.Minute
 
 // StartContentJobs runs the site content jobs until ctx ends: scheduled
@@ -83,11 +83,6 @@ func (a *App) StartContentJobs(ctx context.Context) {
 			a.Log.Error("publishing scheduled articles", "err", err)
 		} else if n > 0 {
 			a.Log.Info("scheduled articles published", "count", n)
-		}
-		if n, err := a.CMS.CheckOverdue(ctx); err != nil {
-			a.Log.Error("checking overdue columns", "err", err)
-		} else if n > 0 {
-			a.Log.Info("overdue column reminders recorded", "count", n)
 		}
 	}
 	go a.Site.WatchContent(ctx, 2*time.Second)

@@ -262,6 +262,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff/taxpayers/{id}/quota", For: Staff, Object: "taxpayer", h: s.staffQuotaForm},
 		{Method: "POST", Pattern: "/staff/taxpayers/{id}/quota", For: Staff, Object: "taxpayer", h: s.staffQuota},
 		{Method: "GET", Pattern: "/staff/cms", For: Staff, h: s.staffCMS},
+		{Method: "GET", Pattern: "/staff/messages", For: Staff, h: s.staffMessages},
+		{Method: "GET", Pattern: "/staff/messages/{id}", For: Staff, Object: "staff_message", h: s.staffMessage},
 		{Method: "GET", Pattern: "/staff/stats", For: Staff, h: s.staffStats},
 		{Method: "GET", Pattern: "/staff/cms/articles/new", For: Staff, h: s.staffCMSNew},
 		{Method: "POST", Pattern: "/staff/cms/articles", For: Staff, h: s.staffCMSCreate, Form: "/staff/cms/articles/new"},
