@@ -604,6 +604,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/cms/articles/{id}/submit":                 {},
 		"POST /staff/cms/articles/{id}/review":                 {"decision": {"return"}, "comment": {"矩阵退回意见"}},
 		"POST /staff/cms/articles/{id}/archive":                {},
+		"POST /staff/cms/articles/{id}/files":                  {"kind": {"image"}},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
 		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},

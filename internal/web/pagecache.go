@@ -63,6 +63,9 @@ func cacheable(path string) bool {
 	if path == "/" {
 		return true
 	}
+	if strings.HasPrefix(path, "/info/files/") {
+		return false // files: their own ETag (the content's hash), never in memory here
+	}
 	for _, p := range []string{"/laws", "/guides", "/info", "/search", "/calendar"} {
 		if path == p || strings.HasPrefix(path, p+"/") {
 			return true

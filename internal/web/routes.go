@@ -116,6 +116,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/lists/export", For: Public, h: s.listsExport},
 		{Method: "GET", Pattern: "/info/columns/{id}", For: Public, Object: "cms_column", h: s.infoColumn},
 		{Method: "GET", Pattern: "/info/articles/{id}", For: Public, Object: "cms_article", h: s.infoArticle},
+		{Method: "GET", Pattern: "/info/files/{id}", For: Public, Object: "cms_file", h: s.infoFile},
 		{Method: "GET", Pattern: "/guides/{id}", For: Public, Object: "guide", h: s.guideShow}, // {id} is the guide's slug
 		{Method: "GET", Pattern: "/complaints", For: Public, h: s.complaintsForm},
 		{Method: "POST", Pattern: "/complaints", For: Public, h: s.complaintsSubmit, Body: attachBodyMax},
@@ -272,6 +273,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/cms/articles/{id}/submit", For: Staff, Object: "cms_article", h: s.staffCMSSubmit, Form: "/staff/cms/articles/{id}"},
 		{Method: "POST", Pattern: "/staff/cms/articles/{id}/review", For: Staff, Object: "cms_article", h: s.staffCMSReview, Form: "/staff/cms/articles/{id}"},
 		{Method: "POST", Pattern: "/staff/cms/articles/{id}/archive", For: Staff, Object: "cms_article", h: s.staffCMSArchive, Form: "/staff/cms/articles/{id}"},
+		{Method: "POST", Pattern: "/staff/cms/articles/{id}/files", For: Staff, Object: "cms_article", h: s.staffCMSUpload, Form: "/staff/cms/articles/{id}", Body: attachBodyMax},
 		{Method: "GET", Pattern: "/staff/filing", For: Staff, h: s.staffFiling},
 		{Method: "POST", Pattern: "/staff/filing/remind", For: Staff, h: s.staffRemind, Form: "/staff/filing"},
 		{Method: "GET", Pattern: "/staff/tasks", For: Staff, h: s.staffTasks},
