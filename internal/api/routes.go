@@ -59,6 +59,7 @@ func (a *API) routes() []route {
 		a.certificateRoutes(),  // certificates.go
 		a.iitRoutes(),          // iit.go
 		a.publicRoutes(),       // public.go
+		a.topicRoutes(),        // topics.go
 		a.paymentRoutes(),      // payment.go
 		a.metaRoutes(),         // openapi.go
 	} {

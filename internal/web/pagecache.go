@@ -248,7 +248,8 @@ func visitOf(r *http.Request) (kind, ref string) {
 const contentPrint = `SELECT CAST((SELECT COALESCE(max(id), 0) FROM cms_events) AS TEXT) || '/' ||
 	CAST((SELECT count(*) FROM laws) AS TEXT) || '/' || (SELECT COALESCE(max(imported_at), '') FROM laws) || '/' ||
 	CAST((SELECT version FROM calendar_version WHERE id = 1) AS TEXT) || '/' ||
-	(SELECT COALESCE(max(updated_at), '') FROM kb_entries)`
+	(SELECT COALESCE(max(updated_at), '') FROM kb_entries) || '/' ||
+	(SELECT COALESCE(max(updated_at), '') FROM cms_topics)`
 
 // WatchContent reads the content fingerprint every interval and makes the
 // cached pages stale when it changes (another node published, the library
