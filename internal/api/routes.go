@@ -60,6 +60,7 @@ func (a *API) routes() []route {
 		a.iitRoutes(),          // iit.go
 		a.publicRoutes(),       // public.go
 		a.topicRoutes(),        // topics.go
+		a.downloadRoutes(),     // downloads.go
 		a.paymentRoutes(),      // payment.go
 		a.metaRoutes(),         // openapi.go
 	} {

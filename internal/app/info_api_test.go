@@ -68,5 +68,34 @@ func TestTopicsAndDownloadsAPI(t *testing.T) {
 		if s := get("/api/v1/topics/999999", nil); s != 404 {
 			t.Errorf("missing topic: %d", s)
 		}
+		var dls struct {
+			Items []struct {
+				ID     int64  `json:"id"`
+				Title  string `json:"title"`
+				Latest struct {
+					Version string `json:"version"`
+					URL     string `json:"url"`
+					Size    int64  `json:"size"`
+				} `json:"latest"`
+				Versions int `json:"versions"`
+			} `json:"items"`
+		}
+		if s := get("/api/v1/downloads", &dls); s != 200 || len(dls.Items) < 4 || dls.Items[0].Versions != 2 || dls.Items[0].Latest.Size == 0 {
+			t.Fatalf("downloads: %d %+v", s, dls)
+		}
+		var dl struct {
+			Versions []struct {
+				Version string `json:"version"`
+				URL     string `json:"url"`
+			} `json:"versions"`
+		}
+		if s := get("/api/v1/downloads/"+strconv.FormatInt(dls.Items[0].ID, 10), &dl); s != 200 || len(dl.Versions) != 2 || dl.Versions[0].Version != dls.Items[0].Latest.Version {
+			t.Fatalf("download: %d %+v", s, dl)
+		}
+		res, err := http.Get(ts.URL + dl.Versions[1].URL)
+		if err != nil || res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+			t.Fatalf("older version's file: %v %v", res, err)
+		}
+		res.Body.Close()
 	})
 }

@@ -66,6 +66,9 @@ func SeedCMSDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 	if _, err := demo.SeedTopics(ctx, d, Now()); err != nil {
 		return err
 	}
+	if _, err := demo.SeedDownloads(ctx, d, Now()); err != nil {
+		return err
+	}
 	if seeded {
 		fmt.Fprintf(out, "已生成演示网站内容（省局和各市局网站的栏目与文章），用时 %.1f 秒。省局内容编辑 35000004、内容审核 35000005；厦门市局 35020004、35020005。\n", time.Since(start).Seconds())
 	}

@@ -63,7 +63,7 @@ func cacheable(path string) bool {
 	if path == "/" {
 		return true
 	}
-	if strings.HasPrefix(path, "/info/files/") {
+	if strings.HasPrefix(path, "/info/files/") || strings.HasPrefix(path, "/info/dl/") {
 		return false // files: their own ETag (the content's hash), never in memory here
 	}
 	for _, p := range []string{"/laws", "/guides", "/info", "/search", "/calendar"} {
@@ -249,7 +249,8 @@ const contentPrint = `SELECT CAST((SELECT COALESCE(max(id), 0) FROM cms_events) 
 	CAST((SELECT count(*) FROM laws) AS TEXT) || '/' || (SELECT COALESCE(max(imported_at), '') FROM laws) || '/' ||
 	CAST((SELECT version FROM calendar_version WHERE id = 1) AS TEXT) || '/' ||
 	(SELECT COALESCE(max(updated_at), '') FROM kb_entries) || '/' ||
-	(SELECT COALESCE(max(updated_at), '') FROM cms_topics)`
+	(SELECT COALESCE(max(updated_at), '') FROM cms_topics) || '/' ||
+	(SELECT COALESCE(max(updated_at), '') FROM downloads)`
 
 // WatchContent reads the content fingerprint every interval and makes the
 // cached pages stale when it changes (another node published, the library
