@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -113,14 +117,43 @@ func TestContentReviewJourney(t *testing.T) {
 	visitor := newPage(t, s, "visitor")
 	j := newJourney(t, editor, reviewer, visitor)
 	title := "关于元旦假期办税服务安排的通告"
-	var articlePath string
+	var articlePath, imgTag string
+	// notice is a real PNG (160×90) the editor puts in the article.
+	notice := filepath.Join(t.TempDir(), "办税服务厅.png")
+	{
+		img := image.NewRGBA(image.Rect(0, 0, 160, 90))
+		for x := range 160 {
+			for y := range 90 {
+				img.Set(x, y, color.RGBA{R: 180, G: uint8(x), B: uint8(y), A: 255})
+			}
+		}
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(notice, b.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	j.step("the maintainer sees the overdue reminder", func(t *testing.T) {
 		staffLogin(editor, "35020004")
 		if st := editor.Click("cms", `nav.menu a[href="/staff/cms"]`); st != http.StatusOK {
 			editor.fatalf("status %d", st)
 		}
 		editor.ExpectText(".reminders", "更新提醒", "已逾期")
+		// The reminder reached the maintainer's inbox (the daily job's check).
+		if st := editor.Click("inbox", `nav.menu a[href="/staff/messages"]`); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
+		editor.ExpectText("table.messages tr.unread", "未更新")
+		if st := editor.Click("reminder", `table.messages tr.unread a`); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
+		editor.ExpectText("article.message", "更新周期为")
 		editor.done()
+		if st := editor.Open("cms", "/staff/cms"); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
 	})
 	j.step("the editor writes and submits", func(t *testing.T) {
 		if st := editor.Click("new", `a[href="/staff/cms/articles/new"]`); st != http.StatusOK {
@@ -134,6 +167,25 @@ func TestContentReviewJourney(t *testing.T) {
 		}
 		editor.ExpectText(".flash", "已保存为草稿")
 		articlePath = editor.URL().Path
+		// An image: upload it, insert it into the body (the 插入正文 button),
+		// save the new version.
+		editor.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{notice}))
+		if st := editor.Click("upload", `form[action$="/files"] button[type=submit]`); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
+		editor.ExpectText(".flash", "已上传图片")
+		imgTag = evalJSON[string](editor, `document.querySelector("table.files input.code").value`)
+		editor.Do(chromedp.Click(chromedp.CSS(`button[data-insert]`)))
+		if body := evalJSON[string](editor, `document.querySelector("#f-body").value`); !strings.Contains(body, imgTag) {
+			editor.fatalf("the image was not inserted: %q", body)
+		}
+		if st := editor.Click("save-image", `form[action="`+articlePath+`"] button[type=submit]`); st != http.StatusOK {
+			editor.fatalf("status %d", st)
+		}
+		editor.ExpectText(".flash", "已保存新版本")
+		if w := evalJSON[float64](editor, `document.querySelector(".article-body img").naturalWidth`); w <= 0 {
+			editor.fatalf("the preview's image does not load (naturalWidth %v)", w)
+		}
 		if st := editor.Click("submit", `form[action$="/submit"] button`); st != http.StatusOK {
 			editor.fatalf("status %d", st)
 		}
@@ -160,7 +212,7 @@ func TestContentReviewJourney(t *testing.T) {
 			editor.fatalf("status %d", st)
 		}
 		editor.ExpectText(".inset", "请写明恢复办公的日期。")
-		editor.Do(typeInto("#f-body", "<p>元旦假期办税服务厅暂停对外办公，1月4日起恢复正常办公。</p>"))
+		editor.Do(typeInto("#f-body", "<p>元旦假期办税服务厅暂停对外办公，1月4日起恢复正常办公。</p>"+imgTag))
 		if st := editor.Click("save", `form[action="`+articlePath+`"] button[type=submit]`); st != http.StatusOK {
 			editor.fatalf("status %d", st)
 		}
@@ -192,6 +244,10 @@ func TestContentReviewJourney(t *testing.T) {
 		}
 		visitor.ExpectText("main h1", title)
 		visitor.ExpectText(".article-body", "1月4日起恢复正常办公")
+		// The image shows: it loaded from the hall's own file address.
+		if w := evalJSON[float64](visitor, `(function(){var i=document.querySelector(".article-body img");return i&&i.complete?i.naturalWidth:-1})()`); w != 160 {
+			visitor.fatalf("the article's image: naturalWidth %v, want 160", w)
+		}
 		visitor.done()
 	})
 }

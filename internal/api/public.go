@@ -28,6 +28,7 @@ type PublicServices struct {
 	Guides *guides.Catalog
 	Search *search.Index
 	Lists  *publists.Service
+	CMS    *cms.Service // special topics and downloads (topics.go, downloads.go)
 }
 
 var (

@@ -59,6 +59,8 @@ func (a *API) routes() []route {
 		a.certificateRoutes(),  // certificates.go
 		a.iitRoutes(),          // iit.go
 		a.publicRoutes(),       // public.go
+		a.topicRoutes(),        // topics.go
+		a.downloadRoutes(),     // downloads.go
 		a.paymentRoutes(),      // payment.go
 		a.refundRoutes(),       // refunds.go
 		a.metaRoutes(),         // openapi.go

@@ -216,6 +216,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 		KB: site.KB, Training: site.Training,
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}
 	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
+	apiSvc.Public.CMS = content
 	apiSvc.Register(mux)
 	// /metrics names every route, the request rates and the database pool:
 	// not for anyone on the internet. With --metrics-addr it lives only on

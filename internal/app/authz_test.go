@@ -21,6 +21,7 @@ import (
 
 	"taxhall/internal/api"
 	"taxhall/internal/auth"
+	"taxhall/internal/cms"
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
@@ -178,6 +179,9 @@ type fixture struct {
 	reviewerName, reviewerPhone   string
 	simingCode                    string // the 思明 bureau's code
 	messageA                      int64  // a message to every user of A
+	staffMessageX                 int64  // a message to the Xiamen all-roles member
+	topicX                        int64  // a special topic of the Xiamen site
+	downloadX                     int64  // a download of the Xiamen site
 	today                         string
 	employeeA                     int64 // an employee on A's roster
 	buildingA, parcelA            int64 // A's tax sources (税源)
@@ -325,8 +329,23 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		Subject: matrixMessage, Body: "请按期申报。", Link: "/hall"}); err != nil {
 		t.Fatal(err)
 	}
+	var staffX int64
+	one(`SELECT id FROM staff WHERE staff_no = 'M350200'`, nil, &staffX)
+	if fx.staffMessageX, _, err = messages.SendStaff(ctx, d, Now(), messages.StaffMessage{StaffID: staffX, Kind: messages.KindReminder,
+		Subject: matrixStaffMessage, Link: "/staff/cms"}); err != nil {
+		t.Fatal(err)
+	}
 	one(`INSERT INTO cms_columns (site_org_id, code, name, dept, period_days, created_at) VALUES ($1, 'matrix', '矩阵栏目', '办公室', 30, $2) RETURNING id`,
 		[]any{fx.xiamen, db.TS(Now())}, &fx.columnX)
+	one(`INSERT INTO cms_topics (site_org_id, code, title, created_at, updated_at) VALUES ($1, 'matrix', $2, $3, $3) RETURNING id`,
+		[]any{fx.xiamen, matrixTopic, db.TS(Now())}, &fx.topicX)
+	one(`INSERT INTO downloads (site_org_id, kind, title, created_at, updated_at) VALUES ($1, 'form', $2, $3, $3) RETURNING id`,
+		[]any{fx.xiamen, matrixDownload, db.TS(Now())}, &fx.downloadX)
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		return cms.InsertVersion(ctx, tx, Now(), fx.downloadX, fx.xiamen, cms.VersionInput{Version: "2026年版", Filename: "矩阵.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	one(`INSERT INTO cms_articles (column_id, site_org_id, state, title, body_html, author_staff_id, created_at, updated_at)
 		VALUES ($1, $2, 'review', $3, '<p>矩阵</p>', (SELECT id FROM staff WHERE staff_no = '35020004'), $4, $4) RETURNING id`,
 		[]any{fx.columnX, fx.xiamen, matrixArticle, db.TS(Now())}, &fx.articleX)
@@ -411,6 +430,15 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 
 // matrixMessage is the subject of A's message: no one else may read it.
 const matrixMessage = "矩阵消息：鹭岛的申报提醒"
+
+// The title of the Xiamen site's download.
+const matrixDownload = "矩阵下载：鹭岛申请表"
+
+// The title of the Xiamen site's special topic.
+const matrixTopic = "矩阵专题：鹭岛减税降费"
+
+// The subject of a staff message to the Xiamen member.
+const matrixStaffMessage = "矩阵工作消息：栏目逾期提醒"
 
 // matrixArticle is the title of the article under review on the Xiamen site.
 const matrixArticle = "矩阵文章：春节期间办税安排"
@@ -500,6 +528,15 @@ func (m *matrix) resolvers() map[string]*object {
 		// A message to every user of A: only A's users read it.
 		"message": {kind: "message", ids: map[string]int64{"id": fx.messageA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixMessage}},
+		// A download of the Xiamen site: its content staff manage it.
+		"download": {kind: "download", ids: map[string]int64{"id": fx.downloadX},
+			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixDownload}},
+		// A special topic of the Xiamen site: its staff only.
+		"cms_topic": {kind: "cms_topic", ids: map[string]int64{"id": fx.topicX},
+			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixTopic}},
+		// A staff message to the Xiamen member: nobody else reads it.
+		"staff_message": {kind: "staff_message", ids: map[string]int64{"id": fx.staffMessageX},
+			mine: map[string]bool{pXiamen: true}, secrets: []string{matrixStaffMessage}},
 		// An article under review on the Xiamen city site: its staff only
 		// (a district below the city manages no city site).
 		"cms_article": {kind: "cms_article", ids: map[string]int64{"id": fx.articleX},
@@ -613,6 +650,13 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/cms/articles/{id}/submit":                 {},
 		"POST /staff/cms/articles/{id}/review":                 {"decision": {"return"}, "comment": {"矩阵退回意见"}},
 		"POST /staff/cms/articles/{id}/archive":                {},
+		"POST /staff/cms/articles/{id}/files":                  {"kind": {"image"}},
+		"POST /staff/cms/topics":                               {"site": {strconv.FormatInt(fx.xiamen, 10)}, "title": {"矩阵新专题"}, "code": {"matrix-new"}, "sort": {"0"}},
+		"POST /staff/cms/topics/{id}":                          {"title": {"矩阵专题改名"}, "code": {"matrix"}, "sort": {"1"}},
+		"POST /staff/cms/topics/{id}/articles":                 {"article": {"1"}, "place": {"10"}},
+		"POST /staff/cms/topics/{id}/remove":                   {"article": {"1"}},
+		"POST /staff/cms/downloads":                            {"site": {strconv.FormatInt(fx.xiamen, 10)}, "kind": {"form"}, "title": {"矩阵新下载"}, "version": {"v1"}, "sort": {"0"}},
+		"POST /staff/cms/downloads/{id}/versions":              {"version": {"v2"}},
 		"POST /staff/calendar/deadlines":                       {"year": {"2026"}, "dl_month": {"6"}, "dl_date": {"2026-06-22"}, "dl_source": {"矩阵函"}},
 		"POST /staff/calendar/deadlines/remove":                {"year": {"2026"}, "month": {"6"}},
 		"POST /hall/pay":                                       {"key": {"matrix-pay-0001"}, "item": {"1"}},

@@ -63,15 +63,21 @@ func SeedCMSDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 	if _, err := demo.SeedLists(ctx, d, Now()); err != nil {
 		return err
 	}
+	if _, err := demo.SeedTopics(ctx, d, Now()); err != nil {
+		return err
+	}
+	if _, err := demo.SeedDownloads(ctx, d, Now()); err != nil {
+		return err
+	}
 	if seeded {
 		fmt.Fprintf(out, "已生成演示网站内容（省局和各市局网站的栏目与文章），用时 %.1f 秒。省局内容编辑 35000004、内容审核 35000005；厦门市局 35020004、35020005。\n", time.Since(start).Seconds())
 	}
 	return nil
 }
 
-// contentJobEvery is how often each node publishes scheduled articles and
-// records reminders of overdue columns. Both are idempotent: every node
-// may run them.
+// contentJobEvery is how often each node publishes scheduled articles
+// (idempotent: every node may run it). Reminders of overdue columns are
+// sent by the daily job (notify/daily).
 const contentJobEvery = time.Minute
 
 // StartContentJobs runs the site content jobs until ctx ends: scheduled
@@ -83,11 +89,6 @@ func (a *App) StartContentJobs(ctx context.Context) {
 			a.Log.Error("publishing scheduled articles", "err", err)
 		} else if n > 0 {
 			a.Log.Info("scheduled articles published", "count", n)
-		}
-		if n, err := a.CMS.CheckOverdue(ctx); err != nil {
-			a.Log.Error("checking overdue columns", "err", err)
-		} else if n > 0 {
-			a.Log.Info("overdue column reminders recorded", "count", n)
 		}
 	}
 	go a.Site.WatchContent(ctx, 2*time.Second)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -109,8 +111,44 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-// Sanitize returns html with everything but safe markup removed.
-func Sanitize(html string) string { return strings.TrimSpace(policy.Sanitize(html)) }
+// Sanitize returns html with everything but safe markup removed, and
+// without any image that is not one of the hall's own article files
+// (FileURL): an article never loads a picture from another site (a
+// tracking pixel, a hot-linked image that changes after review).
+func Sanitize(s string) string { return strings.TrimSpace(ownImagesOnly(policy.Sanitize(s))) }
+
+// ownImagesOnly drops the <img> elements of sanitised markup whose src is
+// not a FileURL. bluemonday's policies only add permissions, so the UGC
+// policy's images are narrowed here, on its output: every other token is
+// copied as it was.
+func ownImagesOnly(s string) string {
+	if !strings.Contains(s, "<img") {
+		return s
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		raw := z.Raw()
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			if t := z.Token(); t.DataAtom == atom.Img {
+				ok := false
+				for _, at := range t.Attr {
+					if at.Key == "src" && fileSrc.MatchString(at.Val) {
+						ok = true
+					}
+				}
+				if !ok {
+					continue
+				}
+			}
+		}
+		b.Write(raw)
+	}
+}
 
 // plainText is html without markup, for search and summaries.
 func plainText(html string) string {

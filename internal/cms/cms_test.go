@@ -374,11 +374,19 @@ func TestSanitize(t *testing.T) {
 			t.Errorf("%s → %s: text lost", payload, out)
 		}
 	}
-	safe := `<h2>一、适用范围</h2><p>详见<a href="https://www.chinatax.gov.cn/">国家税务总局</a>。</p><ul><li>甲</li></ul><img src="https://example.gov.cn/a.png" alt="图">`
+	safe := `<h2>一、适用范围</h2><p>详见<a href="https://www.chinatax.gov.cn/">国家税务总局</a>。</p><ul><li>甲</li></ul><img src="/info/files/12" alt="图">`
 	out := cms.Sanitize(safe)
-	for _, keep := range []string{"<h2>一、适用范围</h2>", `href="https://www.chinatax.gov.cn/"`, "<li>甲</li>", `src="https://example.gov.cn/a.png"`} {
+	for _, keep := range []string{"<h2>一、适用范围</h2>", `href="https://www.chinatax.gov.cn/"`, "<li>甲</li>", `<img src="/info/files/12" alt="图">`} {
 		if !strings.Contains(out, keep) {
 			t.Errorf("safe markup lost %s: %s", keep, out)
+		}
+	}
+	// Images only from the hall's own article files.
+	for _, img := range []string{`<img src="https://example.gov.cn/a.png" alt="图">`, `<img src="//evil.example/info/files/1">`,
+		`<img src="/info/files/1/../../../logout">`, `<img src="/info/files/1?track=1">`, `<img alt="无地址">`, `<IMG SRC="/staff/logout">`,
+		`<img src="https://evil.example/info/files/1">`, `<picture><img src="x.png"></picture>`} {
+		if out := cms.Sanitize("<p>税务公告</p>" + img); strings.Contains(strings.ToLower(out), "<img") || !strings.Contains(out, "<p>税务公告</p>") {
+			t.Errorf("%s → %s", img, out)
 		}
 	}
 }

@@ -2,10 +2,16 @@ package cms
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"taxhall/internal/auth"
 	"taxhall/internal/db"
+	"taxhall/internal/messages"
 )
 
 // Grace is how long a column may stay overdue before its maintainers'
@@ -14,41 +20,121 @@ const Grace = 7 * 24 * time.Hour
 
 // CheckOverdue records a reminder for each column past its update period
 // (level 1, for its maintainers) and, past the grace period too, one for
-// their supervisors (level 2). A reminder is one row per column, level and
-// due date (UNIQUE, inserted ON CONFLICT DO NOTHING): the check may run on
-// every node every few minutes. It returns how many reminders are new.
+// their supervisors (level 2), and sends each a staff in-site message:
+// level 1 to the content editors of the column's site bureau, level 2 to
+// its content reviewers and administrators. A reminder is one row per
+// column, level and due date (UNIQUE, inserted ON CONFLICT DO NOTHING) and
+// each message has the dedupe key "cms.overdue:column:level:due" per
+// recipient, in one transaction per reminder: the daily job
+// (notify/daily) may run again after a restart, or on a second node, and
+// nobody is reminded twice. It returns how many reminders are new.
 func (s *Service) CheckOverdue(ctx context.Context) (n int, err error) {
 	defer db.Wrap(&err, "cms.CheckOverdue")
 	now := s.Now()
 	type col struct {
-		id, site     int64
-		period       int
-		last, create string
+		id, site          int64
+		period            int
+		last, create      string
+		name, parent, org string
 	}
 	cols, err := db.Query(ctx, s.DB, func(r db.Scanner) (col, error) {
 		var c col
-		return c, r.Scan(&c.id, &c.site, &c.period, &c.last, &c.create)
-	}, `SELECT id, site_org_id, period_days, last_published_at, created_at FROM cms_columns`)
+		return c, r.Scan(&c.id, &c.site, &c.period, &c.last, &c.create, &c.name, &c.parent, &c.org)
+	}, `SELECT c.id, c.site_org_id, c.period_days, c.last_published_at, c.created_at, c.name, COALESCE(p.name, ''), o.name
+		FROM cms_columns c LEFT JOIN cms_columns p ON p.id = c.parent_id JOIN orgs o ON o.id = c.site_org_id ORDER BY c.id`)
 	if err != nil {
 		return 0, err
 	}
+	staff := map[int64][]siteStaff{}
 	for _, c := range cols {
 		due := (&Column{PeriodDays: c.period, LastPub: db.ParseTS(c.last)}).DueOn(db.ParseTS(c.create))
-		for level, at := range map[int]time.Time{1: due, 2: due.Add(Grace)} {
+		for _, level := range []int{1, 2} {
+			at := due
+			if level == 2 {
+				at = due.Add(Grace)
+			}
 			if !now.After(at) {
 				continue
 			}
-			res, err := s.DB.ExecContext(ctx, `INSERT INTO cms_reminders (column_id, site_org_id, level, due_on, created_at) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (column_id, level, due_on) DO NOTHING`, c.id, c.site, level, due.Format(db.DateLayout), db.TS(now))
+			if _, ok := staff[c.site]; !ok {
+				if staff[c.site], err = staffOf(ctx, s.DB, c.site); err != nil {
+					return n, err
+				}
+			}
+			name := c.name
+			if c.parent != "" {
+				name = c.parent + " › " + c.name
+			}
+			dueOn := due.Format(db.DateLayout)
+			days := max(1, int(now.Sub(due).Hours()/24))
+			msg := messages.StaffMessage{
+				Kind:    messages.KindReminder,
+				Subject: fmt.Sprintf("栏目“%s”已逾期 %d 天未更新", name, days),
+				Body: fmt.Sprintf("%s网站的栏目“%s”更新周期为 %d 天，应于 %s 前发布新信息，至今未更新。请尽快在该栏目发布信息。",
+					c.org, name, c.period, dueOn),
+				Link: "/staff/cms/articles/new?column=" + strconv.FormatInt(c.id, 10),
+			}
+			if level == 2 {
+				msg.Subject = fmt.Sprintf("栏目“%s”逾期超过 %d 天仍未更新", name, int(Grace.Hours()/24))
+				msg.Body = fmt.Sprintf("%s网站的栏目“%s”应于 %s 前更新，已逾期超过宽限期 %d 天，维护人员已于到期时收到提醒。请督促维护人员更新，或调整栏目的更新周期。",
+					c.org, name, dueOn, int(Grace.Hours()/24))
+				msg.Link = "/staff/cms?site=" + strconv.FormatInt(c.site, 10)
+			}
+			err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+				res, err := tx.ExecContext(ctx, `INSERT INTO cms_reminders (column_id, site_org_id, level, due_on, created_at) VALUES ($1, $2, $3, $4, $5)
+					ON CONFLICT (column_id, level, due_on) DO NOTHING`, c.id, c.site, level, dueOn, db.TS(now))
+				if err != nil {
+					return err
+				}
+				if k, _ := res.RowsAffected(); k > 0 {
+					n++
+				}
+				for _, st := range staff[c.site] {
+					if !st.remindedAt(level) {
+						continue
+					}
+					m := msg
+					m.StaffID, m.OrgID = st.id, c.site
+					m.DedupeKey = fmt.Sprintf("cms.overdue:%d:%d:%s", c.id, level, dueOn)
+					if _, _, err := messages.SendStaff(ctx, tx, now, m); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 			if err != nil {
 				return n, err
-			}
-			if k, _ := res.RowsAffected(); k > 0 {
-				n++
 			}
 		}
 	}
 	return n, nil
+}
+
+// siteStaff is an active official of a site's bureau with their roles.
+type siteStaff struct {
+	id    int64
+	roles []string
+}
+
+// remindedAt reports whether the official is reminded at level: content
+// editors (the maintainers) at 1, content reviewers and administrators
+// (their supervisors) at 2.
+func (st siteStaff) remindedAt(level int) bool {
+	if level == 1 {
+		return slices.Contains(st.roles, auth.RoleContentEditor)
+	}
+	return slices.Contains(st.roles, auth.RoleContentReviewer) || slices.Contains(st.roles, auth.RoleAdmin)
+}
+
+// staffOf returns the active officials of a bureau (staff_org).
+func staffOf(ctx context.Context, q db.Querier, orgID int64) ([]siteStaff, error) {
+	return db.Query(ctx, q, func(r db.Scanner) (siteStaff, error) {
+		var st siteStaff
+		var roles string
+		err := r.Scan(&st.id, &roles)
+		st.roles = strings.Split(roles, ",")
+		return st, err
+	}, `SELECT id, roles FROM staff WHERE org_id = $1 AND active = 1 ORDER BY id`, orgID)
 }
 
 // Reminder is a column that a reminder was recorded for and that is still

@@ -10,6 +10,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/cms"
 	"taxhall/internal/httpx"
+	"taxhall/internal/uploads"
 )
 
 // The site content pages of the staff platform (网站内容管理): the overview
@@ -112,6 +113,9 @@ type cmsArticlePage struct {
 	CanSubmit bool
 	CanReview bool
 	CanArch   bool
+	// The article's images and attachments (staff page), and the public
+	// page's attachments.
+	Images, Attachments []*uploads.Upload
 }
 
 // columnGroups are the columns of the sites in a's subtree, for the select.
@@ -191,7 +195,13 @@ func (s *Server) articlePage(r *http.Request, id int64) (*cmsArticlePage, error)
 		CanEdit: editable && cms.CanEdit(a), CanSubmit: editable && cms.CanEdit(a),
 		CanReview: art.State == cms.Review && cms.CanReview(a) && art.AuthorID != a.UserID,
 		CanArch:   art.State == cms.Published && (cms.CanEdit(a) || cms.CanReview(a))}
-	p.Form = map[string][]string{"column": {strconv.FormatInt(art.ColumnID, 10)}, "title": {art.Title}, "summary": {art.Summary}, "body": {art.BodyHTML}}
+	p.Form = map[string][]string{"column": {strconv.FormatInt(art.ColumnID, 10)}, "title": {art.Title}, "summary": {art.Summary}, "body": {art.BodyHTML}, "kind": {cms.SlotImage}}
+	if p.Images, err = s.CMS.Files(r.Context(), a, id, cms.SlotImage); err != nil {
+		return nil, err
+	}
+	if p.Attachments, err = s.CMS.Files(r.Context(), a, id, cms.SlotAttachment); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

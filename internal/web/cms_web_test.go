@@ -13,6 +13,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
+	"taxhall/internal/uploads"
 )
 
 func init() {
@@ -31,8 +32,10 @@ func init() {
 	}, staffSide}
 	examples["staff_cms_article.html"] = example{func() page {
 		return &cmsArticlePage{Article: art, Columns: groups, Comment: "请补充", CanEdit: true, CanSubmit: true, CanReview: true, CanArch: true,
-			Events:   []cms.Event{{Action: "return", Staff: "许国强", Comment: "请补充", At: when}, {Action: "publish", At: when}},
-			Versions: []cms.Version{{Version: 1, Title: "x", Body: "<p>旧</p>", Staff: "吴晓丽", At: when}}}
+			Events:      []cms.Event{{Action: "return", Staff: "许国强", Comment: "请补充", At: when}, {Action: "publish", At: when}},
+			Versions:    []cms.Version{{Version: 1, Title: "x", Body: "<p>旧</p>", Staff: "吴晓丽", At: when}},
+			Images:      []*uploads.Upload{{ID: 5, Filename: "办税流程.png", ContentType: "image/png", Size: 20480}},
+			Attachments: []*uploads.Upload{{ID: 6, Filename: "申请表.pdf", ContentType: "application/pdf", Size: 204800}}}
 	}, staffSide}
 	examples["info.html"] = example{func() page {
 		top := *col
@@ -42,7 +45,9 @@ func init() {
 	examples["info_column.html"] = example{func() page {
 		return &infoColumnPage{Column: col, Parent: col, Children: []*cms.Column{col}, SiteName: "国家税务总局厦门市税务局", Articles: []cms.Article{art}, NextURL: "/info/columns/3?after=x"}
 	}, everyone}
-	examples["info_article.html"] = example{func() page { return &infoArticlePage{Article: art, Body: "<p>正文</p>"} }, everyone}
+	examples["info_article.html"] = example{func() page {
+		return &infoArticlePage{Article: art, Body: "<p>正文</p>", Attachments: []*uploads.Upload{{ID: 6, Filename: "申请表.pdf", ContentType: "application/pdf", Size: 204800}}}
+	}, everyone}
 }
 
 // TestCMSJourney: an editor writes, the reviewer returns it with a comment,

@@ -9,6 +9,7 @@ import (
 	"taxhall/internal/apperr"
 	"taxhall/internal/cms"
 	"taxhall/internal/httpx"
+	"taxhall/internal/uploads"
 )
 
 // The public side of the bureau sites (信息公开): a site's home with its
@@ -122,6 +123,8 @@ type infoArticlePage struct {
 	basePage
 	Article cms.Article
 	Body    template.HTML // sanitised by cms.Sanitize when it was written
+	// Attachments are the article's files listed under it.
+	Attachments []*uploads.Upload
 }
 
 func (s *Server) infoArticle(w http.ResponseWriter, r *http.Request) error {
@@ -136,7 +139,11 @@ func (s *Server) infoArticle(w http.ResponseWriter, r *http.Request) error {
 	// The body was sanitised when it was stored; sanitising again on the way
 	// out costs little and keeps a row written by other means safe too.
 	body := template.HTML(cms.Sanitize(a.BodyHTML)) // #nosec G203 -- sanitised by bluemonday's UGC policy
-	return infoArticleView.ok(s, w, r, &infoArticlePage{basePage: basePage{Title: a.Title}, Article: a, Body: body})
+	atts, err := s.CMS.PublicAttachments(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return infoArticleView.ok(s, w, r, &infoArticlePage{basePage: basePage{Title: a.Title}, Article: a, Body: body, Attachments: atts})
 }
 
 func init() {

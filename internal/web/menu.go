@@ -114,6 +114,7 @@ func naturalPerson(a *auth.Actor) bool {
 // capability adds its rows here with its predicate.
 var menu = []menuEntry{
 	{"工作台", "/staff", isStaff, nil},
+	{"我的消息", staffMessagesURL, isStaff, nil},
 	{"纳税人管理", "/staff/taxpayers", taxpayer.CanViewRegister, nil},
 	{"申报监控", "/staff/filing", returns.CanWatch, nil},
 	{"任务池", "/staff/tasks", workflow.CanWork, nil},

@@ -63,6 +63,9 @@ func cacheable(path string) bool {
 	if path == "/" {
 		return true
 	}
+	if strings.HasPrefix(path, "/info/files/") || strings.HasPrefix(path, "/info/dl/") {
+		return false // files: their own ETag (the content's hash), never in memory here
+	}
 	for _, p := range []string{"/laws", "/guides", "/info", "/search", "/calendar"} {
 		if path == p || strings.HasPrefix(path, p+"/") {
 			return true
@@ -245,7 +248,9 @@ func visitOf(r *http.Request) (kind, ref string) {
 const contentPrint = `SELECT CAST((SELECT COALESCE(max(id), 0) FROM cms_events) AS TEXT) || '/' ||
 	CAST((SELECT count(*) FROM laws) AS TEXT) || '/' || (SELECT COALESCE(max(imported_at), '') FROM laws) || '/' ||
 	CAST((SELECT version FROM calendar_version WHERE id = 1) AS TEXT) || '/' ||
-	(SELECT COALESCE(max(updated_at), '') FROM kb_entries)`
+	(SELECT COALESCE(max(updated_at), '') FROM kb_entries) || '/' ||
+	(SELECT COALESCE(max(updated_at), '') FROM cms_topics) || '/' ||
+	(SELECT COALESCE(max(updated_at), '') FROM downloads)`
 
 // WatchContent reads the content fingerprint every interval and makes the
 // cached pages stale when it changes (another node published, the library

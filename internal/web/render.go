@@ -337,6 +337,7 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, b *basePage) {
 	b.Care = careOn(r)
 	b.Menu = menuWith(b.Actor, b.Path, s.menuTaxTypes(r))
 	s.unreadBadge(r, b)
+	s.staffUnreadBadge(r, b)
 	b.Bureau = s.bureauName(r.Context())
 	if b.Form == nil {
 		b.Form = url.Values{}

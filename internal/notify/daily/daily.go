@@ -32,6 +32,7 @@ import (
 
 	"taxhall/internal/appoint"
 	"taxhall/internal/calendar"
+	"taxhall/internal/cms"
 	"taxhall/internal/db"
 	"taxhall/internal/forms"
 	"taxhall/internal/jobs"
@@ -172,6 +173,14 @@ func (s *Scheduler) RunDay(ctx context.Context, day calendar.Date) error {
 		return err
 	} else if n > 0 {
 		s.log().Info("notify: training reminders", "day", day, "sent", n)
+	}
+	// Site columns past their update period: in-site messages to their
+	// maintainers, and past the grace period to their supervisors (keyed
+	// per column, level, due date and recipient).
+	if n, err := (&cms.Service{DB: s.DB, Now: func() time.Time { return at }}).CheckOverdue(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		s.log().Info("notify: overdue column reminders", "day", day, "new", n)
 	}
 	cal, err := s.Cal.Calendar(ctx)
 	if err != nil {

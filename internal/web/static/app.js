@@ -88,5 +88,22 @@
         if (!window.confirm(question)) { e.preventDefault(); }
       });
     });
+
+    // An uploaded image's 插入正文 button (hidden without this file): puts
+    // the image's tag (the value of data-insert) into the body textarea
+    // (data-into) at the cursor; the editor then saves the article.
+    document.querySelectorAll("button[data-insert]").forEach(function (b) {
+      var src = document.querySelector(b.getAttribute("data-insert"));
+      var into = document.querySelector(b.getAttribute("data-into"));
+      if (!src || !into) { return; }
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        var at = typeof into.selectionStart === "number" ? into.selectionStart : into.value.length;
+        into.value = into.value.slice(0, at) + src.value + into.value.slice(at);
+        into.focus();
+        into.selectionStart = into.selectionEnd = at + src.value.length;
+        into.scrollIntoView({ block: "center" });
+      });
+    });
   });
 })();
