@@ -53,8 +53,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// Every connection stays open: pgx caches the statements it has
+		// prepared on its connection, and a closed idle connection takes
+		// its cache (and a PostgreSQL backend) with it.
 		sdb.SetMaxOpenConns(20)
-		sdb.SetMaxIdleConns(10)
+		sdb.SetMaxIdleConns(20)
 		sdb.SetConnMaxIdleTime(5 * time.Minute)
 		d = &DB{DB: sdb, Dialect: Postgres, dsn: dsn}
 	} else {
@@ -63,11 +66,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
-		sdb, err := sql.Open("sqlite", "file:"+dsn+"?"+q.Encode())
+		sdb, err := openSQLite("file:" + dsn + "?" + q.Encode())
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
+		// Connections stay open with their prepared statements (the
+		// default keeps two idle and closes the rest after each use).
 		sdb.SetMaxOpenConns(8)
+		sdb.SetMaxIdleConns(8)
 		d = &DB{DB: sdb, Dialect: SQLite, dsn: dsn}
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
