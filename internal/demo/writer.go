@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -21,6 +22,9 @@ type bulkWriter struct {
 	conn    *sql.Conn
 	stmts   map[string]*sql.Stmt // full-batch INSERT per table (SQLite)
 	written map[string]int64
+	// deferred is set while the indexes are dropped: a load that fails
+	// then discards its connection (SQLite's foreign keys are off on it).
+	deferred *deferred
 }
 
 func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
@@ -52,6 +56,10 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 func (w *bulkWriter) Close() error {
 	for _, s := range w.stmts {
 		_ = s.Close()
+	}
+	if w.deferred != nil {
+		// Not back to the pool with foreign keys off.
+		_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	return w.conn.Close()
 }
