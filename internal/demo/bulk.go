@@ -485,7 +485,8 @@ func (p *bulkPlan) periodsOf(i ident, reg time.Time) []rules.Period {
 }
 
 // capacity counts the periods the planned taxpayers could file with the
-// forms registered, by planning them once with the same seed.
+// forms registered and their templates, by planning them once with the
+// same seed.
 func (p *bulkPlan) capacity(enterprises, individuals int) int64 {
 	saved := p.nextTP
 	used := p.used
@@ -506,8 +507,15 @@ func (p *bulkPlan) capacity(enterprises, individuals int) int64 {
 			continue
 		}
 		for _, i := range t.idents {
-			if _, ok := forms.ForTaxType(i.taxType); ok {
-				n += int64(len(p.periodsOf(i, t.reg)))
+			f, ok := forms.ForTaxType(i.taxType)
+			if !ok {
+				continue
+			}
+			// Only the periods a template can file (as emitReturns).
+			for _, q := range p.periodsOf(i, t.reg) {
+				if len(p.templates[tmplKey{f.Code, q.Start, t.area.loc, t.kind == taxpayer.Individual || t.individualBusiness}]) > 0 {
+					n++
+				}
 			}
 		}
 	}

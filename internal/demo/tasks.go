@@ -47,6 +47,11 @@ func Tasks(ctx context.Context, d *db.DB, now time.Time, prefix string, open, do
 		WHERE t.kind = 'enterprise' AND t.status = 'active' AND o.level = 'district' AND o.path LIKE (SELECT path FROM orgs WHERE division_code = '3502') || '%'`); err != nil {
 		return err
 	}
+	// Each application row finds its enterprise by id (the province has
+	// thousands of them in Xiamen).
+	if err := exec(`CREATE INDEX seed_tp_tid ON seed_tp(tid)`); err != nil {
+		return err
+	}
 	paths, err := db.Query(ctx, d, func(sc db.Scanner) (string, error) {
 		var s string
 		return s, sc.Scan(&s)

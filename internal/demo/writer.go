@@ -20,7 +20,7 @@ type bulkWriter struct {
 	ctx     context.Context
 	d       *db.DB
 	conn    *sql.Conn
-	stmts   map[string]*sql.Stmt // full-batch INSERT per table (SQLite)
+	full    map[string]string // full-batch INSERT per table (SQLite; the connection keeps it prepared)
 	written map[string]int64
 	// deferred is set while the indexes are dropped: a load that fails
 	// then discards its connection (SQLite's foreign keys are off on it).
@@ -32,7 +32,7 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &bulkWriter{ctx: ctx, d: d, conn: conn, stmts: map[string]*sql.Stmt{}, written: map[string]int64{}}
+	w := &bulkWriter{ctx: ctx, d: d, conn: conn, full: map[string]string{}, written: map[string]int64{}}
 	var pragmas []string
 	if d.Dialect == db.SQLite {
 		// A large page cache keeps the indexes' hot pages in memory while
@@ -58,9 +58,6 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 }
 
 func (w *bulkWriter) Close() error {
-	for _, s := range w.stmts {
-		_ = s.Close()
-	}
 	if w.deferred != nil {
 		// Not back to the pool with foreign keys off.
 		_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
@@ -145,14 +142,15 @@ func (w *bulkWriter) insert(tx *sql.Tx, t *table) error {
 		}
 		var err error
 		if end-start == per {
-			st := w.stmts[t.name]
-			if st == nil {
-				if st, err = w.conn.PrepareContext(w.ctx, insertSQL(t, per)); err != nil {
-					return err
-				}
-				w.stmts[t.name] = st
+			// Not tx.StmtContext of a statement prepared on the
+			// connection: database/sql prepares that again in every
+			// transaction. The connection's statement cache keeps this.
+			q, ok := w.full[t.name]
+			if !ok {
+				q = insertSQL(t, per)
+				w.full[t.name] = q
 			}
-			_, err = tx.StmtContext(w.ctx, st).ExecContext(w.ctx, args...)
+			_, err = tx.ExecContext(w.ctx, q, args...)
 		} else {
 			_, err = tx.ExecContext(w.ctx, insertSQL(t, end-start), args...)
 		}
