@@ -111,7 +111,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out, Bank: seedBank(c), Applications: true})
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, TasksOpen: c.TasksOpen, TasksDone: c.TasksDone, Now: Now(), Progress: out, Bank: seedBank(c), Applications: true})
 	if err != nil {
 		return err
 	}
