@@ -244,6 +244,9 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"survey":       {one(`SELECT id FROM surveys ORDER BY id LIMIT 1`)},
 		"training":     {one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`)},
 		"kb_entry":     {one(`SELECT id FROM kb_entries ORDER BY id LIMIT 1`)},
+		"refund_request": {one(`INSERT INTO refund_requests (taxpayer_id, bureau_id, liability_id, return_id, tax_type, period_start, period_end, amount,
+			requested_by, requested_by_name, created_at) SELECT l.taxpayer_id, t.bureau_id, l.id, l.return_id, l.tax_type, l.period_start, l.period_end, 100, 0, '表单', '2026-01-01T00:00:00Z'
+			FROM tax_liabilities l JOIN taxpayers t ON t.id = l.taxpayer_id WHERE l.taxpayer_id = $1 ORDER BY l.id LIMIT 1 RETURNING id`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
