@@ -241,7 +241,7 @@ func (s *Service) drivePayout(ctx context.Context, p *Payout, mode string) (*Pay
 
 // entrustPassed is the reason of a credit the bank never received on its
 // entrust day: it can no longer happen, and it is sent again.
-const entrustPassed = "银行未收到退库请求（委托日已过）"
+const entrustPassed = "银行未收到退库请求（委托日已过）" // #nosec G101 -- a message, not a credential
 
 // settlePayout records the bank's definite answer once.
 func (s *Service) settlePayout(ctx context.Context, id int64, res DebitResult, via string) (*Payout, error) {
