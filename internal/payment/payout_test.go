@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/banksim"
 	"taxhall/internal/certs"
@@ -446,6 +447,37 @@ func TestPayoutStatement(t *testing.T) {
 		}
 		if paid != 2 || e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE state = 'paid'`) != 2 {
 			t.Errorf("bank credits %d, hall payouts paid %d", paid, e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE state = 'paid'`))
+		}
+	})
+}
+
+// 向银行查询: a staff member of the payment's bureau settles a pending
+// payment at once; staff of another bureau do not find it.
+func TestQueryNow(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		ctx, tpID := e.enterprise(t, 1)
+		e.sign(t, ctx, "62220333", 1_000_000_000_00)
+		e.bank.SetFault(banksim.Fault{Mode: "error", Ops: "debit", Count: 1})
+		p, err := e.svc.Pay(ctx, payment.PayInput{LiabilityIDs: []int64{e.dues(t, ctx)[0].LiabilityID}, IdemKey: "q1"})
+		if err != nil || p.State != payment.Pending {
+			t.Fatalf("pay %+v %v", p, err)
+		}
+		var otherNo string
+		if err := d.QueryRowContext(context.Background(), `SELECT s.staff_no FROM staff s WHERE s.roles LIKE '%window_clerk%'
+			AND s.org_id <> (SELECT bureau_id FROM taxpayers WHERE id = $1) AND s.org_id NOT IN (SELECT id FROM orgs WHERE level IN ('province', 'city'))
+			ORDER BY s.id LIMIT 1`, tpID).Scan(&otherNo); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.QueryNow(e.staff(t, otherNo), p.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("another bureau's clerk: %v", err)
+		}
+		got, err := e.svc.QueryNow(e.staffOf(t, tpID, auth.RoleWindowClerk), p.ID)
+		if err != nil || got.State != payment.Paid || got.SettledBy != "debit" {
+			t.Fatalf("query now: %+v %v", got, err)
+		}
+		if n := len(e.bank.Debits()); n != 1 {
+			t.Errorf("%d debits at the bank", n)
 		}
 	})
 }
