@@ -29,6 +29,10 @@ func (a *API) refundRoutes() []route {
 			Summary: "重新提交退税办税事项",
 			Doc:     "退税办税事项撤回后，可为仍处于 requested 的退税申请重新生成事项；每项申请同时只能有一个办理中的事项（409）。返回新事项。",
 			Handler: handle(a.reapplyRefund)},
+		{Pattern: "POST /payments/{id}/query", Tag: tagPayment, Access: StaffUser, Object: "bureau_payment",
+			Summary: "向银行查询一笔待确认缴款",
+			Doc:     "立即按扣款请求号向银行查询并记录确定结果（与后台对账任务相同）；已确定的缴款原样返回，银行仍无确定结果的保持 pending。其他税务机关的缴款返回 404。",
+			Handler: handle(a.queryPayment)},
 		{Pattern: "GET /payments/refund-ledger", Tag: tagPayment, Access: StaffUser,
 			Summary: "退库台账（本局及下级，最新的在前）",
 			Doc:     "核准的退税经银行退至纳税人三方协议账户的记录：state 为 pending 退库处理中、paid 已入账、failed 失败（reason 为银行原因）。按 id 倒序分页：下一页以 next 作为 before 参数。",
@@ -149,4 +153,16 @@ func (a *API) refundLedger(ctx context.Context, _ *http.Request, q paymentsQuery
 			State: p.State, StateName: p.StateName(), Reason: p.Reason, BankTxnNo: p.BankTxnNo, SettledBy: p.SettledBy, ApplicationNo: p.AppNo, CreatedAt: p.CreatedAt})
 	}
 	return out, nil
+}
+
+func (a *API) queryPayment(ctx context.Context, r *http.Request, _ noBody) (paymentView, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return paymentView{}, err
+	}
+	p, err := a.Payments.QueryNow(ctx, id)
+	if err != nil {
+		return paymentView{}, err
+	}
+	return viewPayment(p), nil
 }

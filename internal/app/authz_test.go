@@ -548,6 +548,10 @@ func (m *matrix) resolvers() map[string]*object {
 		// every staff member who may reconcile sees it.
 		// A's refund request (approved, so applying again is refused
 		// even for A: nothing changes): only A's users see it.
+		// A's payment from the staff side (向银行查询): the 思明 subtree's
+		// staff; it is settled, so asking the bank changes nothing.
+		"bureau_payment": {kind: "bureau_payment", ids: map[string]int64{"id": fx.paymentA},
+			mine: map[string]bool{pSiming: true, pXiamen: true}},
 		"refund_request": {kind: "refund_request", ids: map[string]int64{"id": fx.refundRequestA},
 			mine: map[string]bool{pTaxpayerA: true}},
 		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
@@ -664,6 +668,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/agreement/end":                             {},
 		"POST /hall/refunds":                                   {"liability": {"1"}},
 		"POST /hall/refunds/{id}/apply":                        {"source": {"overpaid"}},
+		"POST /staff/payments/{id}/query":                      {},
 		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
 		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
 		"POST /hall/appointments/{id}/cancel":                  {},
@@ -755,6 +760,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
 		"POST /api/v1/my/refunds":                               {"liability_id": 1},
 		"POST /api/v1/my/refunds/{id}/apply":                    {"source": "overpaid"},
+		"POST /api/v1/payments/{id}/query":                      {},
 		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }

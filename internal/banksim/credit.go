@@ -18,6 +18,7 @@ import (
 //	POST /v1/credits          {request_no, entrust_date, bank_code, account_no, account_name, amount, payer, memo}
 //	                          → {request_no, status: "succeeded"|"failed", reason, bank_txn_no, at}
 //	GET  /v1/credits/{request_no}                                        → the same, or 404 {status: "unknown"}
+//	GET  /v1/credit-statements/{date}                                    → text/csv, every credit of that day
 //	GET  /admin/credits                                                  → every credit, for tests
 
 // DoCredit credits once per request number and returns the outcome (the
@@ -119,6 +120,14 @@ func (b *Bank) creditRoutes(mux *http.ServeMux) {
 			}
 			return http.StatusOK, c
 		})
+	})
+	mux.HandleFunc("GET /v1/credit-statements/{day}", func(w http.ResponseWriter, r *http.Request) {
+		day := r.PathValue("day")
+		if _, err := time.Parse("2006-01-02", day); err != nil {
+			http.Error(w, "bad date", http.StatusBadRequest)
+			return
+		}
+		b.serve(w, r, "statement", func() (int, any) { return http.StatusOK, statementCSV(b.CreditStatement(day)) })
 	})
 	mux.HandleFunc("GET /admin/credits", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, b.Credits())

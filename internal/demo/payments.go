@@ -115,3 +115,12 @@ func (d Direct) QueryCredit(_ context.Context, n string) (payment.DebitResult, e
 	}
 	return payment.DebitResult{RequestNo: out.RequestNo, Status: out.Status, Reason: out.Reason, BankTxnNo: out.BankTxnNo}, nil
 }
+
+func (d Direct) CreditStatement(_ context.Context, day string) ([]payment.StatementLine, error) {
+	var out []payment.StatementLine
+	for _, x := range d.B.CreditStatement(day) {
+		out = append(out, payment.StatementLine{RequestNo: x.RequestNo, EntrustDate: x.EntrustDate, BankCode: x.BankCode, AccountNo: x.AccountNo,
+			Amount: x.Amount, Status: x.Status, Reason: x.Reason, BankTxnNo: x.BankTxnNo})
+	}
+	return out, nil
+}

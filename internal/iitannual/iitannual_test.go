@@ -199,6 +199,17 @@ func TestRecordsAndReconciliation(t *testing.T) {
 		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE iit_refund_request_id = $1 AND status = 'submitted'`, refunds[0].ID).Scan(&n); err != nil || n != 1 {
 			t.Errorf("new request's applications: %d %v", n, err)
 		}
+		// Once that refund is approved, a correction refunding the same
+		// total asks for nothing more (no second refund of the same tax).
+		if _, err := d.ExecContext(ctx, `UPDATE iit_refund_requests SET state = 'approved' WHERE id = $1`, refunds[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.rs.Submit(p.ctx, iitannual.FormCode, "2025", map[string]string{iitannual.LineMedicalPaid: "30000"}, returns.NewKey(), sub2.Return.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := annual.Refunds(p.ctx, 2025); len(again) != 2 {
+			t.Errorf("a correction after the approval asked again: %+v", again)
+		}
 	})
 }
 

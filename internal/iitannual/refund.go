@@ -51,10 +51,21 @@ func recordRefund(ctx context.Context, tx *sql.Tx, r *returns.Return) error {
 	if r.TaxDue >= 0 {
 		return nil
 	}
+	// What an earlier version's request already had approved (and paid
+	// out) is not asked for again: a correction asks for the rest.
+	var already int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM iit_refund_requests WHERE taxpayer_id = $1 AND year = $2 AND state IN ('approved', 'refunded')`,
+		r.TaxpayerID, r.Period.Start.Y).Scan(&already); err != nil {
+		return err
+	}
+	amount := -r.TaxDue - already
+	if amount <= 0 {
+		return nil
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO iit_refund_requests (taxpayer_id, return_id, year, amount, state, requested_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (return_id) DO NOTHING RETURNING id`,
-		r.TaxpayerID, r.ID, r.Period.Start.Y, -r.TaxDue, RefundRequested, at).Scan(&id)
+		r.TaxpayerID, r.ID, r.Period.Start.Y, amount, RefundRequested, at).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package payment
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -42,6 +43,8 @@ type CreditBank interface {
 	// QueryCredit returns the outcome of a credit's request number, or
 	// Status Unknown when the bank has no such request.
 	QueryCredit(ctx context.Context, requestNo string) (DebitResult, error)
+	// CreditStatement is the bank's file of one day's credits.
+	CreditStatement(ctx context.Context, day string) ([]StatementLine, error)
 }
 
 // JobPayout sends and settles one refund payout. Key: its request number;
@@ -241,7 +244,7 @@ func (s *Service) drivePayout(ctx context.Context, p *Payout, mode string) (*Pay
 
 // entrustPassed is the reason of a credit the bank never received on its
 // entrust day: it can no longer happen, and it is sent again.
-const entrustPassed = "银行未收到退库请求（委托日已过）"
+const entrustPassed = "银行未收到退库请求（委托日已过）" // #nosec G101 -- a message, not a credential
 
 // settlePayout records the bank's definite answer once.
 func (s *Service) settlePayout(ctx context.Context, id int64, res DebitResult, via string) (*Payout, error) {
@@ -418,6 +421,18 @@ func (b *HTTPBank) QueryCredit(ctx context.Context, requestNo string) (DebitResu
 		return DebitResult{}, fmt.Errorf("%w: credit query HTTP %d", ErrNoAnswer, status)
 	}
 	return decodeResult(raw)
+}
+
+// CreditStatement downloads and parses the credit statement of day.
+func (b *HTTPBank) CreditStatement(ctx context.Context, day string) ([]StatementLine, error) {
+	status, raw, err := b.do(ctx, "GET", "/v1/credit-statements/"+url.PathEscape(day), nil)
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("%w: credit statement HTTP %d", ErrNoAnswer, status)
+	}
+	return ParseStatement(bytes.NewReader(raw))
 }
 
 func decodeResult(raw []byte) (DebitResult, error) {

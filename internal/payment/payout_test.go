@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
 	"taxhall/internal/banksim"
 	"taxhall/internal/certs"
@@ -378,6 +379,105 @@ func TestPaymentCertificateItem(t *testing.T) {
 		}
 		if _, err := wf.Decide(who, k.ID, workflow.DecideInput{Decision: workflow.DecisionPass}); err == nil || !strings.Contains(err.Error(), "没有已缴纳入库") {
 			t.Errorf("a certificate of nothing: %v", err)
+		}
+	})
+}
+
+// The daily reconciliation covers credits: a payout whose answer was lost
+// is settled paid by the bank's credit statement; one the bank never
+// received fails and is sent again under a new number (and then paid); a
+// credit the hall never asked for is reported. Bank credits = payouts paid.
+func TestPayoutStatement(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		wf := e.flow()
+		ctx, _ := e.enterprise(t, 1)
+		e.sign(t, ctx, "62220444", 1_000_000_000_00)
+		approve := func(token string) {
+			ap, _, err := wf.Submit(ctx, workflow.SubmitInput{Item: "refund_overpaid", Token: token,
+				Fields: map[string]string{"tax_type": "vat", "period": "2026Q1", "amount": "12.34", "bank": "中国工商银行", "account": "62220444", "reason": "多缴"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.decide(t, wf, ctx, ap.ID, workflow.DecisionPass, "")
+		}
+		bg := context.Background()
+		e.bank.SetFault(banksim.Fault{Mode: "drop", Ops: "credit", Count: 1})
+		approve("dropped")
+		if _, err := e.svc.SettlePendingPayouts(bg, e.clock.Now().Add(time.Hour), 10); err != nil {
+			t.Fatal(err)
+		}
+		e.bank.SetFault(banksim.Fault{Mode: "error", Ops: "credit,query"})
+		approve("lost")
+		if left, err := e.svc.SettlePendingPayouts(bg, e.clock.Now().Add(time.Hour), 10); err != nil || left != 2 {
+			t.Fatalf("pending after the faults: %d %v", left, err)
+		}
+		e.bank.SetFault(banksim.Fault{})
+		today := e.svc.Today()
+		if c, _ := e.bank.DoCredit(banksim.Debit{RequestNo: "STRANGER", EntrustDate: today.String(), BankCode: "102", AccountNo: "62220444",
+			AccountName: auth.ActorFrom(ctx).TaxpayerName, Amount: 99}); c.Status != "succeeded" {
+			t.Fatalf("stranger credit %+v", c)
+		}
+		e.clock.Add(24 * time.Hour)
+		rec, err := e.svc.ImportStatement(e.supervisor(t), today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Settled != 2 || rec.OnlyHall != 1 || rec.OnlyBank != 1 || rec.Matched < 1 {
+			t.Fatalf("reconciliation %+v", rec)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE state = 'paid' AND settled_by = 'statement'`); n != 1 {
+			t.Errorf("%d payouts settled paid by the statement", n)
+		}
+		// The lost one was sent again today; the job's query settles it.
+		if left, err := e.svc.SettlePendingPayouts(bg, e.clock.Now().Add(time.Hour), 10); err != nil || left != 0 {
+			t.Fatalf("reissued payout still pending: %d %v", left, err)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM refunds WHERE status = 'paid'`); n != 2 {
+			t.Errorf("%d refunds paid of 2", n)
+		}
+		paid := 0
+		for _, c := range e.bank.Credits() {
+			if c.Status == "succeeded" && c.RequestNo != "STRANGER" {
+				paid++
+				if e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE request_no = $1 AND state = 'paid' AND amount = $2`, c.RequestNo, c.Amount) != 1 {
+					t.Errorf("bank credit %s not paid in the hall", c.RequestNo)
+				}
+			}
+		}
+		if paid != 2 || e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE state = 'paid'`) != 2 {
+			t.Errorf("bank credits %d, hall payouts paid %d", paid, e.count(t, `SELECT COUNT(*) FROM refund_payouts WHERE state = 'paid'`))
+		}
+	})
+}
+
+// 向银行查询: a staff member of the payment's bureau settles a pending
+// payment at once; staff of another bureau do not find it.
+func TestQueryNow(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		ctx, tpID := e.enterprise(t, 1)
+		e.sign(t, ctx, "62220333", 1_000_000_000_00)
+		e.bank.SetFault(banksim.Fault{Mode: "error", Ops: "debit", Count: 1})
+		p, err := e.svc.Pay(ctx, payment.PayInput{LiabilityIDs: []int64{e.dues(t, ctx)[0].LiabilityID}, IdemKey: "q1"})
+		if err != nil || p.State != payment.Pending {
+			t.Fatalf("pay %+v %v", p, err)
+		}
+		var otherNo string
+		if err := d.QueryRowContext(context.Background(), `SELECT s.staff_no FROM staff s WHERE s.roles LIKE '%window_clerk%'
+			AND s.org_id <> (SELECT bureau_id FROM taxpayers WHERE id = $1) AND s.org_id NOT IN (SELECT id FROM orgs WHERE level IN ('province', 'city'))
+			ORDER BY s.id LIMIT 1`, tpID).Scan(&otherNo); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.QueryNow(e.staff(t, otherNo), p.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("another bureau's clerk: %v", err)
+		}
+		got, err := e.svc.QueryNow(e.staffOf(t, tpID, auth.RoleWindowClerk), p.ID)
+		if err != nil || got.State != payment.Paid || got.SettledBy != "debit" {
+			t.Fatalf("query now: %+v %v", got, err)
+		}
+		if n := len(e.bank.Debits()); n != 1 {
+			t.Errorf("%d debits at the bank", n)
 		}
 	})
 }

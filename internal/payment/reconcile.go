@@ -174,7 +174,16 @@ func (s *Service) importStatement(ctx context.Context, day calendar.Date, by str
 	if err != nil {
 		return nil, &apperr.Error{Code: apperr.Internal, Message: "未能取得银行对账单，请稍后再试", Err: err}
 	}
-	return s.Reconcile(ctx, day, lines, by)
+	var credits []StatementLine
+	if cb, ok := s.Bank.(CreditBank); ok {
+		if credits, err = cb.CreditStatement(ctx, day.String()); err != nil {
+			return nil, &apperr.Error{Code: apperr.Internal, Message: "未能取得银行退库对账单，请稍后再试", Err: err}
+		}
+		if credits == nil {
+			credits = []StatementLine{}
+		}
+	}
+	return s.reconcile(ctx, day, lines, credits, by)
 }
 
 // Reconcile settles the day's pending payments from the statement lines and
@@ -182,6 +191,12 @@ func (s *Service) importStatement(ctx context.Context, day calendar.Date, by str
 // A pending payment of that day absent from the statement was never
 // debited (the bank refuses a debit on another day): it fails.
 func (s *Service) Reconcile(ctx context.Context, day calendar.Date, lines []StatementLine, by string) (*Reconciliation, error) {
+	return s.reconcile(ctx, day, lines, nil, by)
+}
+
+// reconcile is Reconcile with the day's credit statement too (refund
+// payouts, 退库): credits nil leaves the payouts alone.
+func (s *Service) reconcile(ctx context.Context, day calendar.Date, lines, credits []StatementLine, by string) (*Reconciliation, error) {
 	rec := &Reconciliation{Day: day, CreatedBy: by, CreatedAt: s.now()}
 	seen := map[string]bool{}
 	for _, l := range lines {
@@ -237,6 +252,11 @@ func (s *Service) Reconcile(ctx context.Context, day calendar.Date, lines []Stat
 		}
 		rec.add(&ReconLine{RequestNo: p.RequestNo, Kind: OnlyHall, HallState: p.State, Amount: p.Amount, Note: note})
 	}
+	if credits != nil {
+		if err := s.reconcileCredits(ctx, day, credits, rec); err != nil {
+			return nil, err
+		}
+	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, day.String(), rec.Matched, rec.OnlyHall, rec.OnlyBank, rec.Settled, by, db.TS(rec.CreatedAt)).Scan(&rec.ID); err != nil {
@@ -282,4 +302,73 @@ func (l *ReconLine) BankStatusName() string {
 		return "扣款失败"
 	}
 	return l.BankStatus
+}
+
+// reconcileCredits settles the day's pending refund payouts from the
+// bank's credit statement and adds their lines: a payout of that day the
+// statement does not list was never credited (the bank refuses another
+// day's credit), so it fails and is sent again under a new number.
+func (s *Service) reconcileCredits(ctx context.Context, day calendar.Date, credits []StatementLine, rec *Reconciliation) error {
+	type hallSide struct {
+		id     int64
+		reqNo  string
+		state  string
+		amount int64
+	}
+	scan := func(sc db.Scanner) (hallSide, error) {
+		var h hallSide
+		return h, sc.Scan(&h.id, &h.reqNo, &h.state, &h.amount)
+	}
+	seen := map[string]bool{}
+	for _, l := range credits {
+		seen[l.RequestNo] = true
+		h, err := scan(s.DB.QueryRowContext(ctx, `SELECT id, request_no, state, amount FROM refund_payouts WHERE request_no = $1`, l.RequestNo))
+		if errors.Is(err, sql.ErrNoRows) {
+			if l.Status == Succeeded {
+				rec.add(&ReconLine{RequestNo: l.RequestNo, Kind: OnlyBank, BankStatus: l.Status, Amount: l.Amount, Note: "退库：银行已入账，税务端无此退库"})
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if h.state == Pending {
+			p, err := s.settlePayout(ctx, h.id, DebitResult{RequestNo: l.RequestNo, Status: l.Status, Reason: l.Reason, BankTxnNo: l.BankTxnNo}, "statement")
+			if err != nil {
+				return err
+			}
+			h.state = p.State
+			rec.Settled++
+		}
+		switch {
+		case h.state == Paid && l.Status == Succeeded && h.amount == l.Amount, h.state == Failed && l.Status != Succeeded:
+			rec.add(&ReconLine{RequestNo: l.RequestNo, Kind: Matched, HallState: h.state, BankStatus: l.Status, Amount: h.amount})
+		case l.Status == Succeeded:
+			rec.add(&ReconLine{RequestNo: l.RequestNo, Kind: OnlyBank, HallState: h.state, BankStatus: l.Status, Amount: l.Amount,
+				Note: fmt.Sprintf("退库：银行入账 %s，税务端为%s %s", money(l.Amount), auth.NameOf(PayoutStates, h.state), money(h.amount))})
+		default:
+			rec.add(&ReconLine{RequestNo: l.RequestNo, Kind: OnlyHall, HallState: h.state, BankStatus: l.Status, Amount: h.amount, Note: "退库：税务端已退库，银行未入账"})
+		}
+	}
+	rest, err := db.Query(ctx, s.DB, scan, `SELECT id, request_no, state, amount FROM refund_payouts WHERE entrust_date = $1 AND state <> 'failed' ORDER BY request_no`, day.String())
+	if err != nil {
+		return err
+	}
+	for _, h := range rest {
+		if seen[h.reqNo] {
+			continue
+		}
+		note := "退库：银行对账单无此退库"
+		if h.state == Pending {
+			p, err := s.settlePayout(ctx, h.id, DebitResult{RequestNo: h.reqNo, Status: Refused, Reason: entrustPassed}, "statement")
+			if err != nil {
+				return err
+			}
+			h.state = p.State
+			rec.Settled++
+			note = "退库：银行未收到，已按新请求号重新发起"
+		}
+		rec.add(&ReconLine{RequestNo: h.reqNo, Kind: OnlyHall, HallState: h.state, Amount: h.amount, Note: note})
+	}
+	return nil
 }

@@ -251,3 +251,38 @@ func taxOrder(code string) int {
 	}
 	return len(taxpayer.TaxTypes)
 }
+
+// BureauPayment returns a payment of the staff member's subtree (their
+// bureau and the bureaus below it); any other is NotFound.
+func (s *Service) BureauPayment(ctx context.Context, id int64) (_ *Payment, err error) {
+	defer db.Wrap(&err, "payment.BureauPayment(%d)", id)
+	a, err := auth.RequireStaff(ctx, ledgerRoles...)
+	if err != nil {
+		return nil, err
+	}
+	cond, arg := a.SubtreeSQL("o.path", 2)
+	p, err := scanPayment(s.DB.QueryRowContext(ctx, `SELECT `+paymentCols+` FROM payments p JOIN orgs o ON o.id = p.bureau_id
+		WHERE p.id = $1 AND `+cond, id, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, loadItems(ctx, s.DB, p)
+}
+
+// QueryNow asks the bank at once what happened to a pending payment of
+// the staff member's subtree (向银行查询) and records a definite answer, as
+// the reconciliation job would; a payment already settled is returned as
+// it is, and one the bank still does not answer stays pending.
+func (s *Service) QueryNow(ctx context.Context, id int64) (_ *Payment, err error) {
+	p, err := s.BureauPayment(ctx, id)
+	if err != nil || p.State != Pending {
+		return p, err
+	}
+	if s.Bank == nil {
+		return nil, errNoBank
+	}
+	return s.drive(ctx, p, "query")
+}

@@ -244,6 +244,14 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"survey":       {one(`SELECT id FROM surveys ORDER BY id LIMIT 1`)},
 		"training":     {one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`)},
 		"kb_entry":     {one(`SELECT id FROM kb_entries ORDER BY id LIMIT 1`)},
+		// Refunds and the staff's 向银行查询 (a failed payment of own).
+		"bureau_payment": {one(`INSERT INTO payments (taxpayer_id, bureau_id, request_no, idem_key, agreement_id, bank_code, account_no, account_name, entrust_date,
+			tax, late_fee, amount, state, created_by, created_by_name, created_at) SELECT t.id, t.bureau_id, 'FORMSREQ', 'forms', $2, '102', '1', 'x', '2026-01-01', 1, 0, 1, 'failed', 0, 'x', '2026-01-01T00:00:00Z'
+			FROM taxpayers t WHERE t.id = $1 RETURNING id`, own, one(`INSERT INTO bank_agreements (taxpayer_id, agreement_no, bank_code, account_name, account_no, state, created_by, created_by_name, created_at)
+			VALUES ($1, 'FORMS1', '102', 'x', '1', 'ended', 0, 'x', '2026-01-01T00:00:00Z') RETURNING id`, own))},
+		"refund_request": {one(`INSERT INTO refund_requests (taxpayer_id, bureau_id, liability_id, return_id, tax_type, period_start, period_end, amount,
+			requested_by, requested_by_name, created_at) SELECT l.taxpayer_id, t.bureau_id, l.id, l.return_id, l.tax_type, l.period_start, l.period_end, 100, 0, '表单', '2026-01-01T00:00:00Z'
+			FROM tax_liabilities l JOIN taxpayers t ON t.id = l.taxpayer_id WHERE l.taxpayer_id = $1 ORDER BY l.id LIMIT 1 RETURNING id`, own)},
 	}
 	posts := 0
 	for _, rt := range Routes() {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"taxhall/internal/httpx"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -198,4 +199,34 @@ func (s *Server) staffRefunds(w http.ResponseWriter, r *http.Request) error {
 		p.NextURL = "/staff/refunds?before=" + strconv.FormatInt(led.Next, 10)
 	}
 	return refundsView.ok(s, w, r, p)
+}
+
+// staffPaymentQuery asks the bank now about a pending payment (向银行查询).
+func (s *Server) staffPaymentQuery(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.Payments.QueryNow(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	msg := "已向银行查询扣款请求 " + p.RequestNo + "：" + p.StateName() + "。"
+	if p.State == payment.Pending {
+		msg = "银行暂无确定结果，扣款请求 " + p.RequestNo + " 仍为处理中，系统会继续自动查询。"
+	}
+	return s.redirect(w, r, "/staff/payments/pending", msg)
+}
+
+// staffPaymentQueryGET is the address of the query button's form: the
+// pending list, to the payment's own bureau (and above) only.
+func (s *Server) staffPaymentQueryGET(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Payments.BureauPayment(r.Context(), id); err != nil {
+		return err
+	}
+	return s.staffPaymentsPending(w, r)
 }

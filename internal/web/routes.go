@@ -250,6 +250,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/staff", For: Staff, h: s.staffHome},
 		{Method: "GET", Pattern: "/staff/payments", For: Staff, h: s.staffPayments},
 		{Method: "GET", Pattern: "/staff/payments/pending", For: Staff, h: s.staffPaymentsPending},
+		{Method: "POST", Pattern: "/staff/payments/{id}/query", For: Staff, Object: "bureau_payment", h: s.staffPaymentQuery, Form: "/staff/payments/pending"},
+		{Method: "GET", Pattern: "/staff/payments/{id}/query", For: Staff, Object: "bureau_payment", h: s.staffPaymentQueryGET},
 		{Method: "GET", Pattern: "/staff/reconciliations", For: Staff, h: s.staffReconciliations},
 		{Method: "POST", Pattern: "/staff/reconciliations", For: Staff, h: s.staffReconcile},
 		{Method: "GET", Pattern: "/staff/treasury", For: Staff, h: s.staffTreasury},
