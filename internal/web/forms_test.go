@@ -244,6 +244,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"survey":       {one(`SELECT id FROM surveys ORDER BY id LIMIT 1`)},
 		"training":     {one(`SELECT id FROM training_sessions ORDER BY id LIMIT 1`)},
 		"kb_entry":     {one(`SELECT id FROM kb_entries ORDER BY id LIMIT 1`)},
+		"intake_token": {one(`INSERT INTO intake_tokens (token_hash, org_id, channel, name, created_by, created_at)
+			SELECT 'forms-test-hash', s.org_id, 'sms', '表单测试短信平台', s.id, '2026-11-01T00:00:00Z' FROM staff s WHERE s.staff_no = '35020001' RETURNING id`)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
