@@ -73,10 +73,10 @@ func queueOf(b *testing.B, dialect db.Dialect) *queueFixture {
 	}
 	t0 := time.Now()
 	if _, err := d.ExecContext(ctx, series+`INSERT INTO questions (tracking_no, code_hash, org_id, channel, tax_type, subject, body, state, claimed_by, due_on, created_at)
-		SELECT 'ZXB' || i, 'x', CASE WHEN i % 2 = 0 THEN $1 ELSE $2 END, CASE WHEN i % 3 = 0 THEN 'sms' ELSE 'web' END, 'vat',
+		SELECT 'ZXB' || i, 'x', CASE WHEN i % 2 = 0 THEN CAST($1 AS BIGINT) ELSE CAST($2 AS BIGINT) END, CASE WHEN i % 3 = 0 THEN 'sms' ELSE 'web' END, 'vat',
 			'增值税问题' || i, '请问小规模纳税人季度销售额多少以下免征增值税？', 
 			CASE WHEN i % 10 < 7 THEN 'answered' WHEN i % 10 < 9 THEN 'open' ELSE 'claimed' END,
-			CASE WHEN i % 10 = 9 THEN $3 ELSE NULL END, '2026-11-05', $4`+from,
+			CASE WHEN i % 10 = 9 THEN CAST($3 AS BIGINT) ELSE NULL END, '2026-11-05', $4`+from,
 		w.Xiamen.ID, w.Fuzhou.ID, other.UserID, db.TS(now)); err != nil {
 		b.Fatal(err)
 	}

@@ -123,17 +123,20 @@ func (ix *Index) run(ctx context.Context, q Query, p Parsed, anyOf bool) ([]Hit,
 		match += ` AND d.facets LIKE ` + arg("% "+likeEscape(k+"="+q.Facets[k])+" %") + ` ESCAPE '\'`
 	}
 	limit, offset := arg(q.Limit+1), arg(q.Offset)
+	// The page is chosen from ids and scores alone (top); only its rows
+	// are read whole (title, body), not every match's.
 	query := `WITH m AS (` + match + `),
 		r AS (SELECT id, score,
 			row_number() OVER (PARTITION BY kind, grp ORDER BY score DESC, id) AS rn,
 			count(*) OVER (PARTITION BY kind, grp) AS n
-			FROM m)
-		SELECT d.id, d.kind, d.ref, d.grp, d.title, d.body, d.url,
-			CAST(r.score * (1.0 + 0.05 * (CASE WHEN r.n > 11 THEN 10 ELSE r.n - 1 END)) AS DOUBLE PRECISION) AS g
-		FROM r JOIN search_docs d ON d.id = r.id
-		WHERE r.rn = 1
-		ORDER BY g DESC, d.id
-		LIMIT ` + limit + ` OFFSET ` + offset
+			FROM m),
+		top AS (SELECT id, CAST(score * (1.0 + 0.05 * (CASE WHEN n > 11 THEN 10 ELSE n - 1 END)) AS DOUBLE PRECISION) AS g
+			FROM r WHERE rn = 1
+			ORDER BY g DESC, id
+			LIMIT ` + limit + ` OFFSET ` + offset + `)
+		SELECT d.id, d.kind, d.ref, d.grp, d.title, d.body, d.url, top.g
+		FROM top JOIN search_docs d ON d.id = top.id
+		ORDER BY top.g DESC, d.id`
 	hits, err := db.Query(ctx, ix.DB, func(s db.Scanner) (Hit, error) {
 		var h Hit
 		var id int64

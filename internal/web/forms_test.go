@@ -252,6 +252,8 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"refund_request": {one(`INSERT INTO refund_requests (taxpayer_id, bureau_id, liability_id, return_id, tax_type, period_start, period_end, amount,
 			requested_by, requested_by_name, created_at) SELECT l.taxpayer_id, t.bureau_id, l.id, l.return_id, l.tax_type, l.period_start, l.period_end, 100, 0, '表单', '2026-01-01T00:00:00Z'
 			FROM tax_liabilities l JOIN taxpayers t ON t.id = l.taxpayer_id WHERE l.taxpayer_id = $1 ORDER BY l.id LIMIT 1 RETURNING id`, own)},
+		"intake_token": {one(`INSERT INTO intake_tokens (token_hash, org_id, channel, name, created_by, created_at)
+			SELECT 'forms-test-hash', s.org_id, 'sms', '表单测试短信平台', s.id, '2026-11-01T00:00:00Z' FROM staff s WHERE s.staff_no = '35020001' RETURNING id`)},
 	}
 	posts := 0
 	for _, rt := range Routes() {
