@@ -204,14 +204,30 @@ func (s *Service) LateFiled(ctx context.Context, formCode, periodKey string, bef
 	if before <= 0 {
 		before = 1 << 62
 	}
-	cond, arg := a.SubtreeSQL("o.path", 4)
-	list, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, r.id, r.ack_no, 0
-		FROM returns r JOIN orgs o ON o.id = r.bureau_id JOIN taxpayers t ON t.id = r.taxpayer_id
-		WHERE r.tax_type = $1 AND r.period_start = $2 AND r.late = 1 AND r.version = 1 AND r.id < $3 AND `+cond+`
-		ORDER BY r.id DESC LIMIT $5`, b.Form.TaxType, b.Period.Start.String(), before, arg, limit+1)
+	// One range of returns_bureau (bureau, tax, period, late, id) per
+	// bureau of the subtree, newest first, merged by return id: a single
+	// query over the subtree's path walked the province's returns
+	// backwards by id (170 ms at 10 million returns).
+	cond, arg := a.SubtreeSQL("path", 1)
+	bureaus, err := db.Query(ctx, s.DB, func(sc db.Scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT id FROM orgs WHERE `+cond, arg)
 	if err != nil {
 		return nil, 0, err
 	}
+	var list []*Filer
+	for _, bureau := range bureaus {
+		part, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, r.id, r.ack_no, 0
+			FROM returns r JOIN orgs o ON o.id = r.bureau_id JOIN taxpayers t ON t.id = r.taxpayer_id
+			WHERE r.bureau_id = $4 AND r.tax_type = $1 AND r.period_start = $2 AND r.late = 1 AND r.id < $3 AND r.version = 1
+			ORDER BY r.id DESC LIMIT $5`, b.Form.TaxType, b.Period.Start.String(), before, bureau, limit+1)
+		if err != nil {
+			return nil, 0, err
+		}
+		list = append(list, part...)
+	}
+	slices.SortFunc(list, func(x, y *Filer) int { return cmp.Compare(y.ReturnID, x.ReturnID) })
 	if len(list) > limit {
 		list = list[:limit]
 		next = list[limit-1].ReturnID
