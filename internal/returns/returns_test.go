@@ -368,6 +368,16 @@ func TestClerkBoardAndReminders(t *testing.T) {
 		if sent, _, _ := e.rs.Remind(clerk, "vat_small", "2026Q3", []int64{lazy}); sent != 0 {
 			t.Errorf("second reminder sent %d", sent)
 		}
+		// The list marks who was reminded, and only them.
+		after, _, err := e.rs.NotFiled(clerk, "vat_small", "2026Q3", 0, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range after {
+			if f.Reminded != (f.TaxpayerID == lazy) {
+				t.Errorf("taxpayer %d reminded = %v", f.TaxpayerID, f.Reminded)
+			}
+		}
 		var n int
 		d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM messages WHERE taxpayer_id = $1 AND kind = 'reminder'`, lazy).Scan(&n)
 		if n != 1 {

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"taxhall/internal/apperr"
 	"taxhall/internal/auth"
@@ -131,8 +133,7 @@ func (s *Service) NotFiled(ctx context.Context, formCode, periodKey string, afte
 	}
 	var list []*Filer
 	for _, bureau := range bureaus {
-		part, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, 0, '',
-				EXISTS (SELECT 1 FROM return_events e WHERE e.taxpayer_id = t.id AND e.form = $6 AND e.period_start = $3 AND e.kind = 'reminded')
+		part, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, 0, '', 0
 			FROM taxpayers t JOIN orgs o ON o.id = t.bureau_id
 			WHERE t.bureau_id = $7 AND t.status = 'active' AND t.id > $5
 			  AND EXISTS (SELECT 1 FROM tax_identifications i WHERE i.taxpayer_id = t.id AND i.tax_type = $1 AND i.period = $2
@@ -151,7 +152,42 @@ func (s *Service) NotFiled(ctx context.Context, formCode, periodKey string, afte
 		list = list[:limit]
 		next = list[limit-1].TaxpayerID
 	}
+	if err := markReminded(ctx, s.DB, b, list); err != nil {
+		return nil, 0, err
+	}
 	return list, next, nil
+}
+
+// markReminded sets Reminded on the page's taxpayers with one probe of
+// return_events_period each. (As an EXISTS in the walk's select list,
+// PostgreSQL evaluated it as a hashed subplan: a parallel scan of every
+// event of the province, 3.4 s at 10 million returns.)
+func markReminded(ctx context.Context, q db.Querier, b *Board, list []*Filer) error {
+	if len(list) == 0 {
+		return nil
+	}
+	args := []any{b.Form.Code, b.Period.Start.String()}
+	marks := make([]string, len(list))
+	byID := make(map[int64]*Filer, len(list))
+	for i, f := range list {
+		args = append(args, f.TaxpayerID)
+		marks[i] = "$" + strconv.Itoa(len(args))
+		byID[f.TaxpayerID] = f
+	}
+	ids, err := db.Query(ctx, q, func(sc db.Scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT DISTINCT taxpayer_id FROM return_events WHERE taxpayer_id IN (`+strings.Join(marks, ", ")+`)
+		AND form = $1 AND period_start = $2 AND kind = 'reminded'`, args...)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if f := byID[id]; f != nil {
+			f.Reminded = true
+		}
+	}
+	return nil
 }
 
 // LateFiled lists the subtree's originals of the period filed after the
@@ -168,14 +204,30 @@ func (s *Service) LateFiled(ctx context.Context, formCode, periodKey string, bef
 	if before <= 0 {
 		before = 1 << 62
 	}
-	cond, arg := a.SubtreeSQL("o.path", 4)
-	list, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, r.id, r.ack_no, 0
-		FROM returns r JOIN orgs o ON o.id = r.bureau_id JOIN taxpayers t ON t.id = r.taxpayer_id
-		WHERE r.tax_type = $1 AND r.period_start = $2 AND r.late = 1 AND r.version = 1 AND r.id < $3 AND `+cond+`
-		ORDER BY r.id DESC LIMIT $5`, b.Form.TaxType, b.Period.Start.String(), before, arg, limit+1)
+	// One range of returns_bureau (bureau, tax, period, late, id) per
+	// bureau of the subtree, newest first, merged by return id: a single
+	// query over the subtree's path walked the province's returns
+	// backwards by id (170 ms at 10 million returns).
+	cond, arg := a.SubtreeSQL("path", 1)
+	bureaus, err := db.Query(ctx, s.DB, func(sc db.Scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT id FROM orgs WHERE `+cond, arg)
 	if err != nil {
 		return nil, 0, err
 	}
+	var list []*Filer
+	for _, bureau := range bureaus {
+		part, err := db.Query(ctx, s.DB, scanFiler, `SELECT t.id, t.code, t.name, t.kind, o.name, t.phone, r.id, r.ack_no, 0
+			FROM returns r JOIN orgs o ON o.id = r.bureau_id JOIN taxpayers t ON t.id = r.taxpayer_id
+			WHERE r.bureau_id = $4 AND r.tax_type = $1 AND r.period_start = $2 AND r.late = 1 AND r.id < $3 AND r.version = 1
+			ORDER BY r.id DESC LIMIT $5`, b.Form.TaxType, b.Period.Start.String(), before, bureau, limit+1)
+		if err != nil {
+			return nil, 0, err
+		}
+		list = append(list, part...)
+	}
+	slices.SortFunc(list, func(x, y *Filer) int { return cmp.Compare(y.ReturnID, x.ReturnID) })
 	if len(list) > limit {
 		list = list[:limit]
 		next = list[limit-1].ReturnID

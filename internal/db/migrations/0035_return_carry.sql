@@ -7,3 +7,9 @@
 -- read from their document, as before. A per-year running total would be
 -- wrong here: periods are filed out of order and corrected after later ones.
 ALTER TABLE returns ADD COLUMN carry TEXT;
+
+-- The clerks' late-filed list walks each bureau's late originals of a tax
+-- and period newest first: the return id ends the index, so a page is one
+-- range (the list walked the province's returns backwards by id).
+DROP INDEX returns_bureau;
+CREATE INDEX returns_bureau ON returns(bureau_id, tax_type, period_start, late, id);
