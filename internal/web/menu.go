@@ -77,7 +77,8 @@ func (m Menu) pick(more bool) []MenuItem {
 // menuMain names the entries kept in the bar when the menu is long: what a
 // taxpayer or a clerk does every day. The others go under 更多.
 var menuMain = map[string]bool{
-	"/staff": true, "/staff/taxpayers": true, "/staff/filing": true, "/staff/tasks": true, "/staff/board": true,
+	"/staff": true, staffMessagesURL: true, "/staff/taxpayers": true, "/staff/filing": true, "/staff/tasks": true, "/staff/board": true,
+	"/staff/orgs": true, "/staff/staff": true,
 	"/staff/questions": true, "/staff/cms": true, "/staff/appointments": true,
 	"/hall": true, messagesURL: true, "/hall/returns": true, "/hall/pay": true, "/hall/items": true,
 	"/hall/applications": true, "/hall/interact": true, "/hall/iit/records": true, "/hall/iit/annual": true,

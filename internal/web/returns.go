@@ -131,9 +131,18 @@ func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
 			p.Drafts = append(p.Drafts, d)
 		}
 	}
-	// Most urgent first: the longest overdue, then the nearest deadline
-	// (the page shows the first eight).
-	slices.SortStableFunc(p.Due, func(a, b *returns.Due) int { return cmp.Compare(a.DaysLeft, b.DaysLeft) })
+	// What can still be filed on time first, nearest deadline first; then
+	// the overdue, the most recently overdue first (the page shows the
+	// first ten and links to the rest).
+	slices.SortStableFunc(p.Due, func(a, b *returns.Due) int {
+		if (a.DaysLeft < 0) != (b.DaysLeft < 0) {
+			return cmp.Compare(b.DaysLeft, a.DaysLeft) // on time (≥ 0) before overdue
+		}
+		if a.DaysLeft < 0 {
+			return cmp.Compare(b.DaysLeft, a.DaysLeft)
+		}
+		return cmp.Compare(a.DaysLeft, b.DaysLeft)
+	})
 	if p.Unpaid, err = s.Returns.Unpaid(r.Context()); err != nil {
 		return err
 	}
