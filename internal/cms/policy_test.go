@@ -122,6 +122,26 @@ func TestPolicyNotices(t *testing.T) {
 		if n, err := svc.RunPolicy(ctx, other); err != nil || n != 0 {
 			t.Errorf("an article outside the policy columns: %d sent, %v", n, err)
 		}
+		// Scheduled: the notices start when it is published, not before.
+		id, err := svc.Create(ctx, editor, cms.Text{ColumnID: column("policy-reading"), Title: "解读：企业所得税汇算清缴新变化", Body: "<p>要点如下。</p>", TaxTags: []string{"cit"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = svc.Submit(ctx, editor, id)
+		if err := svc.Approve(ctx, reviewer, id, now.Add(2*time.Hour), ""); err != nil {
+			t.Fatal(err)
+		}
+		queued := func() (n int) {
+			_ = d.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = $1 AND dedupe_key = $2`, cms.KindPolicy, itoa(id)+":0:0").Scan(&n)
+			return n
+		}
+		if queued() != 0 {
+			t.Error("notices queued before the scheduled time")
+		}
+		now = now.Add(3 * time.Hour)
+		if n, err := svc.PublishDue(ctx); err != nil || n != 1 || queued() != 1 {
+			t.Errorf("scheduled publication: %d published, %d policy jobs, %v", n, queued(), err)
+		}
 	})
 }
 
