@@ -70,6 +70,35 @@ func TestInteractionJourneys(t *testing.T) {
 			boss.fatalf("status %d", st)
 		}
 	})
+	j.step("the administrator issues and revokes an intake token", func(t *testing.T) {
+		if st := boss.Open("intake-tokens", "/staff/intake-tokens"); st != http.StatusOK {
+			boss.fatalf("status %d", st)
+		}
+		boss.Do(choose("#f-channel", "sms"), typeInto("#f-name", "厦门12366短信平台（测试）"))
+		if st := boss.Click("issue", `form[action="/staff/intake-tokens"] button[type=submit]`); st != http.StatusOK {
+			boss.fatalf("status %d", st)
+		}
+		if tok := boss.Text("#issued-token"); !strings.HasPrefix(tok, "itk_") {
+			boss.fatalf("token shown: %q", tok)
+		}
+		if st := boss.Click("revoke-form", `a[href$="/revoke"]`); st != http.StatusOK {
+			boss.fatalf("status %d", st)
+		}
+		boss.ExpectText("h1", "确认停用接入令牌")
+		boss.Do(chromedp.EmulateViewport(phone, 844))
+		expectNoSideways(boss)
+		boss.Do(chromedp.EmulateViewport(1280, 900))
+		if st := boss.Click("revoke", `form[action$="/revoke"] button[type=submit]`); st != http.StatusOK {
+			boss.fatalf("status %d", st)
+		}
+		boss.ExpectText(".flash", "已停用")
+		boss.Do(chromedp.EmulateViewport(phone, 844))
+		if st := boss.Open("intake-tokens-phone", "/staff/intake-tokens"); st != http.StatusOK {
+			boss.fatalf("status %d", st)
+		}
+		expectNoSideways(boss)
+		boss.Do(chromedp.EmulateViewport(1280, 900))
+	})
 	j.step("visitor follows up with number and code and sees the reply", func(t *testing.T) {
 		if st := anon.Open("track-form", "/complaints/track"); st != http.StatusOK {
 			anon.fatalf("status %d", st)
@@ -128,14 +157,112 @@ func TestInteractionJourneys(t *testing.T) {
 		}
 		hall.ExpectText(".flash", "已签到，排队号")
 	})
+	j.step("the clerk signs in at a window, calls the number and finishes", func(t *testing.T) {
+		if slot == 0 {
+			t.Skip("no slot of today was booked")
+		}
+		h := strconv.FormatInt(simingHall, 10)
+		if st := hall.Open("queue", "/staff/appointments/queue?hall="+h); st != http.StatusOK {
+			hall.fatalf("status %d", st)
+		}
+		hall.Do(choose("#f-window", "1"))
+		if st := hall.Click("sign-in", `form[action="/staff/appointments/queue/signin"] button[type=submit]`); st != http.StatusOK {
+			hall.fatalf("status %d", st)
+		}
+		hall.ExpectText(".flash", "已签入1号窗口")
+		if st := hall.Click("call", `form[action="/staff/appointments/queue/call"] button[type=submit]`); st != http.StatusOK {
+			hall.fatalf("status %d", st)
+		}
+		hall.ExpectText(".flash", "到1号窗口办理")
+		hall.ExpectText("main", "正在办理")
+		if st := hall.Click("finish", `form[action="/staff/appointments/queue/finish"] input[value=done] ~ button`); st != http.StatusOK {
+			hall.fatalf("status %d", st)
+		}
+		hall.ExpectText(".flash", "已办结", "邀请纳税人评价")
+	})
+	j.step("the taxpayer rates the window's service", func(t *testing.T) {
+		if slot == 0 {
+			t.Skip("no slot of today was booked")
+		}
+		var id int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT id FROM appointments WHERE slot_id = $1`, slot).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if tp.Count(`a[href="/hall"]`) == 0 {
+			taxpayerLogin(tp, tpCode)
+		}
+		if st := tp.Open("appointment", "/hall/appointments/"+strconv.FormatInt(id, 10)); st != http.StatusOK {
+			tp.fatalf("status %d", st)
+		}
+		tp.ExpectText("main", "已办结", "1号窗口")
+		// Without a choice the form says so on the stars.
+		if st := tp.Click("rate-empty", `form[action$="/rate"] button[type=submit]`); st != http.StatusUnprocessableEntity {
+			tp.fatalf("empty rating: status %d", st)
+		}
+		tp.ExpectText("#f-rating-error", "请选择评分")
+		tp.Do(chromedp.Click(chromedp.CSS(`input[name=rating][value="5"]`)), typeInto("#f-comment", "窗口讲解清楚，等候不久"))
+		if st := tp.Click("rate", `form[action$="/rate"] button[type=submit]`); st != http.StatusOK {
+			tp.fatalf("status %d", st)
+		}
+		tp.ExpectText(".flash", "感谢您的评价")
+		tp.ExpectText("main", "5 星", "窗口讲解清楚")
+	})
+	j.step("the month's window report shows the rating", func(t *testing.T) {
+		if slot == 0 {
+			t.Skip("no slot of today was booked")
+		}
+		month := time.Now().In(cst).Format("2006-01")
+		if st := hall.Open("report", "/staff/appointments/queue/report?hall="+strconv.FormatInt(simingHall, 10)+"&month="+month); st != http.StatusOK {
+			hall.fatalf("status %d", st)
+		}
+		hall.ExpectText("#by-window + table", "1号窗口", "5.00", "100.0%")
+		hall.ExpectText("#by-clerk + table", "35020303")
+	})
+	j.step("the window pages and the rated appointment fit a phone", func(t *testing.T) {
+		if slot == 0 {
+			t.Skip("no slot of today was booked")
+		}
+		h := strconv.FormatInt(simingHall, 10)
+		hall.Do(chromedp.EmulateViewport(phone, 844))
+		for _, path := range []string{"/staff/appointments/queue?hall=" + h, "/staff/appointments/queue/take?hall=" + h, "/staff/appointments/queue/report?hall=" + h} {
+			if st := hall.Open("phone"+strings.ReplaceAll(strings.Split(path, "?")[0], "/", "-"), path); st != http.StatusOK {
+				hall.fatalf("%s: status %d", path, st)
+			}
+			expectNoSideways(hall)
+		}
+		hall.Do(chromedp.EmulateViewport(1280, 900))
+		var id int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT id FROM appointments WHERE slot_id = $1`, slot).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		tp.Do(chromedp.EmulateViewport(phone, 844))
+		if st := tp.Open("phone-appointment", "/hall/appointments/"+strconv.FormatInt(id, 10)); st != http.StatusOK {
+			tp.fatalf("status %d", st)
+		}
+		expectNoSideways(tp)
+		tp.Do(chromedp.EmulateViewport(1280, 900))
+	})
 
-	var qid string
+	var qid, answer string
 	j.step("taxpayer asks the 12366", func(t *testing.T) {
 		if tp.Count(`a[href="/hall"]`) == 0 {
 			taxpayerLogin(tp, tpCode)
 		}
 		if st := tp.Open("ask-form", "/consult"); st != http.StatusOK {
 			tp.fatalf("status %d", st)
+		}
+		// Search before you ask: the knowledge base suggests its entry on
+		// 研发费用加计扣除 (the demo's); the taxpayer asks anyway.
+		tp.Do(typeInto("#f-look", "研发费用加计扣除比例是多少"))
+		if st := tp.Click("look", `form[action="/consult"][method="get"] button[type=submit]`); st != http.StatusOK {
+			tp.fatalf("status %d", st)
+		}
+		tp.ExpectText(".suggestions", "12366知识库", "研发费用")
+		if tp.Count(".suggestions .result") == 0 {
+			tp.fatalf("no knowledge-base suggestion")
+		}
+		if v := tp.Value("#f-subject"); v != "研发费用加计扣除比例是多少" {
+			tp.fatalf("the ask form did not keep the question: %q", v)
 		}
 		var xiamen int64
 		_ = s.DB.QueryRowContext(ctx, `SELECT id FROM orgs WHERE division_code = '3502'`).Scan(&xiamen)
@@ -157,7 +284,16 @@ func TestInteractionJourneys(t *testing.T) {
 		if st := agent.Click("claim", `input[value=claim] ~ button`); st != http.StatusOK {
 			agent.fatalf("status %d", st)
 		}
-		agent.Do(typeInto("#f-answer", "自2023年1月1日起，企业研发费用按实际发生额的100%在税前加计扣除。"))
+		// The knowledge base's entry is suggested beside the question; the
+		// agent inserts its answer and sends it.
+		agent.ExpectText("#kb-title + .results", "研发费用")
+		if st := agent.Click("use-suggestion", `aside.suggestions a[href*="?use="]`); st != http.StatusOK {
+			agent.fatalf("status %d", st)
+		}
+		answer = agent.Value("#f-answer")
+		if !strings.Contains(answer, "加计扣除") {
+			agent.fatalf("the suggestion was not inserted: %q", answer)
+		}
 		if st := agent.Click("answer", `input[value=answer] ~ .actions button`); st != http.StatusOK {
 			agent.fatalf("status %d", st)
 		}
@@ -167,7 +303,7 @@ func TestInteractionJourneys(t *testing.T) {
 		if st := tp.Open("thread", "/hall/questions/"+qid); st != http.StatusOK {
 			tp.fatalf("status %d", st)
 		}
-		tp.ExpectText("main", "按实际发生额的100%在税前加计扣除")
+		tp.ExpectText("main", "加计扣除", string([]rune(answer)[:min(len([]rune(answer)), 20)]))
 		tp.Do(chromedp.Click(chromedp.CSS(`input[name=rating][value="5"]`)))
 		if st := tp.Click("rate", `form[action$="/rate"] button[type=submit]`); st != http.StatusOK {
 			tp.fatalf("status %d", st)

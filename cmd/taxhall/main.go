@@ -2,9 +2,9 @@
 //
 //	taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db|postgres://…] [--demo]
 //	taxhall migrate [--db …]
-//	taxhall seed    [--db …] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
+//	taxhall seed    [--db …] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N] [--tasks-open N] [--tasks-done N]
 //	taxhall import-laws [--db …] DIR
-//	taxhall loadtest [--target http://127.0.0.1:8080] [--db …] [--workers 20] [--duration 60s]
+//	taxhall loadtest [--target http://127.0.0.1:8080] [--db …] [--workers 20] [--duration 60s] [--scenario filing|workflow|all]
 //	taxhall banksim [--addr 127.0.0.1:8090] [--auto-open]
 package main
 
@@ -31,10 +31,10 @@ const usage = `taxhall — 网上办税服务厅
 用法:
   taxhall serve   [--addr 127.0.0.1:8080] [--db taxhall.db] [--demo]   运行办税服务厅
   taxhall migrate [--db taxhall.db]                                     仅执行数据库迁移
-  taxhall seed    [--db taxhall.db] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N]
+  taxhall seed    [--db taxhall.db] [--enterprises 50] [--individuals 50] [--taxpayers N] [--returns N] [--tasks-open N] [--tasks-done N]
                                                                         向空数据库写入演示数据（大量时批量写入）
   taxhall import-laws [--db taxhall.db] DIR                             导入法规库文件夹（可重复执行，未变的文件跳过）
-  taxhall loadtest [--target http://127.0.0.1:8080] [--db taxhall.db] [--workers 20] [--duration 60s]
+  taxhall loadtest [--target http://127.0.0.1:8080] [--db taxhall.db] [--workers 20] [--duration 60s] [--scenario filing|workflow|all]
                                                                         对本机运行中的服务做压力测试
   taxhall banksim [--addr 127.0.0.1:8090] [--auto-open]                 运行银行模拟器（serve 用 --bank-url 连接）
 
@@ -144,11 +144,15 @@ func loadTest(args []string) error {
 	fs.IntVar(&o.Requests, "requests", 1_000_000, "or after this many requests")
 	fs.IntVar(&o.Taxpayers, "taxpayers", 200, "taxpayer accounts to log in")
 	fs.IntVar(&o.Clerks, "clerks", 20, "district clerks to log in")
+	fs.StringVar(&o.Scenario, "scenario", "filing", "pages: filing (hall, taxpayer lists, filing board), workflow (task pool, boards, applications; seed --tasks-open) or all")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if o.DSN == "" {
 		o.DSN = "taxhall.db"
+	}
+	if o.Scenario != "filing" && o.Scenario != "workflow" && o.Scenario != "all" {
+		return fmt.Errorf("--scenario must be filing, workflow or all, not %q", o.Scenario)
 	}
 	if o.Workers < 1 || o.Duration <= 0 || o.Requests < 1 || o.Taxpayers < 1 || o.Clerks < 1 {
 		return errors.New("workers, duration, requests, taxpayers and clerks must be positive")

@@ -32,6 +32,7 @@ import (
 	"taxhall/internal/iitannual"
 	"taxhall/internal/iitrecords"
 	"taxhall/internal/iitw"
+	"taxhall/internal/kb"
 	"taxhall/internal/messages"
 	"taxhall/internal/notify"
 	"taxhall/internal/org"
@@ -40,6 +41,7 @@ import (
 	"taxhall/internal/survey"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/training"
 	"taxhall/internal/workflow"
 )
 
@@ -59,6 +61,8 @@ type API struct {
 	Complaints *complaints.Service
 	Appoint    *appoint.Service
 	Survey     *survey.Service
+	KB         *kb.Service
+	Training   *training.Service
 	Payments   *payment.Service    // payment through the bank link
 	Notify     *notify.Service     // 定制服务 (e-mail and SMS choices)
 	Certs      *certs.Service      // certificates and their verification

@@ -421,6 +421,14 @@ type treasuryRowView struct {
 	Fund     int64  `json:"fund" doc:"社会保险基金（分）"`
 	Source   string `json:"source,omitempty" doc:"分成依据"`
 	Verified bool   `json:"verified" doc:"false：待核实"`
+	// Refunds paid out (退库) that day.
+	Refund      int64 `json:"refund" doc:"退库（分）"`
+	RefundItems int64 `json:"refund_items" doc:"退库笔数"`
+	Net         int64 `json:"net" doc:"净入库 = 入库合计 − 退库（分）；各级次的净额为 net_central 等"`
+	NetCentral  int64 `json:"net_central"`
+	NetProvince int64 `json:"net_province"`
+	NetCity     int64 `json:"net_city"`
+	NetDistrict int64 `json:"net_district"`
 }
 
 func (a *API) treasury(ctx context.Context, _ *http.Request, q treasuryQuery) (list[treasuryRowView], error) {
@@ -435,7 +443,8 @@ func (a *API) treasury(ctx context.Context, _ *http.Request, q treasuryQuery) (l
 	out := list[treasuryRowView]{Items: []treasuryRowView{}}
 	for _, r := range rows {
 		v := treasuryRowView{TaxType: r.TaxType, Items: r.Items, Tax: r.Tax, LateFee: r.LateFee, Total: r.Total, Central: r.Central,
-			Province: r.Province, City: r.City, District: r.District, Fund: r.Fund, Source: r.Share.Source, Verified: r.Share.Verified}
+			Province: r.Province, City: r.City, District: r.District, Fund: r.Fund, Source: r.Share.Source, Verified: r.Share.Verified,
+			Refund: r.Refund, RefundItems: r.RefundItems, Net: r.Net, NetCentral: r.NetCentral, NetProvince: r.NetProvince, NetCity: r.NetCity, NetDistrict: r.NetDistrict}
 		if r.TaxType != "" {
 			v.TaxName = r.TaxName()
 		} else {

@@ -13,6 +13,7 @@ import (
 	"taxhall/internal/iitannual"
 	"taxhall/internal/industry"
 	"taxhall/internal/org"
+	"taxhall/internal/payment"
 	"taxhall/internal/taxpayer"
 )
 
@@ -154,6 +155,7 @@ func enumSets() map[string][]string {
 		"certificate_kinds":    slices.Sorted(maps.Keys(certs.Titles)),
 		"annual_results":       {iitannual.ResultPay, iitannual.ResultRefund, iitannual.ResultNone},
 		"refund_states":        iitannual.RefundStates(),
+		"refund_sources":       {payment.SourceOverpaid, payment.SourceIIT},
 		"actor_kinds":          {string(auth.Taxpayer), string(auth.Staff)},
 		"taxpayer_kinds":       codes(taxpayerKinds),
 		"statuses":             codes(taxpayer.Statuses),

@@ -62,7 +62,9 @@ func (a *API) routes() []route {
 		a.topicRoutes(),        // topics.go
 		a.downloadRoutes(),     // downloads.go
 		a.paymentRoutes(),      // payment.go
+		a.refundRoutes(),       // refunds.go
 		a.metaRoutes(),         // openapi.go
+		a.interactStaffRoutes(),
 	} {
 		for _, rt := range group {
 			method, path, ok := strings.Cut(rt.Pattern, " ")

@@ -111,7 +111,7 @@ func Open(ctx context.Context, c *Config, log *slog.Logger) (*db.DB, error) {
 // SeedDemo fills an empty database with the demo hall and prints its logins.
 func SeedDemo(ctx context.Context, d *db.DB, c *Config, out io.Writer) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, Now: Now(), Progress: out, Bank: seedBank(c), Applications: true})
+	res, err := demo.Seed(ctx, d, demo.Options{Enterprises: c.Enterprises, Individuals: c.Individuals, Returns: c.Returns, TasksOpen: c.TasksOpen, TasksDone: c.TasksDone, Now: Now(), Progress: out, Bank: seedBank(c), Applications: true})
 	if err != nil {
 		return err
 	}
@@ -164,6 +164,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	flow := &workflow.Service{DB: d, Now: Now, Calendar: filingCalendar, Returns: filings, Taxpayers: taxpayers}
 	surveys := &survey.Service{DB: d, Now: Now}
 	payments := &payment.Service{DB: d, Now: Now, Log: log, RetryDelay: c.PaymentRetry}
+	payments.OnRefundRequest = workflow.OpenOverpaidRefund // a refund request opens its application
 	if c.BankURL != "" {
 		payments.Bank = &payment.HTTPBank{BaseURL: c.BankURL}
 	}
@@ -213,6 +214,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	site.Register(mux)
 	apiSvc := &api.API{Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources, Messages: inbox, Calendar: filingCalendar, Payments: payments, Workflow: flow, Log: log, Notify: site.Notify,
 		Consult: queue, Complaints: cases, Appoint: appointments, Survey: surveys,
+		KB: site.KB, Training: site.Training,
 		Certs: certificates, IITRecords: iitRecords, IITAnnual: iitAnnual}
 	apiSvc.Public = api.PublicServices{Laws: library, Guides: site.Guides, Search: searchIndex, Lists: site.Lists}
 	apiSvc.Public.CMS = content

@@ -189,8 +189,10 @@ type fixture struct {
 	certificateA                  int64 // a certificate issued to A
 	columnX, articleX             int64 // a column of the Xiamen site and an article under review in it
 	paymentA                      int64 // a payment of A (through its agreement)
+	refundRequestA                int64 // A's refund request of an overpayment
 	reconciliation                int64 // a reconciliation run (hall-wide)
 	kbDraft                       int64 // a knowledge-base draft by the 思明 reviewer
+	intakeA                       int64 // an SMS intake token of the 思明 bureau
 }
 
 // matrixRequestNo is the request number of A's payment.
@@ -312,6 +314,9 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 		tax, late_fee, amount, state, reason, created_by, created_by_name, created_at)
 		VALUES ($1, $2, $3, 'matrix', $4, '102', '6222020000000001', $5, $6, 100, 0, 100, 'failed', '余额不足', 0, '矩阵', $7) RETURNING id`,
 		[]any{fx.tpA, fx.siming, matrixRequestNo, agreementA, fx.tpAName, fx.today, db.TS(Now())}, &fx.paymentA)
+	one(`INSERT INTO refund_requests (taxpayer_id, bureau_id, liability_id, return_id, tax_type, period_start, period_end, amount, state, requested_by, requested_by_name, created_at)
+		SELECT l.taxpayer_id, $2, l.id, l.return_id, l.tax_type, l.period_start, l.period_end, 4321, 'approved', 0, '矩阵', $3
+		FROM tax_liabilities l WHERE l.taxpayer_id = $1 ORDER BY l.id LIMIT 1 RETURNING id`, []any{fx.tpA, fx.siming, db.TS(Now())}, &fx.refundRequestA)
 	one(`INSERT INTO reconciliations (day, matched, only_hall, only_bank, settled, created_by, created_at) VALUES ('2026-01-05', 1, 0, 0, 0, '矩阵', $1) RETURNING id`,
 		[]any{db.TS(Now())}, &fx.reconciliation)
 	one(`INSERT INTO certificates (cert_no, verify_code, kind, taxpayer_id, taxpayer_code, taxpayer_name, taxpayer_kind, bureau_id, bureau_name,
@@ -380,6 +385,8 @@ func newMatrix(t *testing.T, d *db.DB) *matrix {
 	one(`INSERT INTO kb_entries (question, answer, tax_type, refs, valid_from, state, author_id, created_at, updated_at)
 		VALUES ('矩阵知识库问题', '矩阵知识库答复。', 'vat', '', '2026-01-01', 'draft', $1, $2, $2) RETURNING id`,
 		[]any{fx.reviewer, db.TS(Now())}, &fx.kbDraft)
+	one(`INSERT INTO intake_tokens (token_hash, org_id, channel, name, created_by, created_at)
+		VALUES ('matrix-intake-hash', $1, 'sms', $2, $3, $4) RETURNING id`, []any{fx.siming, matrixIntake, fx.reviewer, db.TS(Now())}, &fx.intakeA)
 
 	if err := d.Tx(ctx, func(tx *sql.Tx) error {
 		for _, f := range []struct {
@@ -442,6 +449,9 @@ const (
 	matrixQuestion  = "矩阵咨询：鹭岛留抵退税"
 	matrixSurvey    = "矩阵调查：思明企业满意度"
 )
+
+// matrixIntake is the name of the 思明 bureau's SMS intake token.
+const matrixIntake = "矩阵短信平台（思明）"
 
 // The principals, logged in once on each face and reused by every case.
 const (
@@ -536,6 +546,10 @@ func (m *matrix) resolvers() map[string]*object {
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{matrixRequestNo}},
 		// A reconciliation of the bank's statement covers the whole hall:
 		// every staff member who may reconcile sees it.
+		// A's refund request (approved, so applying again is refused
+		// even for A: nothing changes): only A's users see it.
+		"refund_request": {kind: "refund_request", ids: map[string]int64{"id": fx.refundRequestA},
+			mine: map[string]bool{pTaxpayerA: true}},
 		"reconciliation": {kind: "reconciliation", ids: map[string]int64{"id": fx.reconciliation},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
 		// A's application, its open acceptance task and its material: A's
@@ -565,6 +579,14 @@ func (m *matrix) resolvers() map[string]*object {
 		// every staff member who writes or reviews entries works on it.
 		"kb_entry": {kind: "kb_entry", ids: map[string]int64{"id": fx.kbDraft},
 			mine: map[string]bool{pSiming: true, pXiamen: true, pHuli: true, pGulou: true}},
+		// The Xiamen training session as its bureau manages it (registrants,
+		// attendance): the Xiamen city bureau's staff only.
+		"training_session": {kind: "training_session", ids: map[string]int64{"id": fx.trainingX},
+			mine: map[string]bool{pXiamen: true}},
+		// The 思明 bureau's SMS intake token: administrators of 思明 and of
+		// the Xiamen city bureau above it.
+		"intake_token": {kind: "intake_token", ids: map[string]int64{"id": fx.intakeA},
+			mine: map[string]bool{pSiming: true, pXiamen: true}, secrets: []string{matrixIntake}},
 		// A certificate issued to A: only A's users download it.
 		"certificate": {kind: "certificate", ids: map[string]int64{"id": fx.certificateA},
 			mine: map[string]bool{pTaxpayerA: true}, secrets: []string{fx.tpACode, fx.tpAName}},
@@ -641,6 +663,7 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /hall/agreement":                                 {"bank_code": {"102"}, "account_name": {"矩阵"}, "account_no": {"62220200000002"}},
 		"POST /hall/agreement/end":                             {},
 		"POST /hall/refunds":                                   {"liability": {"1"}},
+		"POST /hall/refunds/{id}/apply":                        {"source": {"overpaid"}},
 		"POST /staff/reconciliations":                          {"day": {"2020-01-01"}},
 		"POST /hall/appointments":                              {"slot_id": {strconv.FormatInt(fx.slotA, 10)}},
 		"POST /hall/appointments/{id}/cancel":                  {},
@@ -648,6 +671,14 @@ func (m *matrix) webForms() map[string]url.Values {
 		"POST /staff/appointments/{id}/checkin":                {},
 		"POST /staff/appointments/{id}/noshow":                 {},
 		"POST /staff/appointments/slots":                       {"hall": {strconv.FormatInt(fx.hallA, 10)}},
+		"POST /hall/appointments/{id}/rate":                    {"rating": {"5"}, "comment": {"窗口服务耐心"}},
+		"POST /staff/appointments/queue/signin":                {"hall": {strconv.FormatInt(fx.hallA, 10)}, "window": {"1"}},
+		"POST /staff/appointments/queue/signout":               {"hall": {strconv.FormatInt(fx.hallA, 10)}},
+		"POST /staff/appointments/queue/call":                  {"hall": {strconv.FormatInt(fx.hallA, 10)}},
+		"POST /staff/appointments/queue/finish":                {"hall": {strconv.FormatInt(fx.hallA, 10)}, "outcome": {"done"}},
+		"POST /staff/appointments/queue/take":                  {"hall": {strconv.FormatInt(fx.hallA, 10)}},
+		"POST /staff/intake-tokens":                            {"channel": {"hotline"}, "name": {"矩阵热线系统"}},
+		"POST /staff/intake-tokens/{id}/revoke":                {},
 		"POST /staff/complaints/{id}/reply":                    {"reply": {"已核实处理。"}},
 		"POST /hall/questions/{id}/rate":                       {"rating": {"5"}},
 		"POST /hall/questions/{id}/followup":                   {"followup": {"请再说明一下。"}},
@@ -682,6 +713,12 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/questions/{id}/followups":              {"body": "矩阵追问。"},
 		"POST /api/v1/intake/questions":                         {"phone": "13906001111", "body": "矩阵短信咨询。"},
 		"POST /api/v1/admin/intake-tokens":                      {"channel": "sms", "name": "矩阵短信平台"},
+		"POST /api/v1/staff/kb/entries":                         {"question": "矩阵接口问题", "answer": "矩阵接口答复。", "tax_type": "vat", "valid_from": "2026-01-01"},
+		"PUT /api/v1/staff/kb/entries/{id}":                     {"question": "矩阵知识库问题", "answer": "矩阵知识库答复（修改）。", "tax_type": "vat", "valid_from": "2026-01-01"},
+		"POST /api/v1/staff/surveys":                            {"title": "矩阵接口调查", "audience": "public", "items": "单选：矩阵题目｜是｜否"},
+		"POST /api/v1/staff/training/sessions":                  {"topic": "vat", "title": "矩阵课程", "start": "2030-01-07T10:00", "minutes": 60, "capacity": 10, "place": "矩阵教室"},
+		"POST /api/v1/staff/training/sessions/{id}/attendance":  {"registration_id": 1},
+		"POST /api/v1/my/appointments/{id}/rating":              {"rating": 5, "comment": "窗口服务耐心"},
 		"POST /api/v1/my/appointments":                          {"slot_id": fx.slotA},
 		"POST /api/v1/my/surveys/{id}/answers":                  {"answers": []jsonObject{{"position": 1, "choices": []int{0}}}},
 		"POST /api/v1/my/users":                                 {"username": "matrix1", "name": "林晓东", "phone": "13912345678", "role": auth.TPClerk, "password": pw, "password_confirm": pw},
@@ -717,6 +754,7 @@ func (m *matrix) apiBodies() map[string]jsonObject {
 		"POST /api/v1/my/payments":                              {"liability_ids": []int64{1}},
 		"POST /api/v1/my/agreements":                            {"bank_code": "102", "account_name": "矩阵", "account_no": "62220200000003"},
 		"POST /api/v1/my/refunds":                               {"liability_id": 1},
+		"POST /api/v1/my/refunds/{id}/apply":                    {"source": "overpaid"},
 		"POST /api/v1/reconciliations":                          {"day": "2020-01-01"},
 	}
 }

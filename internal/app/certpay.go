@@ -55,9 +55,6 @@ func paidSource(p *payment.Service) certs.Source {
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range lines {
-			add(l.VoucherNo, l.TaxType, l.TaxName, l.Item, l.PeriodStart, l.PeriodEnd, l.PaidOn, l.Tax, l.LateFee)
-		}
-		return out, nil
+		return payment.CertLines(lines), nil
 	})
 }

@@ -23,6 +23,8 @@ type Config struct {
 	Individuals     int
 	Taxpayers       int
 	Returns         int
+	TasksOpen       int // seed: live applications with an open task (issue 10's scale)
+	TasksDone       int // seed: finished tasks of those applications
 	SecureCookies   bool
 	MetricsAddr     string // separate listener for /metrics; "" serves it on the main one, guarded
 	MetricsToken    string // bearer token that opens /metrics on the main listener
@@ -55,6 +57,8 @@ func ParseFlags(name string, args []string, out io.Writer) (*Config, error) {
 	fs.IntVar(&c.Individuals, "individuals", envInt("TAXHALL_DEMO_INDIVIDUALS", 50), "demo individuals to create (TAXHALL_DEMO_INDIVIDUALS)")
 	fs.IntVar(&c.Taxpayers, "taxpayers", envInt("TAXHALL_DEMO_TAXPAYERS", 0), "demo taxpayers in all, half enterprises and half individuals; overrides --enterprises and --individuals (TAXHALL_DEMO_TAXPAYERS)")
 	fs.IntVar(&c.Returns, "returns", envInt("TAXHALL_DEMO_RETURNS", 0), "seed: at most this many returns in all (0: a full 2025–2026 history for every taxpayer) (TAXHALL_DEMO_RETURNS)")
+	fs.IntVar(&c.TasksOpen, "tasks-open", envInt("TAXHALL_DEMO_TASKS_OPEN", 0), "seed: live applications of the Xiamen enterprises, each with an open (or claimed) task (TAXHALL_DEMO_TASKS_OPEN)")
+	fs.IntVar(&c.TasksDone, "tasks-done", envInt("TAXHALL_DEMO_TASKS_DONE", 0), "seed: finished tasks of those applications in all (TAXHALL_DEMO_TASKS_DONE)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("TAXHALL_SECURE_COOKIES", false), "mark cookies Secure (set behind a TLS proxy) (TAXHALL_SECURE_COOKIES)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("TAXHALL_METRICS_ADDR", ""), "serve /metrics only on this separate address, e.g. 127.0.0.1:9090 (TAXHALL_METRICS_ADDR); unset: on the main address, for loopback peers or --metrics-token holders")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("TAXHALL_METRICS_TOKEN", ""), "bearer token that opens /metrics on the main address from anywhere (TAXHALL_METRICS_TOKEN)")

@@ -74,17 +74,25 @@ func (s *Service) CheckIn(ctx context.Context, id int64) (_ *Appointment, err er
 	}
 	staff := actorStaff(ctx)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `INSERT INTO hall_queue_counters (hall_id, day, last) VALUES ($1, $2, 1)
-			ON CONFLICT (hall_id, day) DO UPDATE SET last = hall_queue_counters.last + 1 RETURNING last`, ap.HallID, today.String()).Scan(&n); err != nil {
+		n, err := nextNumber(ctx, tx, ap.HallID, now)
+		if err != nil {
 			return err
 		}
 		var got int64
-		err := tx.QueryRowContext(ctx, `UPDATE appointments SET state = 'checked_in', queue_no = $1, checked_in_at = $2, checked_in_by = $3, updated_at = $2
+		err = tx.QueryRowContext(ctx, `UPDATE appointments SET state = 'checked_in', queue_no = $1, checked_in_at = $2, checked_in_by = $3, updated_at = $2
 			WHERE id = $4 AND state = 'booked' RETURNING id`, n, db.TS(now), staff, id).Scan(&got)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.New(apperr.Conflict, "该预约已签到、已取消或已记为失约")
 		}
+		if err != nil {
+			return err
+		}
+		// The number waits to be called at the hall's windows (叫号).
+		var service int64
+		if err := tx.QueryRowContext(ctx, `SELECT service_id FROM appt_slots WHERE id = $1`, ap.SlotID).Scan(&service); err != nil {
+			return err
+		}
+		_, err = insertTicket(ctx, tx, now, ap.HallID, KindAppointment, n, ap.ID, ap.TaxpayerID, ap.UserID, service, staff)
 		return err
 	})
 	if err != nil {

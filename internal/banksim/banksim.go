@@ -24,6 +24,8 @@
 //	POST /admin/faults        {mode, delay_ms, ops, count}                     sets the fault (mode "" clears it)
 //	GET  /admin/debits                                                   → every debit, for tests
 //
+// and the credits of refunds (退库), with the same guarantees: see credit.go.
+//
 // The bank deduplicates by request number: the same number never debits
 // twice and always answers the first outcome. A debit whose entrust date is
 // not the bank's today is refused, so a request of day D can only ever be
@@ -37,7 +39,7 @@
 //	error    answer 500 without doing anything
 //	drop     process the request, then close the connection without answering
 //
-// ops limits the fault to "verify", "debit", "query" or "statement" (comma
+// ops limits the fault to "verify", "debit", "credit", "query" or "statement" (comma
 // separated; empty means all) and count to the next N matching requests (0:
 // until cleared).
 package banksim
@@ -111,6 +113,9 @@ type Bank struct {
 	order    []string            // request numbers in the order debited
 	fault    Fault
 	txnSeq   int64
+	// credits (credit.go): refunds paid into accounts, by request number.
+	credits     map[string]*Debit
+	creditOrder []string
 }
 
 // New returns an empty bank.

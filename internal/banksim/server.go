@@ -82,6 +82,7 @@ func (b *Bank) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/debits", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, b.Debits())
 	})
+	b.creditRoutes(mux)
 	return mux
 }
 

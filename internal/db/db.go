@@ -34,6 +34,9 @@ type DB struct {
 	*sql.DB
 	Dialect Dialect
 	dsn     string // what Open was given, so that tests can open a second pool
+	// writer admits one SQLite transaction of this pool at a time (see
+	// TxWith); nil on PostgreSQL.
+	writer chan struct{}
 }
 
 // DSN is what Open was given (it may hold a password: never log it).
@@ -53,22 +56,28 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// Every connection stays open: pgx caches the statements it has
+		// prepared on its connection, and a closed idle connection takes
+		// its cache (and a PostgreSQL backend) with it.
 		sdb.SetMaxOpenConns(20)
-		sdb.SetMaxIdleConns(10)
+		sdb.SetMaxIdleConns(20)
 		sdb.SetConnMaxIdleTime(5 * time.Minute)
 		d = &DB{DB: sdb, Dialect: Postgres, dsn: dsn}
 	} else {
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		for _, p := range []string{"journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()), "foreign_keys(1)", "synchronous(NORMAL)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
-		sdb, err := sql.Open("sqlite", "file:"+dsn+"?"+q.Encode())
+		sdb, err := openSQLite("file:" + dsn + "?" + q.Encode())
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
+		// Connections stay open with their prepared statements (the
+		// default keeps two idle and closes the rest after each use).
 		sdb.SetMaxOpenConns(8)
-		d = &DB{DB: sdb, Dialect: SQLite, dsn: dsn}
+		sdb.SetMaxIdleConns(8)
+		d = &DB{DB: sdb, Dialect: SQLite, dsn: dsn, writer: make(chan struct{}, 1)}
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -78,6 +87,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	return d, nil
 }
+
+// sqliteBusyTimeout is how long an SQLite statement waits for the write
+// lock.
+const sqliteBusyTimeout = 10 * time.Second
 
 // Tx runs fn in a transaction, committing when fn returns nil.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -110,6 +123,28 @@ func (d *DB) TxWith(ctx context.Context, opts TxOpts, fn func(tx *sql.Tx) error)
 	var txo *sql.TxOptions
 	if opts.Serializable && d.Dialect == Postgres {
 		txo = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	if d.writer != nil {
+		// SQLite has one writer at a time, and every transaction here
+		// begins IMMEDIATE (takes the write lock). Left to SQLite, the
+		// transactions of one pool that find the lock taken sleep in its
+		// busy handler (1, 2, 5 … 100 ms) and wake long after it is free;
+		// queued here they start the moment the previous one ends. Other
+		// processes on the same file still wait in busy_timeout. The wait
+		// is bounded like busy_timeout, so a transaction that (wrongly)
+		// opened another inside itself fails as it did before instead of
+		// hanging.
+		wait := time.NewTimer(sqliteBusyTimeout)
+		select {
+		case d.writer <- struct{}{}:
+			wait.Stop()
+			defer func() { <-d.writer }()
+		case <-wait.C:
+			return errors.New("database is locked (SQLITE_BUSY): another transaction of this process held the write lock for 10 s")
+		case <-ctx.Done():
+			wait.Stop()
+			return ctx.Err()
+		}
 	}
 	for attempt := 1; ; attempt++ {
 		err := d.tx(ctx, txo, fn)

@@ -135,6 +135,11 @@ func Bulk(ctx context.Context, d *db.DB, opt Options, enterprises, individuals i
 		return 0, err
 	}
 	defer w.Close()
+	df, err := deferIndexes(ctx, d, w.conn, bulkTables)
+	if err != nil {
+		return 0, err
+	}
+	w.deferred = df
 	tps := &table{name: "taxpayers", cols: []string{"id", "kind", "sub_kind", "code", "name", "legal_rep_name", "legal_rep_id", "division_code", "address",
 		"industry_code", "registered_capital_fen", "accounting_standard", "phone", "email", "bureau_id", "status", "registered_at", "updated_at",
 		"identified_at", "identified_by"}}
@@ -142,7 +147,7 @@ func Bulk(ctx context.Context, d *db.DB, opt Options, enterprises, individuals i
 	idents := &table{name: "tax_identifications", cols: []string{"id", "taxpayer_id", "tax_type", "tax_group", "period", "start_date", "created_by", "created_at"}}
 	rets := &table{name: "returns", cols: []string{"id", "taxpayer_id", "bureau_id", "form", "tax_type", "period_start", "period_end", "version", "previous_id",
 		"is_current", "zero", "deadline", "late", "tax_due", "difference", "doc", "sha256", "rules_version", "ack_no", "idem_key", "submitted_by",
-		"submitted_by_name", "submitted_at"}}
+		"submitted_by_name", "submitted_at", "carry"}}
 	liabs := &table{name: "tax_liabilities", cols: []string{"id", "taxpayer_id", "return_id", "tax_type", "period_start", "period_end", "deadline", "amount",
 		"paid", "settled", "created_at"}}
 	events := &table{name: "return_events", cols: []string{"id", "taxpayer_id", "form", "period_start", "return_id", "kind", "at", "actor_kind", "actor_id",
@@ -211,6 +216,10 @@ func Bulk(ctx context.Context, d *db.DB, opt Options, enterprises, individuals i
 	if err := w.fixSequences("taxpayers", "taxpayer_users", "tax_identifications", "returns", "tax_liabilities", "return_events"); err != nil {
 		return p.returnsMade, err
 	}
+	if err := df.restoreIndexes(ctx, d, w.conn, out, start); err != nil {
+		return p.returnsMade, err
+	}
+	w.deferred = nil
 	fmt.Fprintf(out, "  %7.0fs  写入完成：纳税人 %d，用户 %d，税种认定 %d，申报 %d，应缴税款 %d，申报事件 %d\n", time.Since(start).Seconds(),
 		w.written["taxpayers"], w.written["taxpayer_users"], w.written["tax_identifications"], w.written["returns"], w.written["tax_liabilities"], w.written["return_events"])
 	// Fresh statistics, so that the planners see the new sizes at once.
@@ -476,7 +485,8 @@ func (p *bulkPlan) periodsOf(i ident, reg time.Time) []rules.Period {
 }
 
 // capacity counts the periods the planned taxpayers could file with the
-// forms registered, by planning them once with the same seed.
+// forms registered and their templates, by planning them once with the
+// same seed.
 func (p *bulkPlan) capacity(enterprises, individuals int) int64 {
 	saved := p.nextTP
 	used := p.used
@@ -497,8 +507,15 @@ func (p *bulkPlan) capacity(enterprises, individuals int) int64 {
 			continue
 		}
 		for _, i := range t.idents {
-			if _, ok := forms.ForTaxType(i.taxType); ok {
-				n += int64(len(p.periodsOf(i, t.reg)))
+			f, ok := forms.ForTaxType(i.taxType)
+			if !ok {
+				continue
+			}
+			// Only the periods a template can file (as emitReturns).
+			for _, q := range p.periodsOf(i, t.reg) {
+				if len(p.templates[tmplKey{f.Code, q.Start, t.area.loc, t.kind == taxpayer.Individual || t.individualBusiness}]) > 0 {
+					n++
+				}
 			}
 		}
 	}
@@ -581,7 +598,7 @@ func (p *bulkPlan) emitReturn(t *bulkTaxpayer, f *forms.Form, q rules.Period, dl
 	ack := p.ack(at)
 	diff := tm.due - prevDue
 	row := []any{id, t.id, t.area.id, f.Code, f.TaxType, q.Start.String(), q.End.String(), version, prevID, 1, b2i(tm.zero), dl.String(), b2i(late),
-		tm.due, diff, string(doc), sha, rules.Version, ack, "seed-" + strconv.FormatInt(id, 10), t.adminID, t.adminName, db.TS(at)}
+		tm.due, diff, string(doc), sha, rules.Version, ack, "seed-" + strconv.FormatInt(id, 10), t.adminID, t.adminName, db.TS(at), tm.carry}
 	rets.add(row...)
 	ts := db.TS(at)
 	// Liabilities more than a month past their deadline were paid.
@@ -668,6 +685,7 @@ type docTemplate struct {
 	head, mid, tail []byte
 	due             int64
 	zero            bool
+	carry           any // the returns.carry column (what Submit writes)
 }
 
 // splice builds the canonical document of one return.
@@ -800,7 +818,11 @@ func makeTemplate(f *forms.Form, q rules.Period, facts forms.Facts, cells map[st
 	if i1 < len(`"taxpayer_id":`) || i2 < 0 || i3 < i2 || i4 < i3 {
 		return nil, nil, fmt.Errorf("demo: template of %s: unexpected canonical layout", f.Code)
 	}
-	tm := &docTemplate{head: c[:i1], mid: c[i2:i3], tail: c[i4:], due: out.TaxDue, zero: zero}
+	vals, err := doc.Values()
+	if err != nil {
+		return nil, nil, err
+	}
+	tm := &docTemplate{head: c[:i1], mid: c[i2:i3], tail: c[i4:], due: out.TaxDue, zero: zero, carry: returns.CarryValues(f, vals)}
 	// The splice must be exactly what Submit would store.
 	check := doc
 	check.TaxpayerID, check.TaxpayerCode, check.TaxpayerName, check.Version, check.Corrects = 42, "91350203MA2XXXXXX1", "厦门\"测试\"<公司>", 2, strings.Repeat("ab", 32)

@@ -35,6 +35,9 @@ type Options struct {
 	PasswordHash string
 	// Returns caps the returns that Bulk files (0: a full history).
 	Returns int
+	// TasksOpen and TasksDone add a city's workload (Tasks) after the
+	// taxpayers: live applications with open tasks and finished tasks.
+	TasksOpen, TasksDone int
 	// Progress receives Bulk's progress lines (nil: none).
 	Progress io.Writer
 	// Applications files the demo's on-application items (Applications):
@@ -134,7 +137,18 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 		}
 		n, err := Bulk(ctx, d, opt, more, moreI)
 		res.Returns += int(n)
-		return res, err
+		if err != nil {
+			return res, err
+		}
+	}
+	if opt.TasksOpen > 0 {
+		t0 := time.Now()
+		if err := Tasks(ctx, d, opt.Now, "X", opt.TasksOpen, opt.TasksDone); err != nil {
+			return res, err
+		}
+		if opt.Progress != nil {
+			fmt.Fprintf(opt.Progress, "  办理中的申请 %d（待办任务），已办结任务约 %d：%.1fs\n", opt.TasksOpen, opt.TasksDone, time.Since(t0).Seconds())
+		}
 	}
 	return res, nil
 }

@@ -101,3 +101,17 @@ func (d Direct) Statement(_ context.Context, day string) ([]payment.StatementLin
 	}
 	return out, nil
 }
+
+func (d Direct) Credit(_ context.Context, r payment.DebitRequest) (payment.DebitResult, error) {
+	out, err := d.B.DoCredit(banksim.Debit{RequestNo: r.RequestNo, EntrustDate: r.EntrustDate, BankCode: r.Account.BankCode, AccountNo: r.Account.Number,
+		AccountName: r.Account.Name, Amount: r.Amount, Payer: r.Payer, Memo: r.Memo})
+	return payment.DebitResult{RequestNo: out.RequestNo, Status: out.Status, Reason: out.Reason, BankTxnNo: out.BankTxnNo}, err
+}
+
+func (d Direct) QueryCredit(_ context.Context, n string) (payment.DebitResult, error) {
+	out, ok := d.B.LookupCredit(n)
+	if !ok {
+		return payment.DebitResult{RequestNo: n, Status: payment.Unknown}, nil
+	}
+	return payment.DebitResult{RequestNo: out.RequestNo, Status: out.Status, Reason: out.Reason, BankTxnNo: out.BankTxnNo}, nil
+}

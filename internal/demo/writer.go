@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -19,8 +20,11 @@ type bulkWriter struct {
 	ctx     context.Context
 	d       *db.DB
 	conn    *sql.Conn
-	stmts   map[string]*sql.Stmt // full-batch INSERT per table (SQLite)
+	full    map[string]string // full-batch INSERT per table (SQLite; the connection keeps it prepared)
 	written map[string]int64
+	// deferred is set while the indexes are dropped: a load that fails
+	// then discards its connection (SQLite's foreign keys are off on it).
+	deferred *deferred
 }
 
 func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
@@ -28,13 +32,17 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &bulkWriter{ctx: ctx, d: d, conn: conn, stmts: map[string]*sql.Stmt{}, written: map[string]int64{}}
+	w := &bulkWriter{ctx: ctx, d: d, conn: conn, full: map[string]string{}, written: map[string]int64{}}
 	var pragmas []string
 	if d.Dialect == db.SQLite {
 		// A large page cache keeps the indexes' hot pages in memory while
 		// tens of millions of rows go in; nothing here weakens durability
 		// of what is committed beyond the pool's synchronous=NORMAL.
-		pragmas = []string{`PRAGMA cache_size = -500000`, `PRAGMA temp_store = MEMORY`}
+		// synchronous=OFF: no fsync at the WAL's checkpoints while the
+		// load runs (a crash mid-seed leaves a file to delete and seed
+		// again, as an interrupted seed does anyway); Close sets the
+		// pool's NORMAL again before the connection goes back.
+		pragmas = []string{`PRAGMA cache_size = -500000`, `PRAGMA temp_store = MEMORY`, `PRAGMA synchronous = OFF`}
 	} else {
 		// Seed data can be made again: a crash loses at most the last
 		// chunk, which the seed would write again on an empty database.
@@ -50,8 +58,13 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 }
 
 func (w *bulkWriter) Close() error {
-	for _, s := range w.stmts {
-		_ = s.Close()
+	if w.deferred != nil {
+		// Not back to the pool with foreign keys off.
+		_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
+	} else if w.d.Dialect == db.SQLite {
+		if _, err := w.conn.ExecContext(context.WithoutCancel(w.ctx), `PRAGMA synchronous = NORMAL`); err != nil {
+			_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
 	}
 	return w.conn.Close()
 }
@@ -129,14 +142,15 @@ func (w *bulkWriter) insert(tx *sql.Tx, t *table) error {
 		}
 		var err error
 		if end-start == per {
-			st := w.stmts[t.name]
-			if st == nil {
-				if st, err = w.conn.PrepareContext(w.ctx, insertSQL(t, per)); err != nil {
-					return err
-				}
-				w.stmts[t.name] = st
+			// Not tx.StmtContext of a statement prepared on the
+			// connection: database/sql prepares that again in every
+			// transaction. The connection's statement cache keeps this.
+			q, ok := w.full[t.name]
+			if !ok {
+				q = insertSQL(t, per)
+				w.full[t.name] = q
 			}
-			_, err = tx.StmtContext(w.ctx, st).ExecContext(w.ctx, args...)
+			_, err = tx.ExecContext(w.ctx, q, args...)
 		} else {
 			_, err = tx.ExecContext(w.ctx, insertSQL(t, end-start), args...)
 		}

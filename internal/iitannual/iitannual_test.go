@@ -157,6 +157,14 @@ func TestRecordsAndReconciliation(t *testing.T) {
 		if err != nil || len(refunds) != 1 || refunds[0].Amount != -r.TaxDue || refunds[0].State != iitannual.RefundRequested {
 			t.Fatalf("refunds %+v %v", refunds, err)
 		}
+		// The refund application is opened in the acceptance's
+		// transaction, linked to the request, prefilled with the amount.
+		var app1 int64
+		var form string
+		if err := d.QueryRowContext(ctx, `SELECT id, form FROM applications WHERE iit_refund_request_id = $1 AND item_code = 'refund_iit' AND status = 'submitted'`,
+			refunds[0].ID).Scan(&app1, &form); err != nil || !strings.Contains(form, fmt.Sprintf(`"amount":"%d"`, -r.TaxDue)) || !strings.Contains(form, `"year":"2025"`) {
+			t.Fatalf("refund application %d %s %v", app1, form, err)
+		}
 		var amount int64
 		if err := d.QueryRowContext(ctx, `SELECT amount FROM tax_liabilities WHERE return_id = $1`, r.ID).Scan(&amount); err != nil || amount != r.TaxDue {
 			t.Errorf("liability %d (%v)", amount, err)
@@ -178,6 +186,18 @@ func TestRecordsAndReconciliation(t *testing.T) {
 		refunds, _ = annual.Refunds(p.ctx, 2025)
 		if len(refunds) != 2 || refunds[0].State != iitannual.RefundRequested || refunds[0].Amount != tot.Tax || refunds[1].State != iitannual.RefundSuperseded {
 			t.Errorf("after correction: %+v", refunds)
+		}
+		// The superseded request's application is withdrawn (its task
+		// cancelled); the new request has its own.
+		var st string
+		var live int
+		if err := d.QueryRowContext(ctx, `SELECT a.status, (SELECT COUNT(*) FROM tasks k WHERE k.application_id = a.id AND k.state IN ('open', 'claimed'))
+			FROM applications a WHERE a.id = $1`, app1).Scan(&st, &live); err != nil || st != "withdrawn" || live != 0 {
+			t.Errorf("superseded application: %s, %d live tasks, %v", st, live, err)
+		}
+		var n int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE iit_refund_request_id = $1 AND status = 'submitted'`, refunds[0].ID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("new request's applications: %d %v", n, err)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"taxhall/internal/db"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
+	"taxhall/internal/workflow"
 )
 
 // Refund request states; the approval workflow moves them on.
@@ -32,18 +33,41 @@ var refundStateNames = map[string]string{
 func recordRefund(ctx context.Context, tx *sql.Tx, r *returns.Return) error {
 	at := db.TS(r.SubmittedAt)
 	if r.PreviousID != 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE iit_refund_requests SET state = $1, updated_at = $2 WHERE return_id = $3 AND state = $4`,
-			RefundSuperseded, at, r.PreviousID, RefundRequested); err != nil {
+		gone, err := db.Query(ctx, tx, func(sc db.Scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		}, `UPDATE iit_refund_requests SET state = $1, updated_at = $2 WHERE return_id = $3 AND state = $4 RETURNING id`,
+			RefundSuperseded, at, r.PreviousID, RefundRequested)
+		if err != nil {
 			return err
+		}
+		// The superseded request's application is withdrawn with it.
+		for _, id := range gone {
+			if err := workflow.CancelRefundApplications(ctx, tx, r.SubmittedAt, id); err != nil {
+				return err
+			}
 		}
 	}
 	if r.TaxDue >= 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO iit_refund_requests (taxpayer_id, return_id, year, amount, state, requested_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (return_id) DO NOTHING`,
-		r.TaxpayerID, r.ID, r.Period.Start.Y, -r.TaxDue, RefundRequested, at)
-	return err
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO iit_refund_requests (taxpayer_id, return_id, year, amount, state, requested_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (return_id) DO NOTHING RETURNING id`,
+		r.TaxpayerID, r.ID, r.Period.Start.Y, -r.TaxDue, RefundRequested, at).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// The refund application (个人所得税综合所得汇算退税), prefilled, in the
+	// acceptance's transaction.
+	var user int64
+	if a := auth.ActorFrom(ctx); a != nil && a.Kind == auth.Taxpayer && a.TaxpayerID == r.TaxpayerID {
+		user = a.UserID
+	}
+	return workflow.OpenIITRefund(ctx, tx, r.SubmittedAt, id, user)
 }
 
 // Refund is a refund request as the person sees it.

@@ -37,7 +37,12 @@ type Options struct {
 	Requests  int           // or after this many requests
 	Taxpayers int           // taxpayer accounts to log in
 	Clerks    int           // district clerks to log in
-	Out       io.Writer
+	// Scenario chooses the pages: "filing" (the hall, the taxpayer list,
+	// the filing board), "workflow" (a window clerk's task pool, the
+	// district and city supervisors' boards, a taxpayer's applications:
+	// seed with --tasks-open) or "all".
+	Scenario string
+	Out      io.Writer
 }
 
 // user is a logged-in account with its own cookies.
@@ -113,14 +118,25 @@ func Run(ctx context.Context, opt Options) error {
 	anyTP := func(r *rand.Rand) *user { return tpUsers[r.IntN(len(tpUsers))] }
 	anyClerk := func(r *rand.Rand) *user { return clerkUsers[r.IntN(len(clerkUsers))] }
 	theProvince := func(*rand.Rand) *user { return prov }
-	steps := []step{
+	var steps []step
+	if opt.Scenario == "workflow" || opt.Scenario == "all" {
+		wf, err := workflowSteps(ctx, opt, login)
+		if err != nil {
+			return err
+		}
+		steps = append(steps, wf...)
+	}
+	if opt.Scenario == "workflow" {
+		return measure(ctx, opt, base, steps)
+	}
+	steps = append(steps, []step{
 		{"纳税人 /hall", "/hall", anyTP},
 		{"纳税人 /hall/returns", "/hall/returns", anyTP},
 		{"区县 /staff/taxpayers", "/staff/taxpayers", anyClerk},
 		{"区县 /staff/taxpayers?status=pending", "/staff/taxpayers?status=pending", anyClerk},
 		{"省局 /staff/taxpayers", "/staff/taxpayers", theProvince},
 		{"省局 /staff/taxpayers?kind=individual", "/staff/taxpayers?kind=individual", theProvince},
-	}
+	}...)
 	// The clerks' filing board (/staff/filing) joins the mix when the
 	// server has it.
 	if status(clerkUsers[0].client, base+"/staff/filing") == http.StatusOK {
@@ -137,6 +153,12 @@ func Run(ctx context.Context, opt Options) error {
 		}
 	}
 
+	return measure(ctx, opt, base, steps)
+}
+
+// measure runs the workers over the steps and prints the report.
+func measure(ctx context.Context, opt Options, base string, steps []step) error {
+	out := opt.Out
 	ctx, cancel := context.WithTimeout(ctx, opt.Duration)
 	defer cancel()
 	type sample struct {

@@ -40,7 +40,16 @@ type SMTP struct {
 // Send delivers one message; id becomes its Message-ID, so that a rare
 // second delivery of the same job carries the same id and mail clients
 // that collapse duplicates show it once.
-func (s *SMTP) Send(ctx context.Context, to, subject, body, id string) (err error) {
+func (s *SMTP) Send(ctx context.Context, to, subject, body, id string) error {
+	return s.SendAccepted(ctx, to, subject, body, id, nil)
+}
+
+// SendAccepted is Send that calls accepted (when not nil) the moment the
+// server has taken responsibility for the message — its 250 reply to the
+// end of DATA (RFC 5321 §4.1.1.4) — before QUIT. From then on the message
+// counts as sent: a failed or slow QUIT is ignored instead of making the
+// job send it again. accepted's error is returned.
+func (s *SMTP) SendAccepted(ctx context.Context, to, subject, body, id string, accepted func() error) (err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("smtp %s: %w", s.Addr, err)
@@ -117,7 +126,13 @@ func (s *SMTP) Send(ctx context.Context, to, subject, body, id string) (err erro
 	if err := w.Close(); err != nil {
 		return err
 	}
-	return c.Quit()
+	if accepted != nil {
+		if err := accepted(); err != nil {
+			return err
+		}
+	}
+	_ = c.Quit() // the message was accepted; the goodbye does not change that
+	return nil
 }
 
 // compose builds the RFC 5322 message: UTF-8 subject as an encoded word,

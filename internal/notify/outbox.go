@@ -42,11 +42,20 @@ func (o *Outbox) Register(r *jobs.Runner) {
 	}
 }
 
+// AcceptMailer is a Mailer that reports the moment the server accepted a
+// message (SMTP.SendAccepted), so that the outbox records it then.
+type AcceptMailer interface {
+	SendAccepted(ctx context.Context, to, subject, body, id string, accepted func() error) error
+}
+
 // sendEmail sends one queued e-mail unless notify_sent shows it went
 // already (a second run of a job whose worker died after sending), and
-// records it. The window between the server's acceptance and the record
-// remains: a node that dies exactly there sends the e-mail twice, with the
-// same Message-ID.
+// records it. Exactly once cannot be had over SMTP: the server's acceptance
+// and our record are two systems. The window is kept to one local INSERT:
+// the database connection is taken before the message is sent, and the
+// record is written the moment the server answers 250 to the end of DATA,
+// before QUIT (a failed QUIT no longer re-sends). A node that dies inside
+// that window still sends the e-mail twice, with the same Message-ID.
 func (o *Outbox) sendEmail(ctx context.Context, j *jobs.Claimed) error {
 	var l Letter
 	if err := j.Decode(&l); err != nil {
@@ -61,14 +70,28 @@ func (o *Outbox) sendEmail(ctx context.Context, j *jobs.Claimed) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	const record = `INSERT INTO notify_sent (dedupe_key, channel, recipient, sent_at) VALUES ($1, 'email', $2, $3)
+		ON CONFLICT (dedupe_key) DO NOTHING`
+	if am, ok := o.Mailer.(AcceptMailer); ok {
+		conn, err := o.DB.Conn(ctx) // held across the send: recording waits for no pool
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return am.SendAccepted(ctx, l.To, l.Subject, o.emailBody(l), key, func() error {
+			// Recorded even if the job's lease has just ended: the e-mail went.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_, err := conn.ExecContext(rctx, record, key, l.To, db.TS(o.Now()))
+			return err
+		})
+	}
 	if err := o.Mailer.Send(ctx, l.To, l.Subject, o.emailBody(l), key); err != nil {
 		return err
 	}
-	// Recorded even if the job's lease has just ended: the e-mail went.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_, err = o.DB.ExecContext(rctx, `INSERT INTO notify_sent (dedupe_key, channel, recipient, sent_at) VALUES ($1, 'email', $2, $3)
-		ON CONFLICT (dedupe_key) DO NOTHING`, key, l.To, db.TS(o.Now()))
+	_, err = o.DB.ExecContext(rctx, record, key, l.To, db.TS(o.Now()))
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"taxhall/internal/calendar"
+	"taxhall/internal/certs"
 	"taxhall/internal/db"
 	"taxhall/internal/rules"
 )
@@ -50,4 +51,21 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func periodOf(start, end string) rules.Period {
 	return rules.Period{Start: calendar.MustDate(start), End: calendar.MustDate(end)}
+}
+
+// CertLines are the lines of a tax certificate (税收完税证明) for paid
+// lines: a late fee is a line of its own (品目 滞纳金), as on a paper
+// certificate.
+func CertLines(paid []PaidLine) []certs.Line {
+	var out []certs.Line
+	for _, p := range paid {
+		l := certs.Line{VoucherNo: p.VoucherNo, TaxCode: p.TaxType, TaxName: p.TaxName, Item: p.Item,
+			PeriodStart: p.PeriodStart.String(), PeriodEnd: p.PeriodEnd.String(), PaidOn: p.PaidOn.String(), AmountFen: p.Tax}
+		out = append(out, l)
+		if p.LateFee > 0 {
+			l.Item, l.AmountFen = "滞纳金", p.LateFee
+			out = append(out, l)
+		}
+	}
+	return out
 }

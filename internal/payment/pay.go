@@ -311,6 +311,15 @@ func (s *Service) Pay(ctx context.Context, in PayInput) (_ *Payment, err error) 
 				d.Deadline.String(), d.Unpaid, d.LateFee, d.LateDays); err != nil {
 				return err
 			}
+			// Touch the liability: a correction's netting (package
+			// returns) that changed it meanwhile makes this 0 rows.
+			res, err := tx.ExecContext(ctx, `UPDATE tax_liabilities SET paid = paid WHERE id = $1 AND settled = 0 AND amount - paid = $2`, d.LiabilityID, d.Unpaid)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errChanged
+			}
 		}
 		// The safety net: if this node dies before the bank's answer is
 		// recorded, any node's runner asks the bank later.

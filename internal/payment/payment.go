@@ -1,7 +1,9 @@
 package payment
 
 import (
+	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"log/slog"
 	"slices"
@@ -29,6 +31,10 @@ type Service struct {
 	// Backoff is the pause before a pending payment's next reconciliation;
 	// jobs.Backoff when nil (tests shorten it).
 	Backoff func(attempts int) time.Duration
+	// OnRefundRequest, when set, runs in the transaction that records a
+	// refund request (RequestRefund): the workflow opens the request's
+	// refund application there (workflow.OpenOverpaidRefund).
+	OnRefundRequest func(ctx context.Context, tx *sql.Tx, now time.Time, requestID, userID int64) error
 }
 
 func (s *Service) backoff(attempts int) time.Duration {
@@ -93,6 +99,7 @@ var (
 	errNoPay      = apperr.New(apperr.Forbidden, "您的办税身份不能缴纳税款，请联系单位管理员")
 	errNotFound   = apperr.New(apperr.NotFound, "没有找到这笔缴款")
 	errNoAgreemnt = apperr.InvalidField("agreement", "请先签订三方协议并通过银行验证，再缴纳税款")
+	errChanged    = apperr.New(apperr.Conflict, "所选税款的金额已因更正申报发生变化，请刷新后重新缴纳")
 	errNoBank     = apperr.New(apperr.Conflict, "本厅尚未接通银行缴税接口，请到办税服务厅或通过银行柜台缴纳")
 )
 

@@ -33,6 +33,7 @@ func (s *Service) Register(r *jobs.Runner) {
 	s.Runner = r
 	r.Handle(JobReconcile, s.reconcileHandler)
 	r.Handle(JobStatement, s.statementHandler)
+	r.Handle(JobPayout, s.payoutHandler)
 }
 
 // reconcileHandler asks the bank about one pending payment; while the

@@ -178,9 +178,15 @@ type TreasuryRow struct {
 	Central, Province, City, District int64
 	Fund                              int64
 	Share                             Share
+	// Refunds paid out (退库) that day: the amount and how many, and the
+	// amount's division by budget level (each level's refund); Net* are
+	// the receipts less the refunds.
+	Refund, RefundItems                                            int64
+	RefundCentral, RefundProvince, RefundCity, RefundDistrict      int64
+	NetCentral, NetProvince, NetCity, NetDistrict, Net, RefundFund int64
 }
 
-func (r *TreasuryRow) TaxName() string { return TaxName(r.TaxType) }
+func (r *TreasuryRow) TaxName() string { return refundTaxName(r.TaxType) }
 
 // Treasury sums a day's receipts in the subtree by tax (from the
 // maintained treasury_daily rows) and divides them by budget level. The
@@ -194,8 +200,8 @@ func (s *Service) Treasury(ctx context.Context, day calendar.Date) (_ []*Treasur
 	cond, arg := a.SubtreeSQL("o.path", 2)
 	rows, err := db.Query(ctx, s.DB, func(sc db.Scanner) (*TreasuryRow, error) {
 		var r TreasuryRow
-		return &r, sc.Scan(&r.TaxType, &r.Items, &r.Tax, &r.LateFee)
-	}, `SELECT d.tax_type, SUM(d.items), SUM(d.tax), SUM(d.late_fee) FROM treasury_daily d JOIN orgs o ON o.id = d.bureau_id
+		return &r, sc.Scan(&r.TaxType, &r.Items, &r.Tax, &r.LateFee, &r.Refund, &r.RefundItems)
+	}, `SELECT d.tax_type, SUM(d.items), SUM(d.tax), SUM(d.late_fee), SUM(d.refund), SUM(d.refund_items) FROM treasury_daily d JOIN orgs o ON o.id = d.bureau_id
 		WHERE d.day = $1 AND `+cond+` GROUP BY d.tax_type`, day.String(), arg)
 	if err != nil {
 		return nil, err
@@ -204,8 +210,23 @@ func (s *Service) Treasury(ctx context.Context, day calendar.Date) (_ []*Treasur
 	total := &TreasuryRow{}
 	for _, r := range rows {
 		r.Total = r.Tax + r.LateFee
-		r.Share = Shares[r.TaxType]
+		r.Share = ShareOf(r.TaxType)
 		r.Central, r.Province, r.City, r.District, r.Fund = r.Share.Split(r.Total)
+		r.RefundCentral, r.RefundProvince, r.RefundCity, r.RefundDistrict, r.RefundFund = r.Share.Split(r.Refund)
+		r.NetCentral, r.NetProvince, r.NetCity, r.NetDistrict = r.Central-r.RefundCentral, r.Province-r.RefundProvince, r.City-r.RefundCity, r.District-r.RefundDistrict
+		r.Net = r.Total - r.Refund
+		total.Refund += r.Refund
+		total.RefundItems += r.RefundItems
+		total.RefundCentral += r.RefundCentral
+		total.RefundProvince += r.RefundProvince
+		total.RefundCity += r.RefundCity
+		total.RefundDistrict += r.RefundDistrict
+		total.RefundFund += r.RefundFund
+		total.NetCentral += r.NetCentral
+		total.NetProvince += r.NetProvince
+		total.NetCity += r.NetCity
+		total.NetDistrict += r.NetDistrict
+		total.Net += r.Net
 		total.Items += r.Items
 		total.Tax += r.Tax
 		total.LateFee += r.LateFee

@@ -9,10 +9,17 @@ package payment
 //     "中央分享增值税的50%，地方按税收缴纳地分享增值税的50%". Verified against the
 //     text of the notice (gov.cn, 2016-04-30).
 //   - 企业所得税, 个人所得税: 中央 60%, 地方 40% — 国务院关于明确中央与地方所得税
-//     收入分享比例的通知（国发〔2003〕26号）, from 2003 (所得税收入分享改革,
-//     国发〔2001〕37号). Not checked against the text here: 待核实. Railway,
-//     state banks' head offices and offshore oil are wholly central; the
-//     hall does not model them.
+//     收入分享比例的通知（国发〔2003〕26号）: "从2004年起，中央与地方所得税收入分享
+//     比例继续按中央分享60%，地方分享40%执行". Verified against the text in the
+//     State Council Gazette (国务院公报 2004, gov.cn/gongbao/content/2004/
+//     content_62796.htm). The sharing itself is the 所得税收入分享改革 of
+//     国务院关于印发所得税收入分享改革方案的通知（国发〔2001〕37号）, from
+//     2002-01-01 (50%/50% in 2002, 60%/40% in 2003); it keeps as wholly central
+//     the income tax of railway transport, the national postal service, the
+//     big state banks (工、农、中、建), the three policy banks and offshore oil
+//     and gas enterprises, and 国发〔2002〕18号 adds the CIT of PetroChina and
+//     Sinopec. The hall does not model those enterprises: every CIT and IIT
+//     it collects is shared 60/40.
 //   - 消费税: 中央 100% (分税制, 国发〔1993〕85号). 待核实 against the text.
 //   - 房产税, 城镇土地使用税, 城市维护建设税, 教育费附加, 地方教育附加: 地方
 //     100% (国发〔1993〕85号). 待核实 against the text.
@@ -20,8 +27,11 @@ package payment
 //
 // How a province divides its local share between 省, 市 and 区 is set by
 // each province's own finance arrangements (省以下财政体制) and differs
-// between provinces and taxes. The split below is an EXAMPLE for the demo,
-// not a researched figure: 待核实 (replace with the province's own table).
+// between provinces and taxes. No source for the demo province (福建) was
+// found in the regulation library (data/laws holds laws and regulations,
+// not the State Council's or a province's fiscal notices), so the split
+// below is the DEMO PROVINCE'S CONFIGURATION, an example, not a researched
+// figure: 待核实 (replace with the province's own table).
 
 // Share is a tax's division between the budget levels, in percent points
 // of the amount (they sum to 100 for budget revenue).
@@ -46,8 +56,8 @@ func withLocal(central int, src string, verified bool) Share {
 var Shares = map[string]Share{
 	"vat_small":        withLocal(50, "国发〔2016〕26号：中央50%、地方50%", true),
 	"vat_general":      withLocal(50, "国发〔2016〕26号：中央50%、地方50%", true),
-	"cit":              withLocal(60, "国发〔2003〕26号：中央60%、地方40%（待核实）", false),
-	"iit_withholding":  withLocal(60, "国发〔2003〕26号：中央60%、地方40%（待核实）", false),
+	"cit":              withLocal(60, "国发〔2003〕26号：自2004年起中央60%、地方40%（所得税收入分享改革，国发〔2001〕37号）", true),
+	"iit_withholding":  withLocal(60, "国发〔2003〕26号：自2004年起中央60%、地方40%（所得税收入分享改革，国发〔2001〕37号）", true),
 	"consumption":      withLocal(100, "分税制：中央固定收入（待核实）", false),
 	"property":         withLocal(0, "分税制：地方固定收入（待核实）", false),
 	"land_use":         withLocal(0, "分税制：地方固定收入（待核实）", false),
@@ -66,4 +76,17 @@ func (s Share) Split(amount int64) (central, province, city, district, fund int6
 	city = amount * int64(s.City) / 100
 	district = amount - central - province - city
 	return
+}
+
+// ShareOf is the division of a tax type, including the codes a refund
+// carries: the annual IIT reconciliation's (iit_annual) and the generic
+// codes of a refund application's form (vat, iit).
+func ShareOf(code string) Share {
+	switch code {
+	case "vat":
+		code = "vat_general"
+	case "iit", "iit_annual":
+		code = "iit_withholding"
+	}
+	return Shares[code]
 }

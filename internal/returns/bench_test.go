@@ -39,7 +39,10 @@ func benchSubmit(b *testing.B, d *db.DB) {
 	if _, err := demo.Seed(ctx, d, demo.Options{Enterprises: 1, Individuals: 1, Now: day.Add(-time.Hour), PasswordHash: hash()}); err != nil {
 		b.Fatal(err)
 	}
+	// The pool as the hall opens PostgreSQL (dbtest narrows it to 4), every
+	// connection kept with its prepared statements.
 	d.SetMaxOpenConns(20)
+	d.SetMaxIdleConns(20)
 	clock := func() time.Time { return day }
 	tps := &taxpayer.Service{DB: d, Now: clock}
 	rs := &returns.Service{DB: d, Now: clock, Taxpayers: tps, Calendar: returns.DefaultDeadlines()}

@@ -150,13 +150,15 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 }
 
 // prior sums the year-to-date cells of the year's earlier current returns
-// of the form, and carries the previous period's carried cells.
+// of the form, and carries the previous period's carried cells. It reads
+// each return's carry column (what CarryValues kept), or its document when
+// the return predates that column.
 func (s *Service) prior(ctx context.Context, q db.Querier, taxpayerID int64, f *forms.Form, p rules.Period) (forms.Values, error) {
 	v := forms.Values{}
 	if len(f.PriorKeys) == 0 && len(f.CarryKeys) == 0 {
 		return v, nil
 	}
-	docs, err := db.Query(ctx, q, scanDocRow, `SELECT period_start, doc FROM returns
+	docs, err := db.Query(ctx, q, scanDocRow, `SELECT period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
 		WHERE taxpayer_id = $1 AND form = $2 AND is_current = 1 AND period_start >= $3 AND period_start < $4
 		ORDER BY period_start`, taxpayerID, f.Code, calendar.MakeDate(p.Start.Y-1, 1, 1).String(), p.Start.String())
 	if err != nil {
@@ -181,16 +183,44 @@ func (s *Service) prior(ctx context.Context, q db.Querier, taxpayerID int64, f *
 	return v, nil
 }
 
+// CarryValues is what a return of form f keeps in its carry column: its
+// year-to-date and carried cells as JSON, or nil (NULL) when the form has
+// none.
+func CarryValues(f *forms.Form, v forms.Values) any {
+	if len(f.PriorKeys) == 0 && len(f.CarryKeys) == 0 {
+		return nil
+	}
+	m := make(forms.Values, len(f.PriorKeys)+len(f.CarryKeys))
+	for _, k := range f.PriorKeys {
+		m[k] = v[k]
+	}
+	for k := range f.CarryKeys {
+		m[k] = v[k]
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil // cannot happen for a map of integers; NULL reads the document
+	}
+	return string(b)
+}
+
 type docRow struct {
-	start, doc string
+	start, carry, doc string
 }
 
 func scanDocRow(sc db.Scanner) (*docRow, error) {
 	var r docRow
-	return &r, sc.Scan(&r.start, &r.doc)
+	return &r, sc.Scan(&r.start, &r.carry, &r.doc)
 }
 
 func (d *docRow) values() (forms.Values, error) {
+	if d.carry != "" {
+		var v forms.Values
+		if err := json.Unmarshal([]byte(d.carry), &v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
 	var doc Doc
 	if err := json.Unmarshal([]byte(d.doc), &doc); err != nil {
 		return nil, err

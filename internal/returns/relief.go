@@ -38,43 +38,34 @@ func ExtensionTax(taxType string) string {
 }
 
 // ReliefOf reads the taxpayer's suspensions and extensions (two index
-// probes on taxpayer_id).
+// probes on taxpayer_id, in one query).
 func ReliefOf(ctx context.Context, q db.Querier, taxpayerID int64) (*Relief, error) {
 	r := &Relief{extended: map[string]calendar.Date{}}
-	spans, err := db.Query(ctx, q, func(sc db.Scanner) ([2]calendar.Date, error) {
-		var from, to string
-		if err := sc.Scan(&from, &to); err != nil {
-			return [2]calendar.Date{}, err
-		}
-		f, err1 := calendar.ParseDate(from)
-		t, err2 := calendar.ParseDate(to)
-		if err1 != nil || err2 != nil {
-			return [2]calendar.Date{}, nil // an unreadable row suspends nothing
-		}
-		return [2]calendar.Date{f, t}, nil
-	}, `SELECT from_date, to_date FROM taxpayer_suspensions WHERE taxpayer_id = $1 ORDER BY from_date`, taxpayerID)
+	type row struct{ kind, a, b, c string }
+	rows, err := db.Query(ctx, q, func(sc db.Scanner) (row, error) {
+		var x row
+		return x, sc.Scan(&x.kind, &x.a, &x.b, &x.c)
+	}, `SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
+		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1
+		ORDER BY 1, 2`, taxpayerID)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range spans {
-		if !s[0].IsZero() {
-			r.suspensions = append(r.suspensions, s)
+	for _, x := range rows {
+		if x.kind == "s" {
+			f, err1 := calendar.ParseDate(x.a)
+			t, err2 := calendar.ParseDate(x.b)
+			if err1 != nil || err2 != nil || f.IsZero() {
+				continue // an unreadable row suspends nothing
+			}
+			r.suspensions = append(r.suspensions, [2]calendar.Date{f, t})
+			continue
 		}
-	}
-	type ext struct{ tax, period, deadline string }
-	exts, err := db.Query(ctx, q, func(sc db.Scanner) (ext, error) {
-		var e ext
-		return e, sc.Scan(&e.tax, &e.period, &e.deadline)
-	}, `SELECT tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1`, taxpayerID)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range exts {
-		d, err := calendar.ParseDate(e.deadline)
+		d, err := calendar.ParseDate(x.c)
 		if err != nil {
 			continue
 		}
-		r.extended[e.tax+"|"+strings.ToUpper(strings.TrimSpace(e.period))] = d
+		r.extended[x.a+"|"+strings.ToUpper(strings.TrimSpace(x.b))] = d
 	}
 	return r, nil
 }

@@ -226,11 +226,61 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 	}
 	canonical := doc.Canonical()
 	hash := Hash(canonical)
+	docVals, err := doc.Values()
+	if err != nil {
+		return nil, err
+	}
+	carry := CarryValues(sh.Form, docVals)
 	late := today.After(sh.Deadline.Date)
 	if sh.Correcting != nil {
 		// A correction does not make a return late: the obligation was met
 		// (or missed) by the original.
 		late = sh.Correcting.Late
+	}
+
+	// The row written, as scanReturn would read it back (without a query
+	// and a second parse of the document).
+	built := func(id int64, ack string) *Return {
+		r := &Return{ID: id, TaxpayerID: sh.Taxpayer.ID, BureauID: sh.Taxpayer.BureauID, Form: sh.Form.Code, TaxType: sh.Form.TaxType,
+			Period: sh.Period, Version: doc.Version, Current: true, Zero: zero, Deadline: sh.Deadline.Date, Late: late,
+			TaxDue: out.TaxDue, Difference: out.TaxDue - prevDue, SHA256: hash, RulesVersion: rules.Version, AckNo: ack,
+			SubmittedBy: a.Name, SubmittedAt: db.ParseTS(db.TS(now)), Doc: doc, Canonical: string(canonical)}
+		if sh.Correcting != nil {
+			r.PreviousID = sh.Correcting.ID
+		}
+		return r
+	}
+	if s.oneStatement(sh.Form.Code, sh.Correcting) {
+		ar := &acceptRow{taxpayerID: sh.Taxpayer.ID, bureauID: sh.Taxpayer.BureauID, form: sh.Form.Code, taxType: sh.Form.TaxType,
+			start: doc.PeriodStart, end: doc.PeriodEnd, deadline: sh.Deadline.Date.String(), zero: b2i(zero), late: b2i(late),
+			taxDue: out.TaxDue, doc: string(canonical), hash: hash, rulesVersion: rules.Version, key: key,
+			userID: a.UserID, userName: a.Name, at: db.TS(now), carry: carry, eventKind: EventAccepted, actorKind: string(a.Kind)}
+		for try := 0; try < 3; try++ {
+			ar.ack = newAckNo(now)
+			ar.note = "回执号 " + ar.ack
+			id, ok, err := ar.insert(ctx, s.DB)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				return &Submission{Return: built(id, ar.ack), Created: true}, nil
+			}
+			// A unique constraint held: the same key, an original already
+			// filed or (rarely) the same random ack number.
+			if r, err := byIdemKey(ctx, s.DB, a.TaxpayerID, key); err != nil || r != nil {
+				if r != nil {
+					return &Submission{Return: r}, nil
+				}
+				return nil, err
+			}
+			if cur, err := s.current(ctx, s.DB, sh.Taxpayer.ID, sh.Form.Code, sh.Period); err != nil || cur != nil {
+				if cur != nil {
+					return nil, alreadyFiled(cur)
+				}
+				return nil, err
+			}
+		}
+		return nil, errors.New("returns: could not allocate an acknowledgement number")
 	}
 
 	var result *Submission
@@ -253,12 +303,12 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		for try := 0; try < 3 && !inserted; try++ {
 			ack = newAckNo(now)
 			err := tx.QueryRowContext(ctx, `INSERT INTO returns (taxpayer_id, bureau_id, form, tax_type, period_start, period_end, version, previous_id,
-				is_current, zero, deadline, late, tax_due, difference, doc, sha256, rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+				is_current, zero, deadline, late, tax_due, difference, doc, sha256, rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at, carry)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 				ON CONFLICT DO NOTHING RETURNING id`,
 				sh.Taxpayer.ID, sh.Taxpayer.BureauID, sh.Form.Code, sh.Form.TaxType, doc.PeriodStart, doc.PeriodEnd, doc.Version, prevID,
 				b2i(zero), sh.Deadline.Date.String(), b2i(late), out.TaxDue, out.TaxDue-prevDue, string(canonical), hash, rules.Version,
-				ack, key, a.UserID, a.Name, db.TS(now)).Scan(&id)
+				ack, key, a.UserID, a.Name, db.TS(now), carry).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				// A unique constraint held: the same key, the same
 				// version or (rarely) the same random ack number.
@@ -284,10 +334,16 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 		if !inserted {
 			return errors.New("returns: could not allocate an acknowledgement number")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tax_liabilities (taxpayer_id, return_id, tax_type, period_start, period_end, deadline, amount, settled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, sh.Taxpayer.ID, id, sh.Form.TaxType, doc.PeriodStart, doc.PeriodEnd,
-			sh.Deadline.Date.String(), out.TaxDue-prevDue, b2i(out.TaxDue-prevDue == 0), db.TS(now)); err != nil {
+		var liab int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO tax_liabilities (taxpayer_id, return_id, tax_type, period_start, period_end, deadline, amount, settled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, sh.Taxpayer.ID, id, sh.Form.TaxType, doc.PeriodStart, doc.PeriodEnd,
+			sh.Deadline.Date.String(), out.TaxDue-prevDue, b2i(out.TaxDue-prevDue == 0), db.TS(now)).Scan(&liab); err != nil {
 			return err
+		}
+		if sh.Correcting != nil { // set off against the period's open liabilities (netting.go)
+			if err := netLiability(ctx, tx, liab, sh.Taxpayer.ID, sh.Form.TaxType, doc.PeriodStart, out.TaxDue-prevDue); err != nil {
+				return err
+			}
 		}
 		kind, note := EventAccepted, "回执号 "+ack
 		if sh.Correcting != nil {
@@ -311,15 +367,7 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 			sh.Taxpayer.BureauID, sh.Form.TaxType, doc.PeriodStart, sh.Taxpayer.ID%8, filed, lateN, corrected, out.TaxDue-prevDue); err != nil {
 			return err
 		}
-		// The row just written, as scanReturn would read it back (without
-		// a query and a second parse of the document).
-		r := &Return{ID: id, TaxpayerID: sh.Taxpayer.ID, BureauID: sh.Taxpayer.BureauID, Form: sh.Form.Code, TaxType: sh.Form.TaxType,
-			Period: sh.Period, Version: doc.Version, Current: true, Zero: zero, Deadline: sh.Deadline.Date, Late: late,
-			TaxDue: out.TaxDue, Difference: out.TaxDue - prevDue, SHA256: hash, RulesVersion: rules.Version, AckNo: ack,
-			SubmittedBy: a.Name, SubmittedAt: db.ParseTS(db.TS(now)), Doc: doc, Canonical: string(canonical)}
-		if sh.Correcting != nil {
-			r.PreviousID = sh.Correcting.ID
-		}
+		r := built(id, ack)
 		for _, h := range acceptHooks[r.Form] {
 			if err := h(ctx, tx, r); err != nil {
 				return err

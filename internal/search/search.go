@@ -53,7 +53,8 @@ type Result struct {
 
 // Search returns the best rows for q, one per group, best first. A query
 // with several words that no row holds together is run again for rows with
-// any of them (Result.Relaxed). An empty query finds nothing.
+// any of them (Result.Relaxed), leaving out words too common to tell rows
+// apart (relax.go). An empty query finds nothing.
 func (ix *Index) Search(ctx context.Context, q Query) (res Result, err error) {
 	defer db.Wrap(&err, "search.Search(%q)", q.Text)
 	p := Parse(q.Text)
@@ -67,8 +68,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (res Result, err error) {
 	q.Offset = min(max(q.Offset, 0), MaxOffset)
 	res.Hits, res.More, err = ix.run(ctx, q, p, false)
 	if err == nil && len(res.Hits) == 0 && q.Offset == 0 && len(p.Phrases) > 1 {
-		res.Hits, res.More, err = ix.run(ctx, q, p, true)
-		res.Relaxed = len(res.Hits) > 0
+		var rp Parsed
+		if rp, err = ix.selective(ctx, p); err == nil && !rp.Empty() { // relax.go
+			res.Hits, res.More, err = ix.run(ctx, q, rp, true)
+			res.Relaxed = len(res.Hits) > 0
+		}
 	}
 	if err != nil {
 		return res, err

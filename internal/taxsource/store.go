@@ -103,115 +103,218 @@ func bound(limit int) int {
 	return limit
 }
 
-// Buildings lists the current taxpayer's buildings after the cursor (0:
-// from the first), held and ended, in the order registered (index
-// tax_buildings_taxpayer).
-func (s *Service) Buildings(ctx context.Context, after int64, limit int) (_ *Page[Building], err error) {
-	defer db.Wrap(&err, "taxsource.Buildings")
+// source is what the store needs of one kind of tax source (buildings,
+// land parcels): its table and columns, how a row is read and written, and
+// what the audit log and the messages call it. The lists, reads and the
+// three changes (add, correct, end) are written once below for both.
+type source[T any] struct {
+	table, object string // SQL table; audit object kind
+	cols          string
+	scan          func(db.Scanner) (*T, error)
+	notFound, dup error
+	create        audit.Action
+	update        audit.Action
+	end           audit.Action
+	id            func(*T) int64
+	name, detail  func(*T) string
+	span          func(*T) (from, to calendar.Date)
+	insert        func(ctx context.Context, q db.Querier, now time.Time, taxpayerID int64, v *T) (int64, error)
+	// updateSQL rewrites a held row: its arguments are updateArgs followed
+	// by updated_at, the id and the taxpayer id.
+	updateSQL  string
+	updateArgs func(*T) []any
+}
+
+var buildings = &source[Building]{
+	table: "tax_buildings", object: "tax_building", cols: buildingCols, scan: scanBuilding,
+	notFound: errNoBuilding, dup: errDuplicateBuilding,
+	create: BuildingCreate, update: BuildingUpdate, end: BuildingEnd,
+	id:     func(b *Building) int64 { return b.ID },
+	name:   func(b *Building) string { return b.Name },
+	detail: func(b *Building) string { return fmt.Sprintf("%s 原值%s", b.Name, money.FormatYuan(b.OriginalValue)) },
+	span:   func(b *Building) (calendar.Date, calendar.Date) { return b.From, b.To },
+	insert: InsertBuilding,
+	updateSQL: `UPDATE tax_buildings SET name = $1, division_code = $2, original_value_fen = $3, area_centi = $4, usage = $5,
+		rented = $6, annual_rent_fen = $7, residential = $8, from_date = $9, updated_at = $10
+		WHERE id = $11 AND taxpayer_id = $12 AND to_date IS NULL`,
+	updateArgs: func(b *Building) []any {
+		return []any{b.Name, b.Division, b.OriginalValue, b.Area, b.Usage, b2i(b.Rented), b.AnnualRent, b2i(b.Residential), b.From.String()}
+	},
+}
+
+var parcels = &source[Parcel]{
+	table: "tax_parcels", object: "tax_parcel", cols: parcelCols, scan: scanParcel,
+	notFound: errNoParcel, dup: errDuplicateParcel,
+	create: ParcelCreate, update: ParcelUpdate, end: ParcelEnd,
+	id:     func(p *Parcel) int64 { return p.ID },
+	name:   func(p *Parcel) string { return p.Name },
+	detail: func(p *Parcel) string { return p.Name },
+	span:   func(p *Parcel) (calendar.Date, calendar.Date) { return p.From, p.To },
+	insert: InsertParcel,
+	updateSQL: `UPDATE tax_parcels SET name = $1, division_code = $2, area_centi = $3, city = $4, grade = $5, from_date = $6, updated_at = $7
+		WHERE id = $8 AND taxpayer_id = $9 AND to_date IS NULL`,
+	updateArgs: func(p *Parcel) []any {
+		return []any{p.Name, p.Division, p.Area, p.City, p.Grade, p.From.String()}
+	},
+}
+
+// list gives the current taxpayer's sources after the cursor (0: from the
+// first), held and ended, in the order registered (indexes
+// tax_buildings_taxpayer, tax_parcels_taxpayer).
+func list[T any](ctx context.Context, s *Service, k *source[T], after int64, limit int) (*Page[T], error) {
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
 	}
 	limit = bound(limit)
-	items, err := db.Query(ctx, s.DB, scanBuilding, `SELECT `+buildingCols+` FROM tax_buildings
+	// #nosec G202 -- table and columns are constants of this package.
+	items, err := db.Query(ctx, s.DB, k.scan, `SELECT `+k.cols+` FROM `+k.table+`
 		WHERE taxpayer_id = $1 AND id > $2 ORDER BY id LIMIT $3`, a.TaxpayerID, max(after, 0), limit+1)
 	if err != nil {
 		return nil, err
 	}
-	return page(items, limit, func(b *Building) int64 { return b.ID }), nil
+	return page(items, limit, k.id), nil
 }
 
-// Parcels lists the current taxpayer's land parcels like Buildings.
-func (s *Service) Parcels(ctx context.Context, after int64, limit int) (_ *Page[Parcel], err error) {
-	defer db.Wrap(&err, "taxsource.Parcels")
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	limit = bound(limit)
-	items, err := db.Query(ctx, s.DB, scanParcel, `SELECT `+parcelCols+` FROM tax_parcels
-		WHERE taxpayer_id = $1 AND id > $2 ORDER BY id LIMIT $3`, a.TaxpayerID, max(after, 0), limit+1)
-	if err != nil {
-		return nil, err
-	}
-	return page(items, limit, func(p *Parcel) int64 { return p.ID }), nil
-}
-
-func getBuilding(ctx context.Context, q db.Querier, taxpayerID, id int64) (*Building, error) {
-	b, err := scanBuilding(q.QueryRowContext(ctx, `SELECT `+buildingCols+` FROM tax_buildings WHERE id = $1 AND taxpayer_id = $2`, id, taxpayerID))
+func get[T any](ctx context.Context, q db.Querier, k *source[T], taxpayerID, id int64) (*T, error) {
+	// #nosec G202 -- table and columns are constants of this package.
+	v, err := k.scan(q.QueryRowContext(ctx, `SELECT `+k.cols+` FROM `+k.table+` WHERE id = $1 AND taxpayer_id = $2`, id, taxpayerID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoBuilding
+		return nil, k.notFound
 	}
-	return b, err
+	return v, err
 }
 
-func getParcel(ctx context.Context, q db.Querier, taxpayerID, id int64) (*Parcel, error) {
-	p, err := scanParcel(q.QueryRowContext(ctx, `SELECT `+parcelCols+` FROM tax_parcels WHERE id = $1 AND taxpayer_id = $2`, id, taxpayerID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoParcel
-	}
-	return p, err
-}
-
-// Building returns one building of the current taxpayer.
-func (s *Service) Building(ctx context.Context, id int64) (_ *Building, err error) {
-	defer db.Wrap(&err, "taxsource.Building(%d)", id)
+func one[T any](ctx context.Context, s *Service, k *source[T], id int64) (*T, error) {
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return getBuilding(ctx, s.DB, a.TaxpayerID, id)
+	return get(ctx, s.DB, k, a.TaxpayerID, id)
 }
 
-// Parcel returns one land parcel of the current taxpayer.
-func (s *Service) Parcel(ctx context.Context, id int64) (_ *Parcel, err error) {
-	defer db.Wrap(&err, "taxsource.Parcel(%d)", id)
+// add registers a source. The same location cannot be held twice (a
+// unique index), so a repeated form cannot double the tax.
+func add[T any](ctx context.Context, s *Service, k *source[T], check func(*auth.Actor) (*T, error)) (*T, error) {
 	a, err := auth.RequireTaxpayer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return getParcel(ctx, s.DB, a.TaxpayerID, id)
-}
-
-func natural(a *auth.Actor) bool { return a.TaxpayerKind == taxpayer.Individual }
-
-func buildingDetail(b *Building) string {
-	return fmt.Sprintf("%s 原值%s", b.Name, money.FormatYuan(b.OriginalValue))
-}
-
-var errDuplicateBuilding = apperr.InvalidField("name", "该坐落地址的房产已登记且尚未终止，请修改原登记，不要重复登记")
-var errDuplicateParcel = apperr.InvalidField("name", "该坐落地址的土地已登记且尚未终止，请修改原登记，不要重复登记")
-
-// AddBuilding registers a building. The same location cannot be held twice
-// (a unique index), so a repeated form cannot double the tax.
-func (s *Service) AddBuilding(ctx context.Context, in BuildingInput) (_ *Building, err error) {
-	defer db.Wrap(&err, "taxsource.AddBuilding")
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	b, err := in.check(natural(a), s.today())
+	v, err := check(a)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now()
-	var out *Building
+	var out *T
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		id, err := InsertBuilding(ctx, tx, now, a.TaxpayerID, b)
+		id, err := k.insert(ctx, tx, now, a.TaxpayerID, v)
 		if db.IsUniqueViolation(err) {
-			return errDuplicateBuilding
+			return k.dup
 		}
 		if err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, auth.Who(ctx), now, BuildingCreate, "tax_building", id, buildingDetail(b)); err != nil {
+		if err := audit.Record(ctx, tx, auth.Who(ctx), now, k.create, k.object, id, k.detail(v)); err != nil {
 			return err
 		}
-		out, err = getBuilding(ctx, tx, a.TaxpayerID, id)
+		out, err = get(ctx, tx, k, a.TaxpayerID, id)
 		return err
 	})
 	return out, err
 }
+
+// change corrects a source that is still held. Returns already accepted
+// keep their figures; the next return (or a correction) uses the corrected
+// source.
+func change[T any](ctx context.Context, s *Service, k *source[T], id int64, check func(*auth.Actor) (*T, error)) (*T, error) {
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var out *T
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := get(ctx, tx, k, a.TaxpayerID, id)
+		if err != nil {
+			return err
+		}
+		if _, to := k.span(old); !to.IsZero() {
+			return apperr.New(apperr.Conflict, fmt.Sprintf("%s已于 %s 终止，不能再修改", k.name(old), to))
+		}
+		v, err := check(a)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, k.updateSQL, append(k.updateArgs(v), db.TS(now), id, a.TaxpayerID)...)
+		if db.IsUniqueViolation(err) {
+			return k.dup
+		}
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return apperr.New(apperr.Conflict, k.name(old)+"刚刚已被终止，不能再修改")
+		}
+		if err := audit.Record(ctx, tx, auth.Who(ctx), now, k.update, k.object, id, k.detail(v)); err != nil {
+			return err
+		}
+		out, err = get(ctx, tx, k, a.TaxpayerID, id)
+		return err
+	})
+	return out, err
+}
+
+// end records that the source stopped being held on the date (sold,
+// demolished, transferred): taxed to the end of that month. It is done
+// once: the WHERE makes the transition happen once, whoever else tries, and
+// ending an ended source is a conflict.
+func end[T any](ctx context.Context, s *Service, k *source[T], id int64, toDate string) (*T, error) {
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var out *T
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := get(ctx, tx, k, a.TaxpayerID, id)
+		if err != nil {
+			return err
+		}
+		name := k.name(old)
+		from, ended := k.span(old)
+		if !ended.IsZero() {
+			return apperr.New(apperr.Conflict, fmt.Sprintf("%s已于 %s 终止", name, ended))
+		}
+		f := apperr.Fields{}
+		to := checkDate(f, "to_date", "终止日期", toDate, s.today())
+		if !to.IsZero() && to.Before(from) {
+			f.Add("to_date", "终止日期不能早于取得日期（"+from.String()+"）")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		// #nosec G202 -- table is a constant of this package.
+		res, err := tx.ExecContext(ctx, `UPDATE `+k.table+` SET to_date = $1, updated_at = $2 WHERE id = $3 AND taxpayer_id = $4 AND to_date IS NULL`,
+			to.String(), db.TS(now), id, a.TaxpayerID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return apperr.New(apperr.Conflict, name+"已经终止")
+		}
+		if err := audit.Record(ctx, tx, auth.Who(ctx), now, k.end, k.object, id, to.String()); err != nil {
+			return err
+		}
+		out, err = get(ctx, tx, k, a.TaxpayerID, id)
+		return err
+	})
+	return out, err
+}
+
+func natural(a *auth.Actor) bool { return a.TaxpayerKind == taxpayer.Individual }
+
+var errDuplicateBuilding = apperr.InvalidField("name", "该坐落地址的房产已登记且尚未终止，请修改原登记，不要重复登记")
+var errDuplicateParcel = apperr.InvalidField("name", "该坐落地址的土地已登记且尚未终止，请修改原登记，不要重复登记")
 
 // InsertBuilding writes a checked building (seeding uses it directly).
 func InsertBuilding(ctx context.Context, q db.Querier, now time.Time, taxpayerID int64, b *Building) (int64, error) {
@@ -233,210 +336,64 @@ func InsertParcel(ctx context.Context, q db.Querier, now time.Time, taxpayerID i
 	return id, err
 }
 
-// UpdateBuilding corrects a building that is still held. Returns already
-// accepted keep their figures; the next return (or a correction) uses the
-// corrected source.
-func (s *Service) UpdateBuilding(ctx context.Context, id int64, in BuildingInput) (_ *Building, err error) {
-	defer db.Wrap(&err, "taxsource.UpdateBuilding(%d)", id)
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	var out *Building
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getBuilding(ctx, tx, a.TaxpayerID, id)
-		if err != nil {
-			return err
-		}
-		if !old.Held() {
-			return apperr.New(apperr.Conflict, fmt.Sprintf("%s已于 %s 终止，不能再修改", old.Name, old.To))
-		}
-		b, err := in.check(natural(a), s.today())
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE tax_buildings SET name = $1, division_code = $2, original_value_fen = $3, area_centi = $4, usage = $5,
-			rented = $6, annual_rent_fen = $7, residential = $8, from_date = $9, updated_at = $10
-			WHERE id = $11 AND taxpayer_id = $12 AND to_date IS NULL`,
-			b.Name, b.Division, b.OriginalValue, b.Area, b.Usage, b2i(b.Rented), b.AnnualRent, b2i(b.Residential), b.From.String(), db.TS(now), id, a.TaxpayerID)
-		if db.IsUniqueViolation(err) {
-			return errDuplicateBuilding
-		}
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return apperr.New(apperr.Conflict, old.Name+"刚刚已被终止，不能再修改")
-		}
-		if err := audit.Record(ctx, tx, auth.Who(ctx), now, BuildingUpdate, "tax_building", id, buildingDetail(b)); err != nil {
-			return err
-		}
-		out, err = getBuilding(ctx, tx, a.TaxpayerID, id)
-		return err
-	})
-	return out, err
+// Buildings lists the current taxpayer's buildings after the cursor.
+func (s *Service) Buildings(ctx context.Context, after int64, limit int) (_ *Page[Building], err error) {
+	defer db.Wrap(&err, "taxsource.Buildings")
+	return list(ctx, s, buildings, after, limit)
 }
 
-// EndBuilding records that the building stopped being held on the date
-// (sold, demolished, transferred): taxed to the end of that month. It is
-// done once; ending an ended source is a conflict.
-func (s *Service) EndBuilding(ctx context.Context, id int64, toDate string) (_ *Building, err error) {
-	defer db.Wrap(&err, "taxsource.EndBuilding(%d)", id)
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	var out *Building
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getBuilding(ctx, tx, a.TaxpayerID, id)
-		if err != nil {
-			return err
-		}
-		to, err := s.checkEnd(old.Name, old.From, old.To, toDate)
-		if err != nil {
-			return err
-		}
-		if err := endRow(ctx, tx, "tax_buildings", id, a.TaxpayerID, to, now, old.Name); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, auth.Who(ctx), now, BuildingEnd, "tax_building", id, to.String()); err != nil {
-			return err
-		}
-		out, err = getBuilding(ctx, tx, a.TaxpayerID, id)
-		return err
-	})
-	return out, err
+// Parcels lists the current taxpayer's land parcels after the cursor.
+func (s *Service) Parcels(ctx context.Context, after int64, limit int) (_ *Page[Parcel], err error) {
+	defer db.Wrap(&err, "taxsource.Parcels")
+	return list(ctx, s, parcels, after, limit)
 }
 
-func (s *Service) checkEnd(name string, from, ended calendar.Date, toDate string) (calendar.Date, error) {
-	if !ended.IsZero() {
-		return calendar.Date{}, apperr.New(apperr.Conflict, fmt.Sprintf("%s已于 %s 终止", name, ended))
-	}
-	f := apperr.Fields{}
-	to := checkDate(f, "to_date", "终止日期", toDate, s.today())
-	if !to.IsZero() && to.Before(from) {
-		f.Add("to_date", "终止日期不能早于取得日期（"+from.String()+"）")
-	}
-	return to, f.Err()
+// Building returns one building of the current taxpayer.
+func (s *Service) Building(ctx context.Context, id int64) (_ *Building, err error) {
+	defer db.Wrap(&err, "taxsource.Building(%d)", id)
+	return one(ctx, s, buildings, id)
 }
 
-// endRow sets the end date once: the WHERE makes the transition happen
-// once, whoever else tries.
-func endRow(ctx context.Context, tx *sql.Tx, table string, id, taxpayerID int64, to calendar.Date, now time.Time, name string) error {
-	// #nosec G202 -- table is one of two constants of this package.
-	res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET to_date = $1, updated_at = $2 WHERE id = $3 AND taxpayer_id = $4 AND to_date IS NULL`,
-		to.String(), db.TS(now), id, taxpayerID)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return apperr.New(apperr.Conflict, name+"已经终止")
-	}
-	return nil
+// Parcel returns one land parcel of the current taxpayer.
+func (s *Service) Parcel(ctx context.Context, id int64) (_ *Parcel, err error) {
+	defer db.Wrap(&err, "taxsource.Parcel(%d)", id)
+	return one(ctx, s, parcels, id)
+}
+
+// AddBuilding registers a building.
+func (s *Service) AddBuilding(ctx context.Context, in BuildingInput) (_ *Building, err error) {
+	defer db.Wrap(&err, "taxsource.AddBuilding")
+	return add(ctx, s, buildings, func(a *auth.Actor) (*Building, error) { return in.check(natural(a), s.today()) })
 }
 
 // AddParcel registers a land parcel.
 func (s *Service) AddParcel(ctx context.Context, in ParcelInput) (_ *Parcel, err error) {
 	defer db.Wrap(&err, "taxsource.AddParcel")
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := in.check(s.today())
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	var out *Parcel
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		id, err := InsertParcel(ctx, tx, now, a.TaxpayerID, p)
-		if db.IsUniqueViolation(err) {
-			return errDuplicateParcel
-		}
-		if err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, auth.Who(ctx), now, ParcelCreate, "tax_parcel", id, p.Name); err != nil {
-			return err
-		}
-		out, err = getParcel(ctx, tx, a.TaxpayerID, id)
-		return err
-	})
-	return out, err
+	return add(ctx, s, parcels, func(*auth.Actor) (*Parcel, error) { return in.check(s.today()) })
+}
+
+// UpdateBuilding corrects a building that is still held.
+func (s *Service) UpdateBuilding(ctx context.Context, id int64, in BuildingInput) (_ *Building, err error) {
+	defer db.Wrap(&err, "taxsource.UpdateBuilding(%d)", id)
+	return change(ctx, s, buildings, id, func(a *auth.Actor) (*Building, error) { return in.check(natural(a), s.today()) })
 }
 
 // UpdateParcel corrects a parcel that is still held.
 func (s *Service) UpdateParcel(ctx context.Context, id int64, in ParcelInput) (_ *Parcel, err error) {
 	defer db.Wrap(&err, "taxsource.UpdateParcel(%d)", id)
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	var out *Parcel
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getParcel(ctx, tx, a.TaxpayerID, id)
-		if err != nil {
-			return err
-		}
-		if !old.Held() {
-			return apperr.New(apperr.Conflict, fmt.Sprintf("%s已于 %s 终止，不能再修改", old.Name, old.To))
-		}
-		p, err := in.check(s.today())
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE tax_parcels SET name = $1, division_code = $2, area_centi = $3, city = $4, grade = $5, from_date = $6, updated_at = $7
-			WHERE id = $8 AND taxpayer_id = $9 AND to_date IS NULL`,
-			p.Name, p.Division, p.Area, p.City, p.Grade, p.From.String(), db.TS(now), id, a.TaxpayerID)
-		if db.IsUniqueViolation(err) {
-			return errDuplicateParcel
-		}
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return apperr.New(apperr.Conflict, old.Name+"刚刚已被终止，不能再修改")
-		}
-		if err := audit.Record(ctx, tx, auth.Who(ctx), now, ParcelUpdate, "tax_parcel", id, p.Name); err != nil {
-			return err
-		}
-		out, err = getParcel(ctx, tx, a.TaxpayerID, id)
-		return err
-	})
-	return out, err
+	return change(ctx, s, parcels, id, func(*auth.Actor) (*Parcel, error) { return in.check(s.today()) })
+}
+
+// EndBuilding records that the building stopped being held on the date.
+func (s *Service) EndBuilding(ctx context.Context, id int64, toDate string) (_ *Building, err error) {
+	defer db.Wrap(&err, "taxsource.EndBuilding(%d)", id)
+	return end(ctx, s, buildings, id, toDate)
 }
 
 // EndParcel records that the parcel stopped being held on the date.
 func (s *Service) EndParcel(ctx context.Context, id int64, toDate string) (_ *Parcel, err error) {
 	defer db.Wrap(&err, "taxsource.EndParcel(%d)", id)
-	a, err := auth.RequireTaxpayer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	var out *Parcel
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := getParcel(ctx, tx, a.TaxpayerID, id)
-		if err != nil {
-			return err
-		}
-		to, err := s.checkEnd(old.Name, old.From, old.To, toDate)
-		if err != nil {
-			return err
-		}
-		if err := endRow(ctx, tx, "tax_parcels", id, a.TaxpayerID, to, now, old.Name); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, auth.Who(ctx), now, ParcelEnd, "tax_parcel", id, to.String()); err != nil {
-			return err
-		}
-		out, err = getParcel(ctx, tx, a.TaxpayerID, id)
-		return err
-	})
-	return out, err
+	return end(ctx, s, parcels, id, toDate)
 }
 
 // NeedsSources reports whether the current taxpayer has an open property

@@ -34,6 +34,7 @@ type apptPage struct {
 	basePage
 	Appt       *appoint.Appointment
 	Changeable bool
+	Ticket     *appoint.QueueTicket // the hall number once checked in (叫号, rating)
 }
 
 // apptBookPage picks a hall, a service, then a slot; Action is where the
@@ -156,7 +157,11 @@ func (s *Server) hallAppointment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return apptView.ok(s, w, r, &apptPage{basePage: basePage{Title: "预约详情"}, Appt: ap, Changeable: ap.Changeable(s.Appoint.Now())})
+	p, err := s.apptDetail(r, ap)
+	if err != nil {
+		return err
+	}
+	return apptView.ok(s, w, r, p)
 }
 
 func (s *Server) hallAppointmentCancelForm(w http.ResponseWriter, r *http.Request) error {

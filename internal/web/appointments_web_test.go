@@ -83,3 +83,29 @@ func TestAppointmentJourney(t *testing.T) {
 		}
 	})
 }
+
+func init() {
+	called := &appoint.QueueTicket{ID: 5, HallID: 1, Day: "2026-11-24", QueueNo: 7, Kind: appoint.KindAppointment, AppointmentID: 3,
+		Taxpayer: "厦门鹭岛软件科技有限公司", ServiceName: "办税辅导", State: appoint.TicketCalled, TakenAt: when, CalledAt: when, Window: 2, ClerkName: "林海燕", WaitSeconds: 754}
+	walkin := &appoint.QueueTicket{ID: 6, HallID: 1, Day: "2026-11-24", QueueNo: 8, Kind: appoint.KindWalkIn, State: appoint.TicketWaiting, TakenAt: when}
+	hall := &appoint.Hall{ID: 1, Name: "思明区办税服务厅", Windows: 3}
+	examples["staff_queue.html"] = example{func() page {
+		return &staffQueuePage{Halls: roles, Hall: "1", Windows: roles, CanReport: true, Desk: &appoint.Desk{Hall: hall, Day: "2026-11-24", Mine: 2, Current: called,
+			Windows: []appoint.HallWindow{{No: 1}, {No: 2, ClerkID: 4, ClerkName: "林海燕", ClerkNo: "35020301"}, {No: 3}}, Waiting: []*appoint.QueueTicket{walkin}}}
+	}, staffSide}
+	examples["staff_queue_take.html"] = example{func() page {
+		return &staffTakePage{Halls: roles, Services: roles, Waiting: 4, basePage: basePage{Form: url.Values{"hall": {"1"}}}}
+	}, staffSide}
+	examples["staff_queue_report.html"] = example{func() page {
+		row := &appoint.ReportRow{Window: 2, Handled: 31, Absent: 2, WaitSum: 31 * 540, Rated: 12, RatingSum: 55, Satisfied: 11}
+		clerk := *row
+		clerk.ClerkName, clerk.ClerkNo = "林海燕", "35020301"
+		return &staffQueueReportPage{Halls: roles, Query: "hall=1&month=2026-11", Report: &appoint.Report{Hall: hall, Month: "2026-11",
+			ByWindow: []*appoint.ReportRow{row}, ByClerk: []*appoint.ReportRow{&clerk}, Total: *row}}
+	}, staffSide}
+	done := *called
+	done.State = appoint.TicketDone
+	examples["hall_appointment.html"] = example{func() page {
+		return &apptPage{Appt: exampleAppt(), Ticket: &done, basePage: basePage{Errors: map[string]string{"rating": "请选择评分（1–5星）"}}}
+	}, taxpayerSide}
+}

@@ -50,7 +50,42 @@ type MenuItem struct {
 	Label, URL string
 	Current    string
 	Badge      string // a count after the label ("3", "99+"), "" for none
+	More       bool   // under 更多, not in the bar
 }
+
+// Menu is the main menu of a page. Main entries show in the bar; the rest
+// are under 更多 (a <details> that opens without JavaScript), so the bar
+// stays one or two rows on a phone however many roles a clerk holds.
+type Menu []MenuItem
+
+// Main lists the entries shown in the bar.
+func (m Menu) Main() []MenuItem { return m.pick(false) }
+
+// More lists the entries under 更多.
+func (m Menu) More() []MenuItem { return m.pick(true) }
+
+func (m Menu) pick(more bool) []MenuItem {
+	var out []MenuItem
+	for _, e := range m {
+		if e.More == more {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// menuMain names the entries kept in the bar when the menu is long: what a
+// taxpayer or a clerk does every day. The others go under 更多.
+var menuMain = map[string]bool{
+	"/staff": true, "/staff/taxpayers": true, "/staff/filing": true, "/staff/tasks": true, "/staff/board": true,
+	"/staff/questions": true, "/staff/cms": true, "/staff/appointments": true,
+	"/hall": true, messagesURL: true, "/hall/returns": true, "/hall/pay": true, "/hall/items": true,
+	"/hall/applications": true, "/hall/interact": true, "/hall/iit/records": true, "/hall/iit/annual": true,
+}
+
+// menuShort is the longest menu shown whole; menuMinMain the fewest
+// entries a bar shows before the others go under 更多.
+const menuShort, menuMinMain = 8, 5
 
 // menuEntry is one row of the menu table: shown to the actors show accepts.
 type menuEntry struct {
@@ -93,10 +128,12 @@ var menu = []menuEntry{
 	{"缴款台账", "/staff/payments", payment.CanViewLedger, nil},
 	{"对账报告", "/staff/reconciliations", payment.CanReconcile, nil},
 	{"国库日报", "/staff/treasury", payment.CanViewLedger, nil},
+	{"退税台账", "/staff/refunds", payment.CanViewLedger, nil},
 	{"短信发件箱", "/staff/sms-outbox", notify.CanReadTexts, nil},
 	{"预约签到", "/staff/appointments", appoint.CanServe, nil},
 	{"投诉举报", "/staff/complaints", complaints.CanHandle, nil},
 	{"12366咨询", "/staff/questions", consult.CanAnswer, nil},
+	{"12366接入", "/staff/intake-tokens", org.CanAdminister, nil},
 	{"知识库", "/staff/kb", kb.CanWrite, nil},
 	{"问答审核", "/staff/qa", consult.CanReview, nil},
 	{"网上调查", "/staff/surveys", survey.CanManage, nil},
@@ -133,13 +170,13 @@ var interactPaths = []string{"/hall/appointments", "/hall/complaints", "/hall/qu
 var menuNeeds = map[string]string{"/hall/employees": "iit_withholding", "/hall/sources": "tax_sources"}
 
 // menuFor lists the entries for a, without those of menuNeeds.
-func menuFor(a *auth.Actor, path string) []MenuItem { return menuWith(a, path, nil) }
+func menuFor(a *auth.Actor, path string) Menu { return menuWith(a, path, nil) }
 
 // menuWith lists the entries for a whose tax types (menuNeeds) are among
 // taxTypes, marking the one whose URL is the longest prefix of the current
 // path.
-func menuWith(a *auth.Actor, path string, taxTypes map[string]bool) []MenuItem {
-	var out []MenuItem
+func menuWith(a *auth.Actor, path string, taxTypes map[string]bool) Menu {
+	var out Menu
 	best, bestLen := -1, 0
 	for _, e := range menu {
 		if need, ok := menuNeeds[e.URL]; !e.show(a) || ok && !taxTypes[need] {
@@ -162,7 +199,33 @@ func menuWith(a *auth.Actor, path string, taxTypes map[string]bool) []MenuItem {
 			out[best].Current = "page"
 		}
 	}
+	splitMenu(out)
 	return out
+}
+
+// splitMenu puts a long menu's less used entries under 更多: all but
+// those of menuMain and the current section, topped up in menu order to
+// menuMinMain entries.
+func splitMenu(m Menu) {
+	if len(m) <= menuShort {
+		return
+	}
+	main := 0
+	for i := range m {
+		m[i].More = !menuMain[m[i].URL] && m[i].Current == ""
+		if !m[i].More {
+			main++
+		}
+	}
+	for i := range m {
+		if main >= menuMinMain {
+			break
+		}
+		if m[i].More {
+			m[i].More = false
+			main++
+		}
+	}
 }
 
 // under reports whether path is url or a page below it.

@@ -37,6 +37,19 @@ func examplePayment(state string) *payment.Payment {
 	return p
 }
 
+func examplePayout(state string) *payment.Payout {
+	p := &payment.Payout{ID: 4, RefundID: 2, TaxpayerID: 7, TaxpayerCode: "91350203MA2Y8K7L3Q", TaxpayerName: "厦门鹭岛软件科技有限公司", RequestNo: "RTH20261206A1B2C3D4E5F60718",
+		BankCode: "102", AccountNo: "6222020000000007", AccountName: "厦门鹭岛软件科技有限公司", TaxType: "vat_small", Amount: 1200,
+		EntrustDate: calendar.MustDate("2026-12-06"), State: state, ItemCode: "refund_overpaid", Period: "2026Q2", ApplicationID: 9, AppNo: "SQ20261206000009"}
+	switch state {
+	case payment.Paid:
+		p.BankTxnNo, p.SettledBy = "C2026120600000002cd", "credit"
+	case payment.Failed:
+		p.Reason = "账户不存在或已销户"
+	}
+	return p
+}
+
 var paymentExamples = map[string]example{
 	"hall_pay.html": {func() page {
 		return &payPage{Agreement: exampleAgreement(payment.AgreementActive), Dues: []*payment.Due{exampleDue(1, ""), exampleDue(2, payment.Pending)},
@@ -75,14 +88,25 @@ var paymentExamples = map[string]example{
 	"staff_treasury.html": {func() page {
 		r := &payment.TreasuryRow{TaxType: "vat_small", Items: 3, Tax: 318000, LateFee: 6360, Total: 324360, Share: payment.Shares["vat_small"]}
 		r.Central, r.Province, r.City, r.District, r.Fund = r.Share.Split(r.Total)
+		r.Refund, r.RefundItems = 1200, 1
+		r.RefundCentral, r.RefundProvince, r.RefundCity, r.RefundDistrict, _ = r.Share.Split(r.Refund)
+		r.NetCentral, r.NetProvince, r.NetCity, r.NetDistrict, r.Net = r.Central-r.RefundCentral, r.Province-r.RefundProvince, r.City-r.RefundCity, r.District-r.RefundDistrict, r.Total-r.Refund
 		tot := *r
 		tot.TaxType = ""
 		return &treasuryPage{Day: "2026-12-06", Rows: []*payment.TreasuryRow{r, &tot}, basePage: basePage{Form: url.Values{"day": {"2026-12-06"}}}}
 	}, staffSide},
 	"staff_refunds.html": {func() page {
 		return &refundsPage{Refunds: []*payment.RefundRequest{{ID: 1, TaxpayerCode: "91350203MA2Y8K7L3Q", TaxpayerName: "厦门鹭岛软件科技有限公司", TaxType: "vat_small",
-			Period: rules.Quarter(2026, 2), Amount: 1200, State: "requested", RequestedBy: "陈雅琪"}}}
+			Period: rules.Quarter(2026, 2), Amount: 1200, State: "requested", RequestedBy: "陈雅琪", ApplicationID: 9, AppNo: "SQ20261206000009", AppStatus: "submitted"}},
+			Ledger: &payment.PayoutPage{Items: []*payment.Payout{examplePayout(payment.Paid), examplePayout(payment.Failed)}, Next: 3}, NextURL: "/staff/refunds?before=3"}
 	}, staffSide},
+	"hall_refunds.html": {func() page {
+		return &myRefundsPage{Refunds: []*payment.RefundRequest{
+			{Source: payment.SourceOverpaid, ID: 1, TaxType: "vat_small", Period: rules.Quarter(2026, 2), Amount: 1200, State: "refunded", ApplicationID: 9,
+				AppNo: "SQ20261206000009", AppStatus: "approved", RefundStatus: "paid", PaidAt: "2026-12-08"},
+			{Source: payment.SourceIIT, ID: 2, Year: 2025, TaxType: "iit_annual", Period: rules.Period{Start: calendar.MustDate("2025-01-01"), End: calendar.MustDate("2025-12-31")},
+				Amount: 86000, State: "requested", ApplicationID: 10, AppNo: "SQ20261206000010", AppStatus: "withdrawn"}}}
+	}, taxpayerSide},
 }
 
 func init() {

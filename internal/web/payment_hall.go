@@ -243,5 +243,9 @@ func (s *Server) hallRefundPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/hall/pay", "已提交退税申请："+rr.TaxName()+" "+rr.PeriodName()+"，等待税务机关审核。")
+	msg := "已提交退税申请：" + rr.TaxName() + " " + rr.PeriodName() + "，等待税务机关审核。"
+	if rr.AppNo != "" {
+		msg = "已提交退税申请：" + rr.TaxName() + " " + rr.PeriodName() + "，办税事项编号 " + rr.AppNo + "，等待税务机关审核。"
+	}
+	return s.redirect(w, r, "/hall/refunds", msg)
 }

@@ -73,6 +73,8 @@ type treasuryPage struct {
 type refundsPage struct {
 	basePage
 	Refunds []*payment.RefundRequest
+	Ledger  *payment.PayoutPage
+	NextURL string
 }
 
 // dayParam reads ?day=YYYY-MM-DD, today when absent or malformed.
@@ -186,5 +188,14 @@ func (s *Server) staffRefunds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return refundsView.ok(s, w, r, &refundsPage{basePage: basePage{Title: "退税申请"}, Refunds: list})
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	led, err := s.Payments.RefundLedger(r.Context(), before, 50)
+	if err != nil {
+		return err
+	}
+	p := &refundsPage{basePage: basePage{Title: "退税台账"}, Refunds: list, Ledger: led}
+	if led.Next != 0 {
+		p.NextURL = "/staff/refunds?before=" + strconv.FormatInt(led.Next, 10)
+	}
+	return refundsView.ok(s, w, r, p)
 }

@@ -25,9 +25,9 @@ import (
 type basePage struct {
 	Title  string
 	Actor  *auth.Actor
-	Can    Can        // what the actor may do, from the capabilities' predicates
-	Menu   []MenuItem // the main menu for the actor, current page marked
-	Bureau string     // the provincial bureau's name, from the org tree
+	Can    Can    // what the actor may do, from the capabilities' predicates
+	Menu   Menu   // the main menu for the actor, current page marked
+	Bureau string // the provincial bureau's name, from the org tree
 	Flash  string
 	Alert  string            // a page-level problem not tied to a field (design.md: Notices)
 	Form   url.Values        // values typed, echoed back after an error

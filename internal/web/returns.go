@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"taxhall/internal/apperr"
@@ -129,6 +131,9 @@ func (s *Server) hallHome(w http.ResponseWriter, r *http.Request) error {
 			p.Drafts = append(p.Drafts, d)
 		}
 	}
+	// Most urgent first: the longest overdue, then the nearest deadline
+	// (the page shows the first eight).
+	slices.SortStableFunc(p.Due, func(a, b *returns.Due) int { return cmp.Compare(a.DaysLeft, b.DaysLeft) })
 	if p.Unpaid, err = s.Returns.Unpaid(r.Context()); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"taxhall/internal/payment"
 
 	"taxhall/internal/calendar"
 	"taxhall/internal/uploads"
@@ -39,6 +40,8 @@ func init() {
 	examples["hall_application.html"] = example{func() page {
 		ap := app()
 		ap.CertificateID = 7
+		ap.Refund = &workflow.RefundRecord{ID: 2, TaxType: "vat_small", Period: "2026Q2", Amount: 1200, Status: "approved",
+			Payouts: []*payment.Payout{examplePayout(payment.Failed), examplePayout(payment.Pending)}}
 		return &applicationPage{App: ap}
 	}, taxpayerSide}
 	examples["staff_items.html"] = example{func() page {

@@ -54,6 +54,13 @@ type Application struct {
 	// CertificateID is the certificate an approved certificate item
 	// issued (package certs), 0 for none.
 	CertificateID int64
+	// RefundRequestID and IITRefundRequestID: the refund request a refund
+	// application was opened for (refundflow.go), 0 for none.
+	RefundRequestID    int64
+	IITRefundRequestID int64
+	// Refund is the refund an approved refund item recorded, with its
+	// payouts at the bank (Get only; nil for none).
+	Refund *RefundRecord
 
 	Files []*uploads.Upload // the live materials
 	Tasks []*Task           // every node visit, oldest first (Get only)
@@ -246,14 +253,15 @@ func openTask(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar, now time.
 }
 
 const appCols = `a.id, a.no, a.taxpayer_id, t.name, a.bureau_id, a.item_code, a.status, a.node, a.form, a.version, a.submitted_at, a.updated_at, a.finished_at, a.result,
-	COALESCE(a.certificate_id, 0)`
+	COALESCE(a.certificate_id, 0), COALESCE(a.refund_request_id, 0), COALESCE(a.iit_refund_request_id, 0)`
 
 func (s *Service) scanApp(ctx context.Context, q db.Querier) func(sc db.Scanner) (*Application, error) {
 	items := map[string]*Item{}
 	return func(sc db.Scanner) (*Application, error) {
 		var ap Application
 		var code, form, sub, upd, fin string
-		if err := sc.Scan(&ap.ID, &ap.No, &ap.TaxpayerID, &ap.TaxpayerName, &ap.BureauID, &code, &ap.Status, &ap.Node, &form, &ap.Version, &sub, &upd, &fin, &ap.Result, &ap.CertificateID); err != nil {
+		if err := sc.Scan(&ap.ID, &ap.No, &ap.TaxpayerID, &ap.TaxpayerName, &ap.BureauID, &code, &ap.Status, &ap.Node, &form, &ap.Version, &sub, &upd, &fin, &ap.Result, &ap.CertificateID,
+			&ap.RefundRequestID, &ap.IITRefundRequestID); err != nil {
 			return nil, err
 		}
 		ap.SubmittedAt, ap.UpdatedAt, ap.FinishedAt = db.ParseTS(sub), db.ParseTS(upd), db.ParseTS(fin)
@@ -288,6 +296,10 @@ func (s *Service) Get(ctx context.Context, id int64) (_ *Application, err error)
 		return nil, err
 	}
 	ap.Tasks, err = db.Query(ctx, s.DB, scanTask, `SELECT `+taskCols+` FROM tasks k `+taskJoins+` WHERE k.application_id = $1 ORDER BY k.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	ap.Refund, err = refundOf(ctx, s.DB, id)
 	return ap, err
 }
 

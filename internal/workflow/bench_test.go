@@ -164,82 +164,14 @@ func benchClerkActors(b *testing.B, d *db.DB, clerk *auth.Actor) []*auth.Actor {
 	return out
 }
 
-// fill writes the applications and tasks with one statement per table,
-// rows generated in the database (a recursive CTE runs on both): each
-// application belongs to a demo enterprise and its bureau, its live task
-// waits at acceptance (window clerk) or at a reviewer's node, open or
-// claimed (one in ten), due between the 10th and the 29th of the month
-// (some overdue on benchNow); its ten finished tasks were decided before.
+// fill writes the applications and tasks as `taxhall seed --tasks-open
+// --tasks-done` does (demo.Tasks): each application belongs to a demo
+// enterprise and its bureau, its live task waits at acceptance (window
+// clerk) or at a reviewer's node, open or claimed (one in ten), due between
+// the 10th and the 29th of the month (some overdue on benchNow); its ten
+// finished tasks were decided before.
 func fill(b *testing.B, d *db.DB) {
-	ctx := context.Background()
-	exec := func(q string, args ...any) {
-		if _, err := d.ExecContext(ctx, q, args...); err != nil {
-			b.Fatalf("%v\n%s", err, q)
-		}
-	}
-	var staff int64
-	if err := d.QueryRowContext(ctx, `SELECT id FROM staff WHERE staff_no = '35020302'`).Scan(&staff); err != nil {
+	if err := demo.Tasks(context.Background(), d, benchNow, "B", benchLive, benchLive*benchFinished); err != nil {
 		b.Fatal(err)
 	}
-	// Numbered enterprises of district bureaus, with a user, their
-	// bureau and city.
-	exec(`CREATE TABLE bench_tp (k BIGINT PRIMARY KEY, tid BIGINT NOT NULL, uid BIGINT NOT NULL, bid BIGINT NOT NULL, path TEXT NOT NULL, city BIGINT NOT NULL DEFAULT 0)`)
-	exec(`INSERT INTO bench_tp (k, tid, uid, bid, path)
-		SELECT ROW_NUMBER() OVER (ORDER BY t.id) - 1, t.id, u.id, t.bureau_id, o.path
-		FROM taxpayers t JOIN taxpayer_users u ON u.taxpayer_id = t.id AND u.username = 'admin' JOIN orgs o ON o.id = t.bureau_id
-		WHERE t.kind = 'enterprise' AND o.level = 'district' AND o.path LIKE (SELECT path FROM orgs WHERE division_code = '3502') || '%'`)
-	type tpRow struct {
-		k    int64
-		path string
-	}
-	rows, err := db.Query(ctx, d, func(sc db.Scanner) (tpRow, error) {
-		var r tpRow
-		return r, sc.Scan(&r.k, &r.path)
-	}, `SELECT k, path FROM bench_tp`)
-	if err != nil || len(rows) == 0 {
-		b.Fatalf("%d enterprises: %v", len(rows), err)
-	}
-	for _, r := range rows {
-		exec(`UPDATE bench_tp SET city = $1 WHERE k = $2`, workflow.CityOf(r.path), r.k)
-	}
-	items := []struct{ code, node, role string }{
-		{"vat_general", "accept", "window_clerk"}, {"reg_change", "accept", "window_clerk"}, {"invoice_types", "approve", "reviewer"},
-		{"suspension", "accept", "window_clerk"}, {"refund_overpaid", "review", "reviewer"},
-	}
-	pick := func(v string, field int) string {
-		s := "CASE " + v + " % 5"
-		for i, it := range items {
-			s += fmt.Sprintf(" WHEN %d THEN '%s'", i, []string{it.code, it.node, it.role}[field])
-		}
-		return s + " END"
-	}
-	ts := db.TS(benchNow.AddDate(0, 0, -20))
-	exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < `+fmt.Sprint(benchLive)+`)
-		INSERT INTO applications (no, taxpayer_id, bureau_id, item_code, status, node, form, submit_token, created_by, submitted_at, updated_at)
-		SELECT 'B' || n.i, p.tid, p.bid, `+pick("n.i", 0)+`, CASE WHEN n.i % 5 IN (2, 4) THEN 'processing' ELSE 'submitted' END,
-			CASE WHEN n.i % 5 IN (2, 4) THEN 1 ELSE 0 END, '{}', 'bench-' || n.i, p.uid, $1, $1
-		FROM n JOIN bench_tp p ON p.k = n.i % $2`, ts, len(rows))
-	apps := `(SELECT id, taxpayer_id, item_code, bureau_id, node, CAST(SUBSTR(no, 2) AS BIGINT) AS i FROM applications WHERE no LIKE 'B%') a
-		JOIN bench_tp p ON p.tid = a.taxpayer_id`
-	exec(`WITH RECURSIVE r(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM r WHERE j < `+fmt.Sprint(benchFinished)+`)
-		INSERT INTO tasks (application_id, taxpayer_id, item_code, node, node_code, role, bureau_id, bureau_path, city_id, citywide, state,
-			claimed_by, claimed_at, limit_days, difficulty_pct, started_at, due_date, warn_date, decided_at, decision, days_used, on_time)
-		SELECT a.id, a.taxpayer_id, a.item_code, 0, 'accept', 'window_clerk', a.bureau_id, p.path, p.city, 0, 'done',
-			CAST($1 AS BIGINT), $2, 1, 150, $2, '2026-10-' || (10 + r.j), '2026-10-' || (10 + r.j), $2, 'pass', 1, 1
-		FROM `+apps+` CROSS JOIN r`, staff, ts)
-	exec(`INSERT INTO tasks (application_id, taxpayer_id, item_code, node, node_code, role, bureau_id, bureau_path, city_id, citywide, state,
-			claimed_by, claimed_at, limit_days, difficulty_pct, started_at, due_date, warn_date)
-		SELECT a.id, a.taxpayer_id, a.item_code, a.node, `+pick("a.i", 1)+`, `+pick("a.i", 2)+`, a.bureau_id, p.path, p.city,
-			CASE WHEN a.i % 5 IN (0, 1, 3) THEN 1 ELSE 0 END, CASE WHEN a.i % 10 = 9 THEN 'claimed' ELSE 'open' END,
-			CASE WHEN a.i % 10 = 9 THEN CAST($1 AS BIGINT) END, '', 5, 150, $2, '2026-11-' || (10 + a.i % 20), '2026-11-' || (5 + a.i % 20)
-		FROM `+apps, staff, ts)
-	exec(`DROP TABLE bench_tp`)
-	// The board's counts, as migration 0019 builds them from the tasks.
-	exec(`INSERT INTO task_counts (bureau_id, city_id, item_code, node_code, due_date, open_n, claimed_n)
-		SELECT bureau_id, MIN(city_id), item_code, node_code, due_date,
-			SUM(CASE WHEN state = 'open' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'claimed' THEN 1 ELSE 0 END)
-		FROM tasks WHERE state IN ('open', 'claimed') GROUP BY bureau_id, item_code, node_code, due_date
-		ON CONFLICT (bureau_id, item_code, node_code, due_date) DO UPDATE
-		SET open_n = task_counts.open_n + excluded.open_n, claimed_n = task_counts.claimed_n + excluded.claimed_n`)
-	exec(`ANALYZE`)
 }

@@ -15,6 +15,7 @@ import (
 	"taxhall/internal/certs"
 	"taxhall/internal/db"
 	"taxhall/internal/money"
+	"taxhall/internal/payment"
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 )
@@ -54,6 +55,8 @@ func (s *Service) effect(ctx context.Context, tx *sql.Tx, now time.Time, a *auth
 		return "核准延期申报至 " + ap.Form["until"], err
 	case "no_arrears_cert", "residency_cert":
 		return certificate(ctx, tx, now, a, ap)
+	case "payment_cert":
+		return paymentCertificate(ctx, tx, now, a, ap)
 	case "refund_overpaid", "refund_credit", "refund_iit":
 		return refund(ctx, tx, now, a, ap)
 	}
@@ -97,9 +100,12 @@ func certificate(ctx context.Context, tx *sql.Tx, now time.Time, a *auth.Actor, 
 	return "已开具" + c.Title() + "，编号 " + c.No, nil
 }
 
-// refund records an approved refund (table refunds, one per
-// application). Paying it out is the payment capability's: when it is
-// merged, its refund requests are to be connected to these records.
+// refund records an approved refund (table refunds, one per application)
+// and starts paying it out: the payout of the amount to the account of the
+// taxpayer's tripartite agreement and its job (payment.StartPayout), in
+// the decision's transaction. An application opened for a refund request
+// (refundflow.go) refunds what the request says, marks the request
+// approved and links the refund to it.
 func refund(ctx context.Context, tx *sql.Tx, now time.Time, a *auth.Actor, ap *Application) (string, error) {
 	amountField, period := "amount", ap.Form["period"]
 	switch ap.Item.Code {
@@ -119,15 +125,37 @@ func refund(ctx context.Context, tx *sql.Tx, now time.Time, a *auth.Actor, ap *A
 	case "refund_iit":
 		taxType = "iit"
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO refunds (taxpayer_id, application_id, item_code, tax_type, period, amount, account, approved_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, ap.TaxpayerID, ap.ID, ap.Item.Code, taxType, period, amount, ap.Form["account"], a.UserID, db.TS(now))
+	var reqID, iitReqID any
+	if ap.RefundRequestID != 0 || ap.IITRefundRequestID != 0 {
+		var due int64
+		if taxType, period, due, err = linkedRefund(ctx, tx, now, ap); err != nil {
+			return "", err
+		}
+		if amount != due {
+			return "", apperr.InvalidField("decision", "申请退税额 "+money.FormatYuan(amount)+" 元与核定的应退税额 "+money.FormatYuan(due)+" 元不一致，请退回补正")
+		}
+		if ap.RefundRequestID != 0 {
+			reqID = ap.RefundRequestID
+		} else {
+			iitReqID = ap.IITRefundRequestID
+		}
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO refunds (taxpayer_id, application_id, item_code, tax_type, period, amount, account, approved_by, created_at,
+		refund_request_id, iit_refund_request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, ap.TaxpayerID, ap.ID, ap.Item.Code, taxType, period, amount, ap.Form["account"], a.UserID, db.TS(now),
+		reqID, iitReqID).Scan(&id)
 	if db.IsUniqueViolation(err) {
 		return "", errState("该申请已记录退税")
 	}
 	if err != nil {
 		return "", err
 	}
-	return "核准退税 " + money.FormatYuan(amount) + " 元，退至账户 " + ap.Form["account"], nil
+	p, err := payment.StartPayout(ctx, tx, now, id, ap.Form["account"])
+	if err != nil {
+		return "", err
+	}
+	return "核准退税 " + money.FormatYuan(amount) + " 元，退至" + p.BankName() + "账户 " + p.MaskedAccount() + "（退库请求号 " + p.RequestNo + "）", nil
 }
 
 func changeRegistration(ctx context.Context, tx *sql.Tx, now time.Time, ap *Application) (string, error) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"taxhall/internal/apperr"
+	"taxhall/internal/auth"
 	"taxhall/internal/certs"
 	"taxhall/internal/db"
 	"taxhall/internal/db/dbtest"
@@ -91,7 +92,12 @@ func TestCertificatesAndRefunds(t *testing.T) {
 			t.Fatalf("residency: %+v %v", c, err)
 		}
 
-		// Refund: recorded once with the amount in fen.
+		// Refund: recorded once with the amount in fen, paid out to the
+		// account of A's tripartite agreement (and only to that account).
+		if _, err := d.ExecContext(ctx, `INSERT INTO bank_agreements (taxpayer_id, agreement_no, bank_code, account_name, account_no, state, created_by, created_by_name, created_at)
+			VALUES ($1, 'AGR-T-1', '104', 'A', '6217000000001234', 'active', 0, '测试', '2026-01-01T00:00:00Z')`, h.tpA); err != nil {
+			t.Fatal(err)
+		}
 		ap = h.submit(t, "refund_overpaid", "refund-1", map[string]string{"tax_type": "vat", "period": "2026Q1", "amount": "1,234.50",
 			"bank": "中国银行厦门分行", "account": "6217000000001234", "reason": "重复缴纳"},
 			workflow.File{Material: "voucher", Name: "v.pdf", Data: append([]byte(nil), append(pdf, 'v')...)})
@@ -104,6 +110,33 @@ func TestCertificatesAndRefunds(t *testing.T) {
 		}
 		if !strings.Contains(ap.Result, "1,234.50") {
 			t.Errorf("refund result: %s", ap.Result)
+		}
+		var payouts int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM refund_payouts p JOIN refunds f ON f.id = p.refund_id
+			WHERE f.application_id = $1 AND p.state = 'pending' AND p.amount = 123450 AND p.account_no = '6217000000001234' AND p.bank_code = '104'`, ap.ID).Scan(&payouts); err != nil || payouts != 1 {
+			t.Errorf("payout: %d %v", payouts, err)
+		}
+		// Another account than the agreement's: the approval is refused.
+		ap = h.submit(t, "refund_overpaid", "refund-2", map[string]string{"tax_type": "vat", "period": "2026Q2", "amount": "10",
+			"bank": "中国银行", "account": "6217000000009999", "reason": "重复缴纳"},
+			workflow.File{Material: "voucher", Name: "v.pdf", Data: append([]byte(nil), append(pdf, 'w')...)})
+		for i := range ap.Item.Nodes {
+			got, err := h.svc.Get(as(h.userA), ap.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := live(got)
+			who := as(map[string]*auth.Actor{auth.RoleWindowClerk: h.clerk, auth.RoleReviewer: h.reviewer, auth.RoleHallSupervisor: h.supervisor}[k.Role])
+			if _, err := h.svc.Claim(who, k.ID); err != nil {
+				t.Fatal(err)
+			}
+			_, err = h.svc.Decide(who, k.ID, workflow.DecideInput{Decision: workflow.DecisionPass})
+			if i < len(ap.Item.Nodes)-1 && err != nil {
+				t.Fatal(err)
+			}
+			if i == len(ap.Item.Nodes)-1 && (apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), "不一致")) {
+				t.Errorf("refund to another account: %v", err)
+			}
 		}
 	})
 }

@@ -453,6 +453,11 @@ func (s *Service) Decide(ctx context.Context, id int64, in DecideInput) (_ *Task
 				return err
 			}
 		}
+		if step.Status == StatusRejected {
+			if err := rejectRefund(ctx, tx, now, ap); err != nil {
+				return err
+			}
+		}
 		if step.Next >= 0 {
 			if err := openTask(ctx, tx, cal, now, taskSpec{app: ap.ID, taxpayer: ap.TaxpayerID, item: ap.Item, node: step.Next,
 				bureau: k.BureauID, bureauPath: k.BureauPath}); err != nil {

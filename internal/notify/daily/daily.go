@@ -94,6 +94,7 @@ func (s *Scheduler) log() *slog.Logger {
 func (s *Scheduler) Register(r *jobs.Runner) {
 	r.Handle(KindDaily, s.runDaily)
 	r.Handle(KindPage, s.runPage)
+	r.Handle(KindAnnualPage, s.runAnnualPage) // annual.go
 }
 
 // Ensure enqueues the run of the day of now (due at At), once per day
@@ -199,6 +200,9 @@ func (s *Scheduler) RunDay(ctx context.Context, day calendar.Date) error {
 		}); err != nil {
 			return err
 		}
+	}
+	if err := s.enqueueAnnual(ctx, day); err != nil { // annual.go
+		return err
 	}
 	ds, err := s.Cal.Deadlines(ctx)
 	if err != nil {

@@ -25,6 +25,19 @@
     try { field.focus({ preventScroll: true }); } catch (e) { field.focus(); }
   }
 
+  // 更多功能 (the menu's <details>) closes on Escape and on a click outside,
+  // as a menu does.
+  ready(function () {
+    var more = document.querySelector(".menu-more");
+    if (!more) { return; }
+    document.addEventListener("click", function (e) {
+      if (more.open && !more.contains(e.target)) { more.open = false; }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && more.open) { more.open = false; more.querySelector("summary").focus(); }
+    });
+  });
+
   ready(function () {
     // The error summary (role=alert, tabindex=-1) takes focus on load, so the
     // list of problems is read first; without one, the first invalid field.
