@@ -196,6 +196,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	library := &laws.Service{DB: d, Index: searchIndex, Now: Now}
 	site.Search, site.Laws = searchIndex, library
 	content := &cms.Service{DB: d, Index: searchIndex, Now: Now}
+	content.RegisterJobs(runner) // policy notices (cms.policy)
 	site.CMS = content
 	site.Stats = stats.New(d, Now)
 	// The guides are data in the binary: index them at start (a few ms, an

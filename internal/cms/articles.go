@@ -28,6 +28,7 @@ type Article struct {
 	Version                 int
 	PublishAt, PublishedAt  time.Time
 	CreatedAt, UpdatedAt    time.Time
+	TaxTags                 []string // tax type codes a policy article concerns
 }
 
 // StateName is the state as pages show it.
@@ -39,6 +40,10 @@ type Text struct {
 	Title    string
 	Summary  string
 	Body     string // HTML; sanitised before it is stored
+	// TaxTags are the tax types (taxpayer.TaxTypes codes) the article
+	// concerns: published in a policy column, it notifies the taxpayers
+	// identified for them (policy.go).
+	TaxTags []string
 }
 
 // Limits of an article.
@@ -69,19 +74,23 @@ func (t Text) check() (Text, error) {
 	if t.ColumnID <= 0 {
 		f.Add("column", "请选择栏目")
 	}
+	if msg := checkTags(t.TaxTags); msg != "" {
+		f.Add("tax_tags", msg)
+	}
 	return t, f.Err()
 }
 
 const articleCols = `a.id, a.column_id, a.site_org_id, c.name, a.state, a.title, a.summary, a.body_html, a.author_staff_id, s.name,
-	COALESCE(a.reviewer_staff_id, 0), a.version, a.publish_at, a.published_at, a.created_at, a.updated_at`
+	COALESCE(a.reviewer_staff_id, 0), a.version, a.publish_at, a.published_at, a.created_at, a.updated_at, a.tax_tags`
 
 const articleFrom = ` FROM cms_articles a JOIN cms_columns c ON c.id = a.column_id JOIN staff s ON s.id = a.author_staff_id`
 
 func scanArticle(r db.Scanner) (Article, error) {
 	var a Article
-	var pa, pd, ca, ua string
+	var pa, pd, ca, ua, tags string
 	err := r.Scan(&a.ID, &a.ColumnID, &a.SiteOrgID, &a.ColumnName, &a.State, &a.Title, &a.Summary, &a.BodyHTML, &a.AuthorID, &a.AuthorName,
-		&a.ReviewerID, &a.Version, &pa, &pd, &ca, &ua)
+		&a.ReviewerID, &a.Version, &pa, &pd, &ca, &ua, &tags)
+	a.TaxTags = splitTags(tags)
 	a.PublishAt, a.PublishedAt, a.CreatedAt, a.UpdatedAt = db.ParseTS(pa), db.ParseTS(pd), db.ParseTS(ca), db.ParseTS(ua)
 	return a, err
 }
@@ -129,8 +138,8 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, t Text) (id int64, 
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO cms_articles (column_id, site_org_id, state, title, summary, body_html, author_staff_id, version, created_at, updated_at)
-			VALUES ($1, $2, 'draft', $3, $4, $5, $6, 1, $7, $7) RETURNING id`, t.ColumnID, site, t.Title, t.Summary, t.Body, a.UserID, db.TS(now)).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO cms_articles (column_id, site_org_id, state, title, summary, body_html, author_staff_id, version, created_at, updated_at, tax_tags)
+			VALUES ($1, $2, 'draft', $3, $4, $5, $6, 1, $7, $7, $8) RETURNING id`, t.ColumnID, site, t.Title, t.Summary, t.Body, a.UserID, db.TS(now), strings.Join(t.TaxTags, ",")).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -168,8 +177,8 @@ func (s *Service) Update(ctx context.Context, a *auth.Actor, id int64, t Text) (
 		}
 		var v int
 		var state string
-		err := tx.QueryRowContext(ctx, `UPDATE cms_articles SET title = $1, summary = $2, body_html = $3, column_id = $4, version = version + 1, updated_at = $5
-			WHERE id = $6 AND state IN ('draft', 'returned') RETURNING version, state`, t.Title, t.Summary, t.Body, t.ColumnID, db.TS(now), id).Scan(&v, &state)
+		err := tx.QueryRowContext(ctx, `UPDATE cms_articles SET title = $1, summary = $2, body_html = $3, column_id = $4, version = version + 1, updated_at = $5, tax_tags = $7
+			WHERE id = $6 AND state IN ('draft', 'returned') RETURNING version, state`, t.Title, t.Summary, t.Body, t.ColumnID, db.TS(now), id, strings.Join(t.TaxTags, ",")).Scan(&v, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.New(apperr.Conflict, "只有草稿和被退回的文章可以修改")
 		}
@@ -330,6 +339,9 @@ func (s *Service) published(ctx context.Context, tx *sql.Tx, id int64, now time.
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE cms_columns SET last_published_at = $1 WHERE id = $2 AND last_published_at < $1`, db.TS(now), art.ColumnID); err != nil {
+		return err
+	}
+	if err := enqueuePolicy(ctx, tx, art); err != nil {
 		return err
 	}
 	if s.Index == nil {

@@ -44,6 +44,7 @@ type NewColumn struct {
 	Dept       string
 	PeriodDays int
 	Sort       int
+	Policy     bool // a policy column: its tagged articles notify taxpayers
 }
 
 // InsertColumn writes a column with q (the demo and the site setup use it);
@@ -57,9 +58,13 @@ func InsertColumn(ctx context.Context, q db.Querier, now time.Time, c NewColumn)
 		parent = c.ParentID
 	}
 	var id int64
-	err := q.QueryRowContext(ctx, `INSERT INTO cms_columns (site_org_id, parent_id, code, name, dept, period_days, sort, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		c.SiteOrgID, parent, c.Code, c.Name, c.Dept, c.PeriodDays, c.Sort, db.TS(now)).Scan(&id)
+	policy := 0
+	if c.Policy {
+		policy = 1
+	}
+	err := q.QueryRowContext(ctx, `INSERT INTO cms_columns (site_org_id, parent_id, code, name, dept, period_days, sort, created_at, policy)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		c.SiteOrgID, parent, c.Code, c.Name, c.Dept, c.PeriodDays, c.Sort, db.TS(now), policy).Scan(&id)
 	if db.IsUniqueViolation(err) {
 		return 0, apperr.New(apperr.Conflict, "该网站已有代码为 "+c.Code+" 的栏目")
 	}

@@ -147,12 +147,12 @@ func SeedCMS(ctx context.Context, d *db.DB, now time.Time) (seeded bool, err err
 		for _, st := range sites {
 			created := now.AddDate(-2, 0, -10)
 			for ti, top := range demoTree {
-				topID, err := cms.InsertColumn(ctx, tx, created, cms.NewColumn{SiteOrgID: st.org.ID, Code: top.code, Name: top.name, Dept: top.dept, PeriodDays: 30, Sort: ti})
+				topID, err := cms.InsertColumn(ctx, tx, created, cms.NewColumn{SiteOrgID: st.org.ID, Code: top.code, Name: top.name, Dept: top.dept, PeriodDays: 30, Sort: ti, Policy: top.code == "policy"})
 				if err != nil {
 					return err
 				}
 				for ci, c := range top.children {
-					id, err := cms.InsertColumn(ctx, tx, created, cms.NewColumn{SiteOrgID: st.org.ID, ParentID: topID, Code: top.code + "-" + c.code, Name: c.name, Dept: c.dept, PeriodDays: c.period, Sort: ci})
+					id, err := cms.InsertColumn(ctx, tx, created, cms.NewColumn{SiteOrgID: st.org.ID, ParentID: topID, Code: top.code + "-" + c.code, Name: c.name, Dept: c.dept, PeriodDays: c.period, Sort: ci, Policy: top.code == "policy"})
 					if err != nil {
 						return err
 					}

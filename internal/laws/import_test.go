@@ -201,6 +201,7 @@ func TestLibrary(t *testing.T) {
 			queries := []string{"增值税 起征点", "滞纳金", "发票管理办法 第二十二条", "个人所得税 专项附加扣除", "纳税人", "税", "合同", "环境保护",
 				"“法律责任”", "行政处罚 听证", "企业所得税 优惠", "劳动合同 解除", "土地 征收 补偿", "网络 安全", "消费者 权益", "2019年", "社会保险", "火星探测"}
 			var times []time.Duration
+			per := map[string][]time.Duration{}
 			for range 3 {
 				for _, q := range queries {
 					start := time.Now()
@@ -208,7 +209,11 @@ func TestLibrary(t *testing.T) {
 						t.Fatal(err)
 					}
 					times = append(times, time.Since(start))
+					per[q] = append(per[q], time.Since(start).Round(100*time.Microsecond))
 				}
+			}
+			for _, q := range queries { // with -v: which queries are slow
+				t.Logf("%s: %v", q, per[q])
 			}
 			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 			p50, p95 := times[len(times)/2], times[len(times)*95/100]

@@ -27,7 +27,7 @@ import (
 const RelaxCommon = 300
 
 // selective returns p with only the phrases that tell rows apart.
-func (ix *Index) selective(ctx context.Context, p Parsed) (Parsed, error) {
+func (ix *Index) selective(ctx context.Context, r db.Querier, p Parsed) (Parsed, error) {
 	args := []any{}
 	parts := make([]string, len(p.Phrases))
 	for i, ph := range p.Phrases {
@@ -46,7 +46,7 @@ func (ix *Index) selective(ctx context.Context, p Parsed) (Parsed, error) {
 		dest[i] = &counts[i]
 	}
 	// #nosec G202 -- parts hold numbered placeholders and constants only
-	if err := ix.DB.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
+	if err := r.QueryRowContext(ctx, `SELECT `+strings.Join(parts, ", "), args...).Scan(dest...); err != nil {
 		return p, err
 	}
 	out := Parsed{Terms: p.Terms, Short: p.Short}

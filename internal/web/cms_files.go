@@ -8,6 +8,7 @@ import (
 	"taxhall/internal/auth"
 	"taxhall/internal/cms"
 	"taxhall/internal/httpx"
+	"taxhall/internal/taxpayer"
 	"taxhall/internal/uploads"
 )
 
@@ -25,6 +26,13 @@ const fileMaxAge = 3600
 func init() {
 	funcs["imgTag"] = cms.ImageTag
 	funcs["fileURL"] = cms.FileURL
+	funcs["taxTagOptions"] = func() []Option {
+		var out []Option
+		for _, t := range taxpayer.TaxTypes {
+			out = append(out, Option{t.Code, t.Name})
+		}
+		return out
+	}
 	funcs["fileAccept"] = func(slot string) string {
 		if slot == cms.SlotImage {
 			return ".jpg,.jpeg,.png"

@@ -159,7 +159,7 @@ func (s *Server) staffCMSNew(w http.ResponseWriter, r *http.Request) error {
 
 func articleText(r *http.Request) cms.Text {
 	col, _ := strconv.ParseInt(r.PostForm.Get("column"), 10, 64)
-	return cms.Text{ColumnID: col, Title: r.PostForm.Get("title"), Summary: r.PostForm.Get("summary"), Body: r.PostForm.Get("body")}
+	return cms.Text{ColumnID: col, Title: r.PostForm.Get("title"), Summary: r.PostForm.Get("summary"), Body: r.PostForm.Get("body"), TaxTags: r.PostForm["tax_tags"]}
 }
 
 func (s *Server) staffCMSCreate(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +195,7 @@ func (s *Server) articlePage(r *http.Request, id int64) (*cmsArticlePage, error)
 		CanEdit: editable && cms.CanEdit(a), CanSubmit: editable && cms.CanEdit(a),
 		CanReview: art.State == cms.Review && cms.CanReview(a) && art.AuthorID != a.UserID,
 		CanArch:   art.State == cms.Published && (cms.CanEdit(a) || cms.CanReview(a))}
-	p.Form = map[string][]string{"column": {strconv.FormatInt(art.ColumnID, 10)}, "title": {art.Title}, "summary": {art.Summary}, "body": {art.BodyHTML}, "kind": {cms.SlotImage}}
+	p.Form = map[string][]string{"column": {strconv.FormatInt(art.ColumnID, 10)}, "title": {art.Title}, "summary": {art.Summary}, "body": {art.BodyHTML}, "kind": {cms.SlotImage}, "tax_tags": art.TaxTags}
 	if p.Images, err = s.CMS.Files(r.Context(), a, id, cms.SlotImage); err != nil {
 		return nil, err
 	}

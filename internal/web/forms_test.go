@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"taxhall/internal/cms"
 	"taxhall/internal/db/dbtest"
 	"taxhall/internal/demo"
 	"taxhall/internal/ids"
@@ -255,6 +257,15 @@ func TestEveryFormURLAnswersGET(t *testing.T) {
 		"intake_token": {one(`INSERT INTO intake_tokens (token_hash, org_id, channel, name, created_by, created_at)
 			SELECT 'forms-test-hash', s.org_id, 'sms', '表单测试短信平台', s.id, '2026-11-01T00:00:00Z' FROM staff s WHERE s.staff_no = '35020001' RETURNING id`)},
 	}
+	xmSite := one(`SELECT id FROM orgs WHERE division_code = '3502' AND level = 'city'`)
+	ids["cms_topic"] = []int64{one(`INSERT INTO cms_topics (site_org_id, code, title, created_at, updated_at) VALUES ($1, 'forms', '表单专题', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id`, xmSite)}
+	dl := one(`INSERT INTO downloads (site_org_id, kind, title, created_at, updated_at) VALUES ($1, 'form', '表单下载', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id`, xmSite)
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		return cms.InsertVersion(ctx, tx, now, dl, xmSite, cms.VersionInput{Version: "v1", Filename: "a.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ids["download"] = []int64{dl}
 	posts := 0
 	for _, rt := range Routes() {
 		if rt.Method != "POST" {

@@ -74,3 +74,11 @@ CREATE TABLE download_versions (
     UNIQUE (download_id, version)
 );
 CREATE INDEX download_versions_item ON download_versions(download_id, id DESC);
+
+-- Policy notices (政策推送): an article of a policy column carries the tax
+-- types it concerns (tax_tags, comma-separated codes such as
+-- 'vat_small,cit'); publishing it notifies the taxpayers identified for
+-- them, by paged jobs (cms.policy) over tax_identifications_type.
+ALTER TABLE cms_articles ADD COLUMN tax_tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE cms_columns ADD COLUMN policy INTEGER NOT NULL DEFAULT 0;
+UPDATE cms_columns SET policy = 1 WHERE code = 'policy' OR code LIKE 'policy-%';
