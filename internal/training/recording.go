@@ -80,7 +80,7 @@ func (s *Service) AttachRecording(ctx context.Context, id int64, link, title str
 const RecordingsSize = 30
 
 // Recordings lists the ended sessions with a recording, newest first, of
-// one topic ('' for all), at most RecordingsSize (public).
+// one topic (empty: all topics), at most RecordingsSize (public).
 func (s *Service) Recordings(ctx context.Context, topic string) (_ []*Session, err error) {
 	defer db.Wrap(&err, "training.Recordings")
 	scan := func(sc db.Scanner) (*Session, error) { return scanWith(sc) }
