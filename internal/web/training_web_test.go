@@ -21,7 +21,9 @@ func init() {
 	recs := []*training.Session{{ID: 3, OrgName: "国家税务总局厦门市税务局", Topic: "vat", Title: "增值税申报要点", StartsAt: when.Add(-96 * time.Hour), Minutes: 60,
 		Place: "三楼培训室", Capacity: 30, RecordingURL: "https://video.example.gov.cn/vat", RecordingTitle: "增值税申报要点（回放）", RecordingViews: 12}}
 	cw := []training.Courseware{{ID: 1, Topic: "invoice", Title: "操作指引", UploadID: 9, Filename: "指引.pdf", Size: 2048}}
-	examples["training.html"] = example{func() page { return &trainingPage{Sessions: sessions, Courseware: cw, Recordings: recs, Topics: topicOptions()} }, everyone}
+	examples["training.html"] = example{func() page {
+		return &trainingPage{Sessions: sessions, Courseware: cw, Recordings: recs, Topics: topicOptions()}
+	}, everyone}
 	examples["staff_training.html"] = example{func() page {
 		return &trainingPage{Sessions: append(sessions, recs...), Courseware: cw, Topics: topicOptions(), Ended: []Option{{"3", "增值税申报要点"}}, basePage: basePage{Errors: map[string]string{"start": "开始时间应晚于现在"}}}
 	}, staffSide}
