@@ -30,6 +30,7 @@ import (
 	"taxhall/internal/returns"
 	"taxhall/internal/taxpayer"
 	"taxhall/internal/taxsource"
+	"taxhall/internal/training"
 	"taxhall/internal/workflow"
 )
 
@@ -68,6 +69,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	a.Workflow = &workflow.Service{DB: d, Now: now, Calendar: &filingcal.Service{DB: d, Now: now}, Returns: a.Returns, Taxpayers: a.Taxpayers}
 	a.IITRecords = &iitrecords.Service{DB: d, Now: now, Certs: a.Certs}
 	a.Notify = &notify.Service{DB: d, Now: now}
+	a.Training = &training.Service{DB: d, Now: now}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

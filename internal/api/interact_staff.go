@@ -85,6 +85,11 @@ func (a *API) interactStaffRoutes() []route {
 		{Pattern: "POST /staff/training/sessions/{id}/attendance", Tag: tagInteract, Access: StaffUser, Object: "training_session",
 			Errors:  []apperr.Code{apperr.Invalid, apperr.Conflict},
 			Summary: "现场课程签到（记出勤）", Doc: "开课前 15 分钟起；已记出勤的保留第一次的时间。", Handler: handle(a.markAttendance)},
+		{Pattern: "GET /training/recordings", Tag: tagInteract, Access: Public, Errors: []apperr.Code{apperr.Invalid},
+			Summary: "纳税人学堂：往期回放", Doc: "已结束并有回放的课程，开课时间最近的在前，最多 30 条；topic 按主题筛选。", Handler: handle(a.trainingRecordings)},
+		{Pattern: "PUT /staff/training/sessions/{id}/recording", Tag: tagInteract, Access: StaffUser, Object: "training_session",
+			Errors:  []apperr.Code{apperr.Invalid},
+			Summary: "添加或替换课程回放", Doc: "课程结束后才能添加；recording_url 为 https 网址或本站以 / 开头的路径，recording_title 可空（默认课程名称）。", Handler: handle(a.attachRecording)},
 
 		{Pattern: "GET /admin/intake-tokens", Tag: tagInteract, Access: AdminUser,
 			Summary: "本机关及下级机关的接入令牌（不含令牌本身）", Handler: handle(a.intakeTokens)},
@@ -380,11 +385,48 @@ type trainingView struct {
 	Registered int       `json:"registered" doc:"已报名人数"`
 	Attended   *int      `json:"attended,omitempty" doc:"出勤人数（工作人员接口）"`
 	Mine       *bool     `json:"mine,omitempty" doc:"本人已报名（纳税人用户）"`
+
+	RecordingURL   string `json:"recording_url,omitempty" doc:"回放地址（课程结束后添加）"`
+	RecordingTitle string `json:"recording_title,omitempty" doc:"回放标题"`
+	RecordingViews int64  `json:"recording_views,omitempty" doc:"回放观看次数"`
 }
 
 func viewTraining(x *training.Session) trainingView {
 	return trainingView{ID: x.ID, OrgName: x.OrgName, Topic: x.Topic, Title: x.Title, Intro: x.Intro, StartsAt: x.StartsAt, Minutes: x.Minutes,
-		Place: x.Place, Live: x.Link != "", Capacity: x.Capacity, Registered: x.Registered}
+		Place: x.Place, Live: x.Link != "", Capacity: x.Capacity, Registered: x.Registered,
+		RecordingURL: x.RecordingURL, RecordingTitle: x.RecordingTitle, RecordingViews: x.RecordingViews}
+}
+
+type recordingsQuery struct {
+	Topic string `query:"topic" doc:"new、vat、cit、iit、invoice、policy；空为全部"`
+}
+
+func (a *API) trainingRecordings(ctx context.Context, _ *http.Request, q recordingsQuery) (list[trainingView], error) {
+	xs, err := a.Training.Recordings(ctx, q.Topic)
+	if err != nil {
+		return list[trainingView]{}, err
+	}
+	return mapList(xs, viewTraining), nil
+}
+
+type recordingRequest struct {
+	URL   string `json:"recording_url" doc:"https 网址或本站以 / 开头的路径"`
+	Title string `json:"recording_title,omitempty" doc:"回放标题，不超过 100 字"`
+}
+
+func (a *API) attachRecording(ctx context.Context, r *http.Request, in recordingRequest) (trainingView, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return trainingView{}, err
+	}
+	if err := a.Training.AttachRecording(ctx, id, in.URL, in.Title); err != nil {
+		return trainingView{}, err
+	}
+	x, err := a.Training.StaffSession(ctx, id)
+	if err != nil {
+		return trainingView{}, err
+	}
+	return viewTraining(x), nil
 }
 
 func (a *API) trainingSessions(ctx context.Context, _ *http.Request, _ noBody) (list[trainingView], error) {

@@ -44,7 +44,8 @@ const demoCourseware = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 
 	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 // interactionTraining schedules two Xiamen sessions (a live one and one in
-// the Siming hall) in the coming days and files a courseware document.
+// the Siming hall) in the coming days, two past ones with recordings, and
+// files a courseware document.
 func interactionTraining(ctx context.Context, d *db.DB, now time.Time) error {
 	svc := &training.Service{DB: d, Now: func() time.Time { return now }}
 	var xiamen, adminID int64
@@ -61,6 +62,25 @@ func interactionTraining(ctx context.Context, d *db.DB, now time.Time) error {
 		{Topic: "new", Title: "新办纳税人涉税事项辅导", Start: day(5, "09:30"), Minutes: 60, Capacity: 30, Place: "思明区办税服务厅三楼培训室"},
 	} {
 		if _, err := svc.Schedule(admin, in); err != nil {
+			return err
+		}
+	}
+	// Two sessions held last month, with their recordings (往期回放).
+	past := &training.Service{DB: d, Now: func() time.Time { return now.AddDate(0, 0, -40) }}
+	for _, in := range []struct {
+		training.Input
+		url string
+	}{
+		{training.Input{Topic: "vat", Title: "增值税纳税申报要点解读", Start: day(-30, "14:30"), Minutes: 90, Capacity: 200, Link: "https://live.example.gov.cn/xiamen/vat"},
+			"https://video.example.gov.cn/xiamen/vat-2026"},
+		{training.Input{Topic: "policy", Title: "小微企业税费优惠政策辅导", Start: day(-16, "09:30"), Minutes: 60, Capacity: 100, Link: "https://live.example.gov.cn/xiamen/policy"},
+			"https://video.example.gov.cn/xiamen/policy-2026"},
+	} {
+		id, err := past.Schedule(admin, in.Input)
+		if err != nil {
+			return err
+		}
+		if err := svc.AttachRecording(admin, id, in.url, ""); err != nil {
 			return err
 		}
 	}

@@ -62,6 +62,10 @@ type Session struct {
 	Attended   int  // staff lists only
 	Mine       bool // the user has registered (taxpayer lists)
 	Joined     bool // the user has joined (attendance recorded)
+
+	RecordingURL   string // the playback (往期回放), '' when none
+	RecordingTitle string
+	RecordingViews int64
 }
 
 // TopicName is the session's topic in Chinese.
@@ -134,12 +138,12 @@ func (s *Service) Schedule(ctx context.Context, in Input) (_ int64, err error) {
 	return id, err
 }
 
-const cols = `t.id, o.name, t.topic, t.title, t.intro, t.starts_at, t.minutes, t.place, t.link, t.capacity, t.registered`
+const cols = `t.id, o.name, t.topic, t.title, t.intro, t.starts_at, t.minutes, t.place, t.link, t.capacity, t.registered, t.recording_url, t.recording_title, t.recording_views`
 
 func scanWith(sc db.Scanner, extra ...any) (*Session, error) {
 	var x Session
 	var start string
-	err := sc.Scan(append([]any{&x.ID, &x.OrgName, &x.Topic, &x.Title, &x.Intro, &start, &x.Minutes, &x.Place, &x.Link, &x.Capacity, &x.Registered}, extra...)...)
+	err := sc.Scan(append([]any{&x.ID, &x.OrgName, &x.Topic, &x.Title, &x.Intro, &start, &x.Minutes, &x.Place, &x.Link, &x.Capacity, &x.Registered, &x.RecordingURL, &x.RecordingTitle, &x.RecordingViews}, extra...)...)
 	x.StartsAt = db.ParseTS(start)
 	return &x, err
 }

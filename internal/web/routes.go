@@ -133,6 +133,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Pattern: "/qa", For: Public, h: s.publicQA},
 		{Method: "GET", Pattern: "/training", For: Public, h: s.trainingIndex},
 		{Method: "GET", Pattern: "/training/files/{id}", For: Public, Object: "upload", h: s.trainingFile},
+		{Method: "GET", Pattern: "/training/recordings/{id}", For: Public, Object: "training", h: s.trainingRecording},
 		{Method: "POST", Pattern: "/consult", For: Public, h: s.consultSubmit, Body: attachBodyMax},
 		{Method: "GET", Pattern: "/verify", For: Public, h: s.verify},
 
@@ -351,6 +352,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Pattern: "/staff/training", For: Staff, h: s.staffTrainingSchedule},
 		{Method: "POST", Pattern: "/staff/training/courseware", For: Staff, h: s.staffTrainingCourseware, Form: "/staff/training", Body: attachBodyMax},
 		{Method: "POST", Pattern: "/staff/training/remind", For: Staff, h: s.staffTrainingRemind, Form: "/staff/training"},
+		{Method: "POST", Pattern: "/staff/training/recording", For: Staff, h: s.staffTrainingRecording, Form: "/staff/training"},
 		{Method: "GET", Pattern: "/staff/surveys", For: Staff, h: s.staffSurveys},
 		{Method: "GET", Pattern: "/staff/surveys/new", For: Staff, h: s.staffSurveyNew},
 		{Method: "POST", Pattern: "/staff/surveys", For: Staff, h: s.staffSurveyCreate, Form: "/staff/surveys/new"},

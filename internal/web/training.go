@@ -25,6 +25,10 @@ type trainingPage struct {
 	Sessions   []*training.Session
 	Courseware []training.Courseware
 	Topics     []Option
+
+	Recordings []*training.Session // 往期回放, newest first
+	Topic      string              // the recordings' topic filter ('' all)
+	Ended      []Option            // staff: the ended sessions a recording can be attached to
 }
 
 func topicOptions() []Option {
@@ -39,6 +43,13 @@ func (s *Server) trainingPage(r *http.Request) (*trainingPage, error) {
 	p := &trainingPage{basePage: basePage{Title: "纳税人学堂"}}
 	var err error
 	if p.Sessions, err = s.Training.Upcoming(r.Context()); err != nil {
+		return nil, err
+	}
+	p.Topics = topicOptions()
+	if p.Topic = r.URL.Query().Get("topic"); training.TopicName(p.Topic) == p.Topic {
+		p.Topic = "" // an unknown topic shows all
+	}
+	if p.Recordings, err = s.Training.Recordings(r.Context(), p.Topic); err != nil {
 		return nil, err
 	}
 	p.Courseware, err = s.Training.CoursewareList(r.Context())
@@ -127,6 +138,12 @@ func (s *Server) staffTrainingPage(r *http.Request) (*trainingPage, error) {
 	var err error
 	if p.Sessions, err = s.Training.StaffList(r.Context()); err != nil {
 		return nil, err
+	}
+	now := s.Training.Now()
+	for _, x := range p.Sessions {
+		if x.Ended(now) {
+			p.Ended = append(p.Ended, Option{strconv.FormatInt(x.ID, 10), x.When() + " " + x.Title})
+		}
 	}
 	p.Courseware, err = s.Training.CoursewareList(r.Context())
 	return p, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -17,10 +18,14 @@ func init() {
 		{ID: 1, OrgName: "国家税务总局厦门市税务局", Topic: "invoice", Title: "数电发票开具实务", StartsAt: when.Add(72 * time.Hour), Minutes: 90, Link: "https://live.example.gov.cn/1", Capacity: 200, Registered: 12, Mine: true},
 		{ID: 2, OrgName: "国家税务总局厦门市税务局", Topic: "new", Title: "新办纳税人辅导", StartsAt: when.Add(96 * time.Hour), Minutes: 60, Place: "三楼培训室", Capacity: 30, Registered: 30, Attended: 3},
 	}
+	recs := []*training.Session{{ID: 3, OrgName: "国家税务总局厦门市税务局", Topic: "vat", Title: "增值税申报要点", StartsAt: when.Add(-96 * time.Hour), Minutes: 60,
+		Place: "三楼培训室", Capacity: 30, RecordingURL: "https://video.example.gov.cn/vat", RecordingTitle: "增值税申报要点（回放）", RecordingViews: 12}}
 	cw := []training.Courseware{{ID: 1, Topic: "invoice", Title: "操作指引", UploadID: 9, Filename: "指引.pdf", Size: 2048}}
-	examples["training.html"] = example{func() page { return &trainingPage{Sessions: sessions, Courseware: cw} }, everyone}
+	examples["training.html"] = example{func() page {
+		return &trainingPage{Sessions: sessions, Courseware: cw, Recordings: recs, Topics: topicOptions()}
+	}, everyone}
 	examples["staff_training.html"] = example{func() page {
-		return &trainingPage{Sessions: sessions, Courseware: cw, Topics: topicOptions(), basePage: basePage{Errors: map[string]string{"start": "开始时间应晚于现在"}}}
+		return &trainingPage{Sessions: append(sessions, recs...), Courseware: cw, Topics: topicOptions(), Ended: []Option{{"3", "增值税申报要点"}}, basePage: basePage{Errors: map[string]string{"start": "开始时间应晚于现在"}}}
 	}, staffSide}
 }
 
@@ -56,5 +61,34 @@ func TestTrainingJourney(t *testing.T) {
 		admin.expect(s, body, 422, "开始时间应晚于现在")
 		s, body = admin.post("/staff/training/remind", nil)
 		admin.expect(s, body, 200, "条课程提醒")
+
+		// 往期回放: the demo's recordings are public, by topic; watching
+		// counts a play and opens the playback. A recording for a session
+		// that has not started is refused on the field; one for an ended
+		// session replaces the playback.
+		s, body = pub.get("/training")
+		pub.expect(s, body, 200, "往期回放", "增值税纳税申报要点解读", "小微企业税费优惠政策辅导", `target="_blank" rel="noopener">观看回放`)
+		s, body = pub.get("/training?topic=vat")
+		pub.expect(s, body, 200, "增值税纳税申报要点解读")
+		if strings.Contains(body, "小微企业税费优惠政策辅导") {
+			t.Error("the vat filter lists a policy recording")
+		}
+		var vat string
+		_ = d.QueryRowContext(t.Context(), `SELECT CAST(id AS TEXT) FROM training_sessions WHERE title = '增值税纳税申报要点解读'`).Scan(&vat)
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := noFollow.Get(ts.URL + "/training/recordings/" + vat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "https://video.example.gov.cn/xiamen/vat-2026" {
+			t.Errorf("watch: %d to %q", res.StatusCode, loc)
+		}
+		s, body = admin.post("/staff/training/recording", url.Values{"session": {id}, "recording_url": {"https://video.example.gov.cn/x"}})
+		admin.expect(s, body, 422, "课程尚未开始")
+		s, body = admin.post("/staff/training/recording", url.Values{"session": {vat}, "recording_url": {"http://video.example.gov.cn/x"}})
+		admin.expect(s, body, 422, "回放地址应为 https:// 开头的网址")
+		s, body = admin.post("/staff/training/recording", url.Values{"session": {vat}, "recording_url": {"/media/vat.mp4"}, "recording_title": {"增值税申报（新版回放）"}})
+		admin.expect(s, body, 200, "回放已保存", "增值税申报（新版回放）", "1 次观看")
 	})
 }
