@@ -109,13 +109,68 @@ type Bank struct {
 	opts     Options
 	mu       sync.Mutex
 	accounts map[string]*Account // bank code + "/" + number
-	debits   map[string]*Debit   // by request number
-	order    []string            // request numbers in the order debited
+	debits   book                // taxes taken from accounts
+	credits  book                // refunds paid into accounts (credit.go)
 	fault    Fault
 	txnSeq   int64
-	// credits (credit.go): refunds paid into accounts, by request number.
-	credits     map[string]*Debit
-	creditOrder []string
+}
+
+// book is the bank's record of one kind of request, debits or credits: by
+// request number, in the order received. The Bank's mutex guards it.
+type book struct {
+	by    map[string]*Debit
+	order []string
+}
+
+// repeat answers a request number already recorded with its first outcome
+// (ErrConflict if the repeat names another account or amount); ok is false
+// for a new number.
+func (k *book) repeat(d Debit) (_ Debit, ok bool, err error) {
+	old := k.by[d.RequestNo]
+	if old == nil {
+		return Debit{}, false, nil
+	}
+	old.Received++
+	if old.AccountNo != d.AccountNo || old.Amount != d.Amount || old.BankCode != d.BankCode {
+		return *old, true, ErrConflict
+	}
+	return *old, true, nil
+}
+
+func (k *book) add(d Debit) {
+	if k.by == nil {
+		k.by = map[string]*Debit{}
+	}
+	k.by[d.RequestNo] = &d
+	k.order = append(k.order, d.RequestNo)
+}
+
+func (k *book) get(requestNo string) (Debit, bool) {
+	d := k.by[requestNo]
+	if d == nil {
+		return Debit{}, false
+	}
+	return *d, true
+}
+
+func (k *book) list() []Debit {
+	out := make([]Debit, 0, len(k.order))
+	for _, r := range k.order {
+		out = append(out, *k.by[r])
+	}
+	return out
+}
+
+// statement lists the requests of one day, by request number.
+func statement(all []Debit, day string) []Debit {
+	var out []Debit
+	for _, d := range all {
+		if d.Day == day {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].RequestNo < out[j].RequestNo })
+	return out
 }
 
 // New returns an empty bank.
@@ -126,7 +181,7 @@ func New(o Options) *Bank {
 	if o.AutoBalance == 0 {
 		o.AutoBalance = 1_000_000_000_00 // ¥1 000 000 000.00
 	}
-	return &Bank{opts: o, accounts: map[string]*Account{}, debits: map[string]*Debit{}}
+	return &Bank{opts: o, accounts: map[string]*Account{}}
 }
 
 func key(bank, number string) string { return bank + "/" + number }
@@ -220,12 +275,8 @@ var ErrConflict = errors.New("banksim: request number already used for a differe
 func (b *Bank) DoDebit(d Debit) (Debit, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if old := b.debits[d.RequestNo]; old != nil {
-		old.Received++
-		if old.AccountNo != d.AccountNo || old.Amount != d.Amount || old.BankCode != d.BankCode {
-			return *old, ErrConflict
-		}
-		return *old, nil
+	if old, ok, err := b.debits.repeat(d); ok {
+		return old, err
 	}
 	now := b.opts.Now().In(china)
 	d.Day = now.Format("2006-01-02")
@@ -249,9 +300,7 @@ func (b *Bank) DoDebit(d Debit) (Debit, error) {
 		d.Status = "succeeded"
 		d.BankTxnNo = fmt.Sprintf("B%s%08d%s", now.Format("20060102"), b.txnSeq, randHex(2))
 	}
-	c := d
-	b.debits[d.RequestNo] = &c
-	b.order = append(b.order, d.RequestNo)
+	b.debits.add(d)
 	return d, nil
 }
 
@@ -259,35 +308,18 @@ func (b *Bank) DoDebit(d Debit) (Debit, error) {
 func (b *Bank) Lookup(requestNo string) (Debit, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	d := b.debits[requestNo]
-	if d == nil {
-		return Debit{}, false
-	}
-	return *d, true
+	return b.debits.get(requestNo)
 }
 
 // Debits lists every debit request the bank recorded, in order.
 func (b *Bank) Debits() []Debit {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]Debit, 0, len(b.order))
-	for _, r := range b.order {
-		out = append(out, *b.debits[r])
-	}
-	return out
+	return b.debits.list()
 }
 
 // Statement lists the debits of one day, by request number.
-func (b *Bank) Statement(day string) []Debit {
-	var out []Debit
-	for _, d := range b.Debits() {
-		if d.Day == day {
-			out = append(out, d)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].RequestNo < out[j].RequestNo })
-	return out
-}
+func (b *Bank) Statement(day string) []Debit { return statement(b.Debits(), day) }
 
 func randHex(n int) string {
 	b := make([]byte, n)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -26,15 +25,8 @@ import (
 func (b *Bank) DoCredit(c Debit) (Debit, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.credits == nil {
-		b.credits = map[string]*Debit{}
-	}
-	if old := b.credits[c.RequestNo]; old != nil {
-		old.Received++
-		if old.AccountNo != c.AccountNo || old.Amount != c.Amount || old.BankCode != c.BankCode {
-			return *old, ErrConflict
-		}
-		return *old, nil
+	if old, ok, err := b.credits.repeat(c); ok {
+		return old, err
 	}
 	now := b.opts.Now().In(china)
 	c.Day = now.Format("2006-01-02")
@@ -56,9 +48,7 @@ func (b *Bank) DoCredit(c Debit) (Debit, error) {
 		c.Status = "succeeded"
 		c.BankTxnNo = fmt.Sprintf("C%s%08d%s", now.Format("20060102"), b.txnSeq, randHex(2))
 	}
-	x := c
-	b.credits[c.RequestNo] = &x
-	b.creditOrder = append(b.creditOrder, c.RequestNo)
+	b.credits.add(c)
 	return c, nil
 }
 
@@ -66,35 +56,18 @@ func (b *Bank) DoCredit(c Debit) (Debit, error) {
 func (b *Bank) LookupCredit(requestNo string) (Debit, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	c := b.credits[requestNo]
-	if c == nil {
-		return Debit{}, false
-	}
-	return *c, true
+	return b.credits.get(requestNo)
 }
 
 // Credits lists every credit request the bank recorded, in order.
 func (b *Bank) Credits() []Debit {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]Debit, 0, len(b.creditOrder))
-	for _, r := range b.creditOrder {
-		out = append(out, *b.credits[r])
-	}
-	return out
+	return b.credits.list()
 }
 
 // CreditStatement lists the credits of one day, by request number.
-func (b *Bank) CreditStatement(day string) []Debit {
-	var out []Debit
-	for _, c := range b.Credits() {
-		if c.Day == day {
-			out = append(out, c)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].RequestNo < out[j].RequestNo })
-	return out
-}
+func (b *Bank) CreditStatement(day string) []Debit { return statement(b.Credits(), day) }
 
 func (b *Bank) creditRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/credits", func(w http.ResponseWriter, r *http.Request) {
