@@ -37,14 +37,26 @@ func latestEIT(ctx context.Context, q db.Querier, taxpayerID int64, start string
 	return v, ack, err
 }
 
-// smallLowProfit reports whether the latest EIT prepayment up to the period
-// found the enterprise small low-profit (its line A4).
-func smallLowProfit(ctx context.Context, q db.Querier, taxpayerID int64, p rules.Period) (bool, error) {
-	v, _, err := latestEIT(ctx, q, taxpayerID, p.Start.String(), false)
-	if err != nil || v == nil {
-		return false, err
+// smallLowProfitReads queues the read of the latest EIT prepayment up to
+// the period into b; the function it returns answers, after b has run,
+// whether that return found the enterprise small low-profit (its line A4).
+func smallLowProfitReads(b *db.Batch, taxpayerID int64, p rules.Period) func() (bool, error) {
+	var doc string
+	b.Query(func(sc db.Scanner) error {
+		var ack string
+		return sc.Scan(&doc, &ack)
+	}, `SELECT doc, ack_no FROM returns WHERE taxpayer_id = $1 AND form = 'eit' AND is_current = 1 AND period_start <= $2
+		ORDER BY period_start DESC LIMIT 1`, taxpayerID, p.Start.String())
+	return func() (bool, error) {
+		if doc == "" {
+			return false, nil
+		}
+		v, err := (&docRow{doc: doc}).values()
+		if err != nil {
+			return false, err
+		}
+		return forms.EITSmallLowProfit(v), nil
 	}
-	return forms.EITSmallLowProfit(v), nil
 }
 
 func loadEITFigures(ctx context.Context, q db.Querier, taxpayerID int64, p rules.Period) (any, error) {

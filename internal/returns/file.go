@@ -93,7 +93,22 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	if err != nil {
 		return nil, nil, err
 	}
-	t, idents, err := s.Taxpayers.MyRecord(ctx)
+	// Every read the sheet needs, in one round trip.
+	var b db.Batch
+	rec, err := s.Taxpayers.RecordReads(ctx, &b)
+	if err != nil {
+		return nil, nil, err
+	}
+	relief := reliefReads(&b, a.TaxpayerID)
+	prior := priorReads(&b, a.TaxpayerID, f, p)
+	var slp func() (bool, error)
+	if f.Code != "eit" {
+		slp = smallLowProfitReads(&b, a.TaxpayerID, p)
+	}
+	if err := s.DB.Run(ctx, &b); err != nil {
+		return nil, nil, err
+	}
+	t, idents, err := rec.Record()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,16 +135,12 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	}
 	facts := Facts(t)
 	facts.SmallScale = f.TaxType == "vat_small"
-	if t.Kind == taxpayer.Enterprise && f.Code != "eit" {
-		if facts.SmallLowProfit, err = smallLowProfit(ctx, s.DB, t.ID, p); err != nil {
+	if t.Kind == taxpayer.Enterprise && slp != nil {
+		if facts.SmallLowProfit, err = slp(); err != nil {
 			return nil, nil, err
 		}
 	}
 	deadline := ds.ForPeriodEnd(p.End)
-	relief, err := ReliefOf(ctx, s.DB, t.ID)
-	if err != nil {
-		return nil, nil, err
-	}
 	deadline, _ = relief.Deadline(f.TaxType, p, deadline)
 	if gate != nil {
 		if deadline, err = gate(t, p, s.today()); err != nil {
@@ -138,7 +149,7 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	}
 	sh := &Sheet{Form: f, Taxpayer: t, Period: p, PeriodKind: kind, Deadline: deadline, Facts: facts}
 	sh.DaysLeft = s.today().DaysUntil(sh.Deadline.Date)
-	if sh.Prior, err = s.prior(ctx, s.DB, t.ID, f, p); err != nil {
+	if sh.Prior, err = prior(); err != nil {
 		return nil, nil, err
 	}
 	if l := loaders[f.Code]; l != nil {
@@ -149,21 +160,32 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	return sh, a, nil
 }
 
-// prior sums the year-to-date cells of the year's earlier current returns
-// of the form, and carries the previous period's carried cells. It reads
-// each return's carry column (what CarryValues kept), or its document when
-// the return predates that column.
-func (s *Service) prior(ctx context.Context, q db.Querier, taxpayerID int64, f *forms.Form, p rules.Period) (forms.Values, error) {
-	v := forms.Values{}
+// priorReads queues the read of the year's earlier current returns of the
+// form into b; the function it returns answers, after b has run, with the
+// sums of their year-to-date cells and the previous period's carried cells
+// (sumPrior). It reads each return's carry column (what CarryValues kept),
+// or its document when the return predates that column.
+func priorReads(b *db.Batch, taxpayerID int64, f *forms.Form, p rules.Period) func() (forms.Values, error) {
 	if len(f.PriorKeys) == 0 && len(f.CarryKeys) == 0 {
-		return v, nil
+		return func() (forms.Values, error) { return forms.Values{}, nil }
 	}
-	docs, err := db.Query(ctx, q, scanDocRow, `SELECT period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
+	var docs []*docRow
+	b.Query(func(sc db.Scanner) error {
+		d, err := scanDocRow(sc)
+		docs = append(docs, d)
+		return err
+	}, priorQuery, taxpayerID, f.Code, calendar.MakeDate(p.Start.Y-1, 1, 1).String(), p.Start.String())
+	return func() (forms.Values, error) { return sumPrior(docs, f, p) }
+}
+
+const priorQuery = `SELECT period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
 		WHERE taxpayer_id = $1 AND form = $2 AND is_current = 1 AND period_start >= $3 AND period_start < $4
-		ORDER BY period_start`, taxpayerID, f.Code, calendar.MakeDate(p.Start.Y-1, 1, 1).String(), p.Start.String())
-	if err != nil {
-		return nil, err
-	}
+		ORDER BY period_start`
+
+// sumPrior adds up the year's earlier returns (docs, in period order) as
+// prior describes.
+func sumPrior(docs []*docRow, f *forms.Form, p rules.Period) (forms.Values, error) {
+	v := forms.Values{}
 	for i, d := range docs {
 		vals, err := d.values()
 		if err != nil {

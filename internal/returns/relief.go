@@ -41,33 +41,52 @@ func ExtensionTax(taxType string) string {
 // probes on taxpayer_id, in one query).
 func ReliefOf(ctx context.Context, q db.Querier, taxpayerID int64) (*Relief, error) {
 	r := &Relief{extended: map[string]calendar.Date{}}
-	type row struct{ kind, a, b, c string }
-	rows, err := db.Query(ctx, q, func(sc db.Scanner) (row, error) {
-		var x row
-		return x, sc.Scan(&x.kind, &x.a, &x.b, &x.c)
-	}, `SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
-		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1
-		ORDER BY 1, 2`, taxpayerID)
+	rows, err := q.QueryContext(ctx, reliefQuery, taxpayerID)
 	if err != nil {
 		return nil, err
 	}
-	for _, x := range rows {
-		if x.kind == "s" {
-			f, err1 := calendar.ParseDate(x.a)
-			t, err2 := calendar.ParseDate(x.b)
-			if err1 != nil || err2 != nil || f.IsZero() {
-				continue // an unreadable row suspends nothing
-			}
-			r.suspensions = append(r.suspensions, [2]calendar.Date{f, t})
-			continue
+	defer rows.Close()
+	for rows.Next() {
+		if err := r.scan(rows); err != nil {
+			return nil, err
 		}
-		d, err := calendar.ParseDate(x.c)
-		if err != nil {
-			continue
-		}
-		r.extended[x.a+"|"+strings.ToUpper(strings.TrimSpace(x.b))] = d
 	}
-	return r, nil
+	return r, rows.Err()
+}
+
+// reliefReads queues ReliefOf's query into b; the Relief is filled in when
+// b runs.
+func reliefReads(b *db.Batch, taxpayerID int64) *Relief {
+	r := &Relief{extended: map[string]calendar.Date{}}
+	b.Query(r.scan, reliefQuery, taxpayerID)
+	return r
+}
+
+const reliefQuery = `SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
+		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1
+		ORDER BY 1, 2`
+
+// scan adds one row of reliefQuery.
+func (r *Relief) scan(sc db.Scanner) error {
+	var kind, a, b, c string
+	if err := sc.Scan(&kind, &a, &b, &c); err != nil {
+		return err
+	}
+	if kind == "s" {
+		f, err1 := calendar.ParseDate(a)
+		t, err2 := calendar.ParseDate(b)
+		if err1 != nil || err2 != nil || f.IsZero() {
+			return nil // an unreadable row suspends nothing
+		}
+		r.suspensions = append(r.suspensions, [2]calendar.Date{f, t})
+		return nil
+	}
+	d, err := calendar.ParseDate(c)
+	if err != nil {
+		return nil
+	}
+	r.extended[a+"|"+strings.ToUpper(strings.TrimSpace(b))] = d
+	return nil
 }
 
 // Suspended reports whether period p lies wholly inside a suspension.

@@ -164,14 +164,25 @@ func (s *Service) Submit(ctx context.Context, formCode, periodKey string, raw ma
 	if err != nil {
 		return nil, err
 	}
-	// A retry after success answers with the same acknowledgement even
-	// though the period is now filed (and the draft gone).
-	if r, err := byIdemKey(ctx, s.DB, a.TaxpayerID, key); err != nil || r != nil {
-		if r != nil {
-			return &Submission{Return: r}, nil
+	sub, err := s.submit(ctx, a, formCode, periodKey, raw, key, correctionOf, zero)
+	if err != nil && ctx.Err() == nil {
+		// A retry after success answers with the same acknowledgement even
+		// though the period is now filed (the draft gone, the corrected
+		// version no longer current). The key is looked up only when the
+		// submission cannot be accepted: a first submission, the common
+		// case, costs no read for it, and acceptance itself is decided by
+		// the unique key on (taxpayer, idempotency key).
+		if r, kerr := byIdemKey(ctx, s.DB, a.TaxpayerID, key); kerr != nil || r != nil {
+			if r != nil {
+				return &Submission{Return: r}, nil
+			}
+			return nil, kerr
 		}
-		return nil, err
 	}
+	return sub, err
+}
+
+func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey string, raw map[string]string, key string, correctionOf int64, zero bool) (_ *Submission, err error) {
 	var sh *Sheet
 	if correctionOf > 0 {
 		sh, err = s.OpenCorrection(ctx, correctionOf)

@@ -130,9 +130,46 @@ func (s *Service) MyRecord(ctx context.Context) (*Taxpayer, []*Identification, e
 	return s.Record(ctx, a.TaxpayerID)
 }
 
+// RecordReads queues the reads of MyRecord into b, for a caller that has
+// more reads to make at the same time: after b runs, Record answers as
+// MyRecord would (NotFound when the taxpayer is gone).
+func (s *Service) RecordReads(ctx context.Context, b *db.Batch) (*RecordRead, error) {
+	a, err := auth.RequireTaxpayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &RecordRead{}
+	b.Query(func(sc db.Scanner) (err error) {
+		r.t, err = scanTaxpayer(sc)
+		return err
+	}, `SELECT `+taxpayerCols+taxpayerFrom+` WHERE t.id = $1`, a.TaxpayerID)
+	b.Query(func(sc db.Scanner) error {
+		i, err := scanIdentification(sc)
+		r.idents = append(r.idents, i)
+		return err
+	}, identificationsQuery, a.TaxpayerID)
+	return r, nil
+}
+
+// RecordRead is what RecordReads fills in when its batch runs.
+type RecordRead struct {
+	t      *Taxpayer
+	idents []*Identification
+}
+
+// Record is the taxpayer and its identifications, as MyRecord returns them.
+func (r *RecordRead) Record() (*Taxpayer, []*Identification, error) {
+	if r.t == nil {
+		return nil, nil, errNotFound
+	}
+	return r.t, r.idents, nil
+}
+
+const identificationsQuery = `SELECT i.id, i.tax_type, i.period, i.start_date, i.end_date, s.name, i.created_at
+		FROM tax_identifications i JOIN staff s ON s.id = i.created_by WHERE i.taxpayer_id = $1 ORDER BY i.start_date, i.id`
+
 func listIdentifications(ctx context.Context, q db.Querier, taxpayerID int64) ([]*Identification, error) {
-	return db.Query(ctx, q, scanIdentification, `SELECT i.id, i.tax_type, i.period, i.start_date, i.end_date, s.name, i.created_at
-		FROM tax_identifications i JOIN staff s ON s.id = i.created_by WHERE i.taxpayer_id = $1 ORDER BY i.start_date, i.id`, taxpayerID)
+	return db.Query(ctx, q, scanIdentification, identificationsQuery, taxpayerID)
 }
 
 func scanIdentification(sc db.Scanner) (*Identification, error) {
