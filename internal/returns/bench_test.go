@@ -50,7 +50,7 @@ func benchSubmit(b *testing.B, d *db.DB) {
 	actors := benchTaxpayers(b, d, b.N/len(benchQuarters)+1)
 	var next atomic.Int64
 	cpu0 := cpuTime()
-	srv0, srvOK := dbtest.ServerCPU()
+	srv0, srvOK := dbtest.ServerCPU(ctx, d)
 	cells := map[string]string{"1.goods": "120000", "1.services": "30000"}
 	// Requests in flight on a server: eight per core.
 	b.SetParallelism(8)
@@ -76,7 +76,7 @@ func benchSubmit(b *testing.B, d *db.DB) {
 	// The PostgreSQL server's CPU per submission, when it runs here: with
 	// cpu-µs/op, what one submission costs the machine, whatever the
 	// neighbours do (2,000/s on 2 cores needs the two together ≤ 1,000).
-	if srv1, ok := dbtest.ServerCPU(); ok && srvOK && d.Dialect == db.Postgres {
+	if srv1, ok := dbtest.ServerCPU(ctx, d); ok && srvOK {
 		b.ReportMetric(float64((srv1-srv0).Microseconds())/float64(b.N), "db-cpu-µs/op")
 	}
 }

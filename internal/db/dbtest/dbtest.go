@@ -79,6 +79,8 @@ func NewPostgres(t testing.TB) *db.DB {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// Its backends can be told apart from other tests' (ServerCPU).
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	d, err := db.Open(ctx, u.String())
 	if err != nil {

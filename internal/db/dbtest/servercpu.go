@@ -1,25 +1,39 @@
 package dbtest
 
 import (
+	"context"
+	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"taxhall/internal/db"
 )
 
-// ServerCPU is the CPU time (user + system) so far of every process named
-// postgres on this machine, and false when there are none it can read: a
+// ServerCPU is the CPU time (user + system) so far of the PostgreSQL
+// backends serving d's pool (NewPostgres names them by the test's schema),
+// and false when it cannot read them (another machine's server, SQLite): a
 // benchmark reads it before and after to report what the database server
 // spent per operation beside its own CPU time, which the wall clock on a
-// shared machine does not show. It only means something when the server
-// runs on the same machine and nothing else uses it meanwhile.
-func ServerCPU() (time.Duration, bool) {
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+// shared machine does not show. Other clients of the same server are not
+// counted; the server's background writers are not either.
+func ServerCPU(ctx context.Context, d *db.DB) (time.Duration, bool) {
+	if d.Dialect != db.Postgres {
+		return 0, false
+	}
+	pids, err := db.Query(ctx, d, func(sc db.Scanner) (int, error) {
+		var pid int
+		return pid, sc.Scan(&pid)
+	}, `SELECT pid FROM pg_stat_activity WHERE application_name = current_setting('application_name') AND application_name <> ''`)
+	if err != nil || len(pids) == 0 {
+		return 0, false
+	}
 	var ticks int64
 	found := false
-	for _, p := range stats {
-		b, err := os.ReadFile(p) // #nosec G304 -- a /proc path from Glob
+	for _, pid := range pids {
+		p := fmt.Sprintf("/proc/%d/stat", pid)
+		b, err := os.ReadFile(p) // #nosec G304 -- /proc/<pid>/stat of a backend
 		if err != nil {
 			continue
 		}
