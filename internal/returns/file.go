@@ -1,7 +1,6 @@
 package returns
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -219,11 +218,7 @@ func CarryValues(f *forms.Form, v forms.Values) any {
 	for k := range f.CarryKeys {
 		m[k] = v[k]
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil // cannot happen for a map of integers; NULL reads the document
-	}
-	return string(b)
+	return carryJSON(m)
 }
 
 type docRow struct {
@@ -514,18 +509,6 @@ func parsePlain(s string) (int64, error) {
 		n = n*10 + int64(c-'0')
 	}
 	return n, nil
-}
-
-// Canonical returns the document's canonical bytes: JSON with the struct's
-// field order, map keys sorted, no HTML escaping, no trailing newline.
-func (d *Doc) Canonical() []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
-		panic(err)
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 // Hash is the hex SHA-256 of the canonical bytes.

@@ -237,9 +237,11 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 	}
 	canonical := doc.Canonical()
 	hash := Hash(canonical)
-	docVals, err := doc.Values()
-	if err != nil {
-		return nil, err
+	// The document's cells in fen are out's values of the cells it lists
+	// (doc.Values would parse them back from the yuan strings).
+	docVals := make(forms.Values, len(doc.Lines))
+	for k := range doc.Lines {
+		docVals[k] = out.Values[k]
 	}
 	carry := CarryValues(sh.Form, docVals)
 	late := today.After(sh.Deadline.Date)
