@@ -51,6 +51,8 @@ type Service struct {
 	Now       func() time.Time
 	Taxpayers *taxpayer.Service
 	Calendar  DeadlineSource
+
+	group grouper // originals accepted together on PostgreSQL (submit_group.go)
 }
 
 func (s *Service) today() calendar.Date { return calendar.FromTime(s.Now().In(china)) }

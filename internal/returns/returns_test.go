@@ -2,6 +2,7 @@ package returns_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -470,4 +471,84 @@ func TestBoardOffersEveryKindOfPeriod(t *testing.T) {
 			t.Error("small-scale VAT offered a year")
 		}
 	}
+}
+
+// TestManySubmittersAtOnce: many taxpayers submitting at the same moment,
+// some of them the same submission twice (a double click on two nodes), on
+// PostgreSQL accepted in groups: every submitter gets its own return back,
+// each period has one return with its liability and its event, the
+// board's counts add up, nothing is accepted twice.
+func TestManySubmittersAtOnce(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		d.SetMaxOpenConns(8)
+		d2 := dbtest.SecondPool(t, d)
+		d2.SetMaxOpenConns(8)
+		rs2 := &returns.Service{DB: d2, Now: e.rs.Now, Taxpayers: &taxpayer.Service{DB: d2, Now: e.rs.Now}, Calendar: e.rs.Calendar}
+		services := []*returns.Service{e.rs, rs2}
+		const taxpayers = 24
+		type job struct {
+			ctx     context.Context
+			tp      int64
+			quarter string
+			key     string
+		}
+		var jobs []job
+		for i := range taxpayers {
+			boss, _, tp := e.smallScale(t, fmt.Sprintf("91350203MANY%04dX", i))
+			for _, q := range []string{"2026Q2", "2026Q3"} {
+				k := returns.NewKey()
+				jobs = append(jobs, job{boss, tp, q, k})
+				if i%3 == 0 { // the same submission again
+					jobs = append(jobs, job{boss, tp, q, k})
+				}
+			}
+		}
+		ctx := context.Background()
+		boardFiled := func() (n int) {
+			d.QueryRowContext(ctx, `SELECT COALESCE(SUM(filed), 0) FROM filing_stats WHERE tax_type = 'vat_small' AND period_start IN ('2026-04-01', '2026-07-01')`).Scan(&n)
+			return n
+		}
+		filedBefore := boardFiled()
+		var mu sync.Mutex
+		created := 0
+		byKey := map[string]int64{}
+		parallel(len(jobs), func(i int) {
+			j := jobs[i]
+			sub, err := services[i%2].Submit(j.ctx, "vat_small", j.quarter, map[string]string{"1.goods": fmt.Sprint(1000 * (i + 1))}, j.key, 0, false)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("job %d: %v", i, err)
+				return
+			}
+			if sub.Return.TaxpayerID != j.tp || sub.Return.PeriodKey() != j.quarter {
+				t.Errorf("job %d (taxpayer %d, %s) got the return of taxpayer %d, %s", i, j.tp, j.quarter, sub.Return.TaxpayerID, sub.Return.PeriodKey())
+			}
+			if prev, ok := byKey[j.key]; ok && prev != sub.Return.ID {
+				t.Errorf("key %s answered with returns %d and %d", j.key, prev, sub.Return.ID)
+			}
+			byKey[j.key] = sub.Return.ID
+			if sub.Created {
+				created++
+			}
+			stored, err := services[0].Get(j.ctx, sub.Return.ID)
+			if err != nil || stored.SHA256 != sub.Return.SHA256 || stored.AckNo != sub.Return.AckNo {
+				t.Errorf("job %d: stored %+v, %v", i, stored, err)
+			}
+		})
+		var returnsN, liabilities, events int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM returns r WHERE taxpayer_id IN (SELECT id FROM taxpayers WHERE code LIKE '91350203MANY%')`).Scan(&returnsN)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM tax_liabilities WHERE taxpayer_id IN (SELECT id FROM taxpayers WHERE code LIKE '91350203MANY%')`).Scan(&liabilities)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM return_events WHERE kind = 'accepted' AND taxpayer_id IN (SELECT id FROM taxpayers WHERE code LIKE '91350203MANY%')`).Scan(&events)
+		if want := 2 * taxpayers; returnsN != want || created != want || liabilities != want || events != want || len(byKey) != want {
+			t.Errorf("%d returns, %d created, %d liabilities, %d events, %d keys; want %d each", returnsN, created, liabilities, events, len(byKey), want)
+		}
+		if got := boardFiled() - filedBefore; got != 2*taxpayers {
+			t.Errorf("the board counts %d more filed, want %d", got, 2*taxpayers)
+		}
+		if d.Dialect == db.Postgres && returns.LargestGroup() < 2 {
+			t.Errorf("no group of more than one submission formed (largest %d)", returns.LargestGroup())
+		}
+	})
 }

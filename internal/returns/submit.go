@@ -271,7 +271,7 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 		for try := 0; try < 3; try++ {
 			ar.ack = newAckNo(now)
 			ar.note = "回执号 " + ar.ack
-			id, ok, err := ar.insert(ctx, s.DB)
+			id, ok, err := s.group.accept(ctx, s.DB, ar)
 			if err != nil {
 				return nil, err
 			}
