@@ -38,7 +38,7 @@ func TestEITReturn(t *testing.T) {
 			with(map[string]string{"1": "5000000", "2": "3500000", "3": "1000000"}),
 			map[string]int64{"10": 100_000_000, "11": 2500, "12": 25_000_000, "13": 20_000_000, "14": 0, "16": 5_000_000}},
 		{"exactly 3,000,000 is small (不超过)", q(4), nil,
-			with(map[string]string{"3": "3200000", "7": "200000"}),
+			with(map[string]string{"3": "3200000", "7.1": "200000"}),
 			map[string]int64{"10": 300_000_000, "12": 75_000_000, "13": 60_000_000, "16": 15_000_000}},
 		{"3,000,000.01 is not", q(4), nil,
 			with(map[string]string{"3": "3000000.01"}),
@@ -62,7 +62,7 @@ func TestEITReturn(t *testing.T) {
 			map[string]string{"A1": "301", "3": "-1"},
 			map[string]int64{"12": 0, "A4": 0}},
 		{"adjustments and loss offset", q(3), nil,
-			with(map[string]string{"3": "500000", "4": "20000", "5": "10000", "6": "30000", "7": "40000", "8": "20000", "9": "420000"}),
+			with(map[string]string{"3": "500000", "4": "20000", "5": "10000", "6": "30000", "7.2": "40000", "8.1": "20000", "9": "420000"}),
 			map[string]int64{"10": 0, "12": 0, "16": 0}},
 		{"Q2 after Q1: the prepaid tax comes from Q1's line 16", q(2), Values{"16": 5_000_000},
 			with(map[string]string{"3": "1500000"}),
@@ -117,7 +117,7 @@ func TestEITFieldErrors(t *testing.T) {
 		key     string
 		want    string
 	}{
-		{"loss offset over the profit", map[string]string{"3": "100000", "7": "20000", "9": "80000.01"}, "9",
+		{"loss offset over the profit", map[string]string{"3": "100000", "7.3": "20000", "9": "80000.01"}, "9",
 			"第9行 弥补以前年度亏损 80,000.01 不能大于第3+4-5-6-7-8行的值 80,000.00（为负数或 0 时本行填 0）"},
 		{"loss offset in a loss", map[string]string{"3": "-100", "9": "1"}, "9",
 			"第9行 弥补以前年度亏损 1.00 不能大于第3+4-5-6-7-8行的值 -100.00（为负数或 0 时本行填 0）"},
@@ -135,7 +135,7 @@ func TestEITFieldErrors(t *testing.T) {
 		})
 	}
 	// Exactly the limit is accepted.
-	if _, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"3": "100000", "7": "20000", "9": "80000"}); err != nil {
+	if _, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"3": "100000", "7.3": "20000", "9": "80000"}); err != nil {
 		t.Error(err)
 	}
 }

@@ -125,7 +125,10 @@ func (f *Form) tables() []Table {
 // holds an earlier layout's Marker cell is shown with that layout.
 func (f *Form) Layout(v Values) *Form {
 	for _, e := range f.Earlier {
-		if _, ok := v[e.Marker]; ok {
+		if _, ok := v[e.Marker]; ok && e.Marker != "" {
+			return e
+		}
+		if _, ok := v[e.Lacks]; !ok && e.Lacks != "" && len(v) > 0 {
 			return e
 		}
 	}
@@ -231,8 +234,9 @@ type Form struct {
 	// Earlier layouts of the form, for documents stored before its keys
 	// changed (Layout): shown, never computed or filed again.
 	Earlier []*Form
-	// Marker is a cell only this (earlier) layout has.
-	Marker string
+	// Marker is a cell only this (earlier) layout has; Lacks, a cell of
+	// the current layout that only documents of this one do not hold.
+	Marker, Lacks string
 	// Compute computes the return from the entered cells.
 	Compute func(*Form, Input) (Output, error)
 }
@@ -359,8 +363,14 @@ func (f *Form) Check() error {
 		if err := e.Check(); err != nil {
 			return err
 		}
-		if cells[e.Marker] || !slices.Contains(e.Cells(), e.Marker) {
+		if e.Marker != "" && (cells[e.Marker] || !slices.Contains(e.Cells(), e.Marker)) {
 			return fmt.Errorf("forms: %s earlier layout's marker %s must be a cell of that layout only", f.Code, e.Marker)
+		}
+		if e.Lacks != "" && (!cells[e.Lacks] || slices.Contains(e.Cells(), e.Lacks)) {
+			return fmt.Errorf("forms: %s earlier layout lacks %s, which must be a cell of the current layout only", f.Code, e.Lacks)
+		}
+		if (e.Marker == "") == (e.Lacks == "") {
+			return fmt.Errorf("forms: %s earlier layout needs a Marker or Lacks", f.Code)
 		}
 	}
 	for _, k := range f.PriorKeys {

@@ -241,7 +241,6 @@ func ytdKeys(lines []Line, col string, ytd int) []string {
 	return keys
 }
 
-
 // salesRows reads the annex's entered cells into the rules' rows.
 func salesRows(e Values) map[string]rules.SalesRow {
 	rows := map[string]rules.SalesRow{}

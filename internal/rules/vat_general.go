@@ -183,12 +183,12 @@ type SalesRowResult struct {
 	// Columns 2, 4, 6, 8: the tax of columns 1, 3, 5, 7 at Rate, each
 	// rounded half up to the fen.
 	SpecialTax, OtherTax, UninvoicedTax, InspectionTax int64
-	Sales    int64 // column 9 = 1 + 3 + 5 + 7
-	Tax      int64 // column 10 = 2 + 4 + 6 + 8
-	Gross    int64 // column 11 = 9 + 10 (价税合计)
-	Net      int64 // column 13 = 11 − 12 (扣除后含税销售额)
-	NetTax   int64 // column 14 = 13 ÷ (100% + rate) × rate
-	Services bool  // a row of services, real estate and intangibles (columns 11–14)
+	Sales                                              int64 // column 9 = 1 + 3 + 5 + 7
+	Tax                                                int64 // column 10 = 2 + 4 + 6 + 8
+	Gross                                              int64 // column 11 = 9 + 10 (价税合计)
+	Net                                                int64 // column 13 = 11 − 12 (扣除后含税销售额)
+	NetTax                                             int64 // column 14 = 13 ÷ (100% + rate) × rate
+	Services                                           bool  // a row of services, real estate and intangibles (columns 11–14)
 }
 
 // The rows of 附列资料（一） the hall computes, by their official numbers,
@@ -318,10 +318,10 @@ type VATPayments struct {
 
 // VATPaymentsResult are lines 27, 32, 33 and 38.
 type VATPaymentsResult struct {
-	Paid                  int64 // line 27 = 28 + 29 + 30 + 31 (29: export receipts, not handled, 0)
-	ClosingUnpaid         int64 // line 32 = 24 + 25 + 26 − 27 (26: not handled, 0)
-	Arrears               int64 // line 33 = 25 + 26 − 27, not below 0 (the form prints "≥0")
-	ClosingInspectionDue  int64 // line 38 = 16 + 22 + 36 − 37
+	Paid                 int64 // line 27 = 28 + 29 + 30 + 31 (29: export receipts, not handled, 0)
+	ClosingUnpaid        int64 // line 32 = 24 + 25 + 26 − 27 (26: not handled, 0)
+	Arrears              int64 // line 33 = 25 + 26 − 27, not below 0 (the form prints "≥0")
+	ClosingInspectionDue int64 // line 38 = 16 + 22 + 36 − 37
 }
 
 // VATBalances computes lines 27, 32, 33 and 38 of the main table from line
