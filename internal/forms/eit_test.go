@@ -124,6 +124,11 @@ func TestEITFieldErrors(t *testing.T) {
 		{"restricted is 1 or 0", map[string]string{"A3": "2"}, "A3", "是否从事国家限制或禁止行业：是填 1，否填 0，不能填 2.00"},
 		{"negative revenue", map[string]string{"1": "-1"}, "1", "第1行不能为负数"},
 		{"bad employees", map[string]string{"A1": "12.345"}, "A1", "从业人数：金额最多保留两位小数（精确到分）"},
+		// 填报说明 第13行: 13 = 13.1 + 13.2 + …, part of line 12. Not small
+		// (320 employees): 12 = 25,000; 13.2 of 25,000.01 is over.
+		{"other relief over the tax", map[string]string{"A1": "320", "3": "100000", "13.2": "25000.01"}, "13.2",
+			"第13.2行 与小型微利企业减免（第13.1行）合计不能大于第12行应纳所得税额"},
+		{"an item is not negative", map[string]string{"7.2": "-1"}, "7.2", "第7.2行不能为负数"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,8 +139,49 @@ func TestEITFieldErrors(t *testing.T) {
 			}
 		})
 	}
-	// Exactly the limit is accepted.
+	// Exactly the limits are accepted.
+	if out, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"A1": "320", "3": "100000", "13.2": "25000"}); err != nil || out.Values["13"] != 2_500_000 || out.Values["16"] != 0 {
+		t.Errorf("13.2 at line 12: %v %v", out.Values, err)
+	}
 	if _, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"3": "100000", "7.3": "20000", "9": "80000"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// Lines 7, 8 and 13 are the sums of their items (公告2021年第3号 表样:
+// 7=7.1+7.2+…, 8=8.1+8.2+…, 13=13.1+13.2+…), computed, never typed; 13.1
+// is the small low-profit relief. A return stored before the items (lines
+// 7 and 8 typed as totals) is shown in its own layout.
+func TestEITItemLines(t *testing.T) {
+	for _, no := range []string{"7", "8", "13", "13.1"} {
+		if l, _ := EIT.Line(no); l.Kinds != "C" {
+			t.Errorf("line %s is %q", no, l.Kinds)
+		}
+	}
+	out, err := EIT.Run(Input{Period: rules.Quarter(2026, 2)}, map[string]string{"A1": "10", "A2": "100", "3": "1000000",
+		"7.1": "10000", "7.2": "20000", "7.3": "30000", "7.4": "40000", "8.1": "50000", "8.2": "60000", "8.3": "70000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := out.Values
+	// 10 = 1,000,000 − 100,000 − 180,000 = 720,000; 12 = 180,000;
+	// small: 720,000 × 25% × 20% = 36,000, so 13.1 = 144,000.
+	if v["7"] != 10_000_000 || v["8"] != 18_000_000 || v["10"] != 72_000_000 || v["12"] != 18_000_000 ||
+		v["13.1"] != 14_400_000 || v["13"] != 14_400_000 || v["16"] != 3_600_000 || v["7.3"] != 3_000_000 {
+		t.Errorf("values = %v", v)
+	}
+	// Typing a total is ignored: it is the sum of the items.
+	out, _ = EIT.Run(Input{Period: rules.Quarter(2026, 2)}, map[string]string{"A1": "10", "3": "1000", "7": "999"})
+	if out.Values["7"] != 0 {
+		t.Errorf("typed line 7: %d", out.Values["7"])
+	}
+	old := Values{"1": 100, "3": 100, "7": 50, "8": 0, "10": 50, "16": 1}
+	if lay := EIT.Layout(old); lay == EIT || lay.Tables != nil {
+		t.Error("an old return is shown in the current layout")
+	} else if l, _ := lay.Line("7"); l.Kinds != "E" {
+		t.Errorf("old line 7 = %q", l.Kinds)
+	}
+	if EIT.Layout(v) != EIT {
+		t.Error("a current return is shown in an earlier layout")
 	}
 }
