@@ -37,11 +37,21 @@ type formView struct {
 	Periods     []string     `json:"periods" enum:"periods" doc:"可申报的期限"`
 	Columns     []formColumn `json:"columns" doc:"栏目（列），顺序同纸质表"`
 	Lines       []formLine   `json:"lines" doc:"栏次（行），顺序同纸质表"`
+	Tables      []formTable  `json:"tables,omitempty" doc:"附列资料：各自的栏目和行次，单元格的键为“附表代码.行次.栏目”（如 a1.9b.1）"`
 	Cells       []string     `json:"cells" doc:"全部单元格的键，按表上的顺序；申报文档的 lines 按这些键给出金额"`
 	Entered     []string     `json:"entered" doc:"纳税人填写的单元格的键：申报和草稿的 cells 只能使用这些键"`
 	Zero        bool         `json:"zero" doc:"可以零申报"`
 	Detail      bool         `json:"detail" doc:"带明细（如逐人明细）：明细在请求的 detail 字段中提交"`
 	DetailMax   int          `json:"detail_max_bytes,omitempty" doc:"明细 JSON 的最大字节数"`
+}
+
+// formTable is an annex (附列资料) of a form.
+type formTable struct {
+	Code    string       `json:"code" doc:"附表代码，单元格键的第一段"`
+	Name    string       `json:"name"`
+	Basis   string       `json:"basis,omitempty"`
+	Columns []formColumn `json:"columns" doc:"栏目（列），代码为官方列号"`
+	Lines   []formLine   `json:"lines" doc:"行次，顺序同纸质表"`
 }
 
 type formColumn struct {
@@ -70,25 +80,38 @@ func viewForm(f *forms.Form) formView {
 	v := formView{Code: f.Code, Name: f.Name, Short: f.Short, Basis: f.Basis, TaxType: f.TaxType, TaxTypeName: tt.Name,
 		Companion: f.Companion, Standard: f.Standard, Periods: append([]string{}, f.Periods...), Columns: []formColumn{}, Lines: []formLine{},
 		Cells: nonNil(f.Cells()), Entered: nonNil(f.EnteredCells()), Zero: f.Zero, Detail: f.DetailMax > 0, DetailMax: f.DetailMax}
-	for _, c := range f.Columns {
-		v.Columns = append(v.Columns, formColumn{Code: c.Code, Name: c.Name})
+	v.Columns, v.Lines = viewTable(f.Main())
+	for _, t := range f.Tables {
+		cols, lines := viewTable(t)
+		v.Tables = append(v.Tables, formTable{Code: t.Code, Name: t.Name, Basis: t.Basis, Columns: cols, Lines: lines})
 	}
-	for _, l := range f.Lines {
+	return v
+}
+
+// viewTable is a table's columns and lines with their cells' keys.
+func viewTable(t forms.Table) ([]formColumn, []formLine) {
+	cols, lines := []formColumn{}, []formLine{}
+	for _, c := range t.Columns {
+		cols = append(cols, formColumn{Code: c.Code, Name: c.Name})
+	}
+	for _, l := range t.Lines {
 		line := formLine{No: l.No, Name: l.Name, Indent: l.Indent, Hint: l.Hint, Section: l.Section, Merged: l.Merged}
 		for i, k := range []rune(l.Kinds) {
-			c := formCell{Column: f.Columns[i].Code, Kind: cellKinds[k]}
+			c := formCell{Column: t.Columns[i].Code, Kind: cellKinds[k]}
 			switch {
 			case k == forms.Absent:
+			case t.Code != "":
+				c.Key = t.Key(l, i)
 			case l.Merged:
 				c.Key = l.No
 			default:
-				c.Key = forms.Key(l.No, f.Columns[i].Code)
+				c.Key = forms.Key(l.No, t.Columns[i].Code)
 			}
 			line.Cells = append(line.Cells, c)
 		}
-		v.Lines = append(v.Lines, line)
+		lines = append(lines, line)
 	}
-	return v
+	return cols, lines
 }
 
 // returnRef names an accepted return.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -87,24 +88,16 @@ func SeedDownloads(ctx context.Context, d *db.DB, now time.Time) (seeded bool, e
 	return err == nil, err
 }
 
-// formWorkbook is a blank return form as a workbook: one row per line with
-// its number and name, one column per form column; a cell that is filled
-// in is empty, one the hall computes says so, one the form does not have
-// is a dash.
-func formWorkbook(f *forms.Form) ([]byte, error) {
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := "申报表"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
+// tableSheet writes a table of a form on sheet: the head rows, then one
+// row per line with its number and name, one column per form column.
+func tableSheet(x *excelize.File, sheet string, head [][]any, noHead string, columns []forms.Column, lines []forms.Line) error {
+	rows := head
+	h := []any{noHead, "项目"}
+	for _, c := range columns {
+		h = append(h, c.Name)
 	}
-	rows := [][]any{{f.Name}, {"依据：" + f.Basis}, {"纳税人识别号：", "", "纳税人名称："}, {"税款所属期：", "", "金额单位：元（列至角分）"}}
-	head := []any{"栏次", "项目"}
-	for _, c := range f.Columns {
-		head = append(head, c.Name)
-	}
-	rows = append(rows, head)
-	for _, l := range f.Lines {
+	rows = append(rows, h)
+	for _, l := range lines {
 		if l.Section != "" {
 			rows = append(rows, []any{"", l.Section})
 		}
@@ -113,7 +106,7 @@ func formWorkbook(f *forms.Form) ([]byte, error) {
 			name = "　　" + name
 		}
 		row := []any{l.No, name}
-		for i := range f.Columns {
+		for i := range columns {
 			k := byte('-')
 			if i < len(l.Kinds) {
 				k = l.Kinds[i]
@@ -134,12 +127,45 @@ func formWorkbook(f *forms.Form) ([]byte, error) {
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := x.SetSheetRow(sheet, cell, &r); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	_ = x.SetColWidth(sheet, "B", "B", 48)
-	last, _ := excelize.ColumnNumberToName(2 + len(f.Columns))
+	last, _ := excelize.ColumnNumberToName(2 + len(columns))
 	_ = x.SetColWidth(sheet, "C", last, 18)
+	return nil
+}
+
+// formWorkbook is a blank return form as a workbook: one row per line with
+// its number and name, one column per form column; a cell that is filled
+// in is empty, one the hall computes says so, one the form does not have
+// is a dash.
+func formWorkbook(f *forms.Form) ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "申报表"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	head := [][]any{{f.Name}, {"依据：" + f.Basis}, {"纳税人识别号：", "", "纳税人名称："}, {"税款所属期：", "", "金额单位：元（列至角分）"}}
+	if err := tableSheet(x, sheet, head, "栏次", f.Columns, f.Lines); err != nil {
+		return nil, err
+	}
+	// Each annex (附列资料) on a sheet of its own, columns by their
+	// official numbers.
+	for _, t := range f.Tables {
+		name, _, _ := strings.Cut(t.Name, "（本期")
+		if _, err := x.NewSheet(name); err != nil {
+			return nil, err
+		}
+		cols := make([]forms.Column, len(t.Columns))
+		for i, c := range t.Columns {
+			cols[i] = forms.Column{Code: c.Code, Name: c.Code + " " + c.Name}
+		}
+		if err := tableSheet(x, name, [][]any{{f.Name + " " + t.Name}, {"依据：" + t.Basis}}, "行次", cols, t.Lines); err != nil {
+			return nil, err
+		}
+	}
 	var b bytes.Buffer
 	if err := x.Write(&b); err != nil {
 		return nil, err

@@ -156,9 +156,11 @@ func demoCells(r *rand.Rand, form string, i int, p rules.Period) map[string]stri
 	case "vat_general":
 		months := int(p.End.M-p.Start.M) + 1
 		s13 := (r.IntN(1_500_000) + 300_000) * months
-		c := map[string]string{"1a.period": fmt.Sprint(s13), "2.period": fmt.Sprint(s13 * 7 / 10)}
+		// 附列资料（一）: 13% goods on special invoices (row 1, column 1);
+		// sometimes 6% services on other invoices (row 5, column 3).
+		c := map[string]string{"a1.1.1": fmt.Sprint(s13), "2.period": fmt.Sprint(s13 * 7 / 10)}
 		if r.IntN(3) == 0 {
-			c["1c.period"] = fmt.Sprint((r.IntN(200_000) + 20_000) * months)
+			c["a1.5.3"] = fmt.Sprint((r.IntN(200_000) + 20_000) * months)
 		}
 		// Input tax at 55%–105% of the output tax at 13%.
 		c["12.period"] = fmt.Sprint(s13 * 13 / 100 * (55 + r.IntN(51)) / 100)

@@ -46,8 +46,11 @@ func TestCalculatorAgreesWithVATGeneralReturn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cells := map[string]string{"1a.period": in.Sales13, "1b.period": in.Sales9, "1c.period": in.Sales6,
-				"7.period": in.Sales0, "8.period": in.Exempt, "5a.period": in.Simplified3, "5b.period": in.Simplified5,
+			// The calculator's sales by rate are 附列资料（一）'s rows 1, 3, 5
+			// (13%, 9%, 6%), 16 (exports), 18 (exempt), 11 (3%) and 9b (5%),
+			// uninvoiced (column 5).
+			cells := map[string]string{"a1.1.5": in.Sales13, "a1.3.5": in.Sales9, "a1.5.5": in.Sales6,
+				"a1.16.5": in.Sales0, "a1.18.5": in.Exempt, "a1.11.5": in.Simplified3, "a1.9b.5": in.Simplified5,
 				"12.period": in.InputTax, "14.period": in.Transferred, "23.period": in.Reductions, "28.period": in.Prepaid}
 			carried := parseFen(t, in.Carried)
 			out, err := VATGeneral.Run(Input{Period: calcPeriod(t, in.Year, in.Period), Facts: Facts{Location: loc[in.Location]},
@@ -97,7 +100,7 @@ func TestCalculatorSurchargeBaseWithPrepayment(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := VATGeneral.Run(Input{Period: rules.Month(2026, 5), Facts: Facts{Location: rules.InCountyTown}},
-		map[string]string{"1b.period": "1000000", "12.period": "50000", "28.period": "20000"})
+		map[string]string{"a1.3.5": "1000000", "12.period": "50000", "28.period": "20000"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +137,7 @@ func TestCalculatorAgreesWithEITReturn(t *testing.T) {
 			if in.Restricted {
 				restricted = "1"
 			}
-			cells := map[string]string{"1": in.Revenue, "2": in.Cost, "3": in.Profit, "7": in.TaxFree, "9": in.LossOffset,
+			cells := map[string]string{"1": in.Revenue, "2": in.Cost, "3": in.Profit, "7.1": in.TaxFree, "9": in.LossOffset,
 				"A1": in.Employees, "A2": x.assetsW, "A3": restricted}
 			out, err := EIT.Run(Input{Period: calcPeriod(t, in.Year, in.Period), Prior: Values{"16": parseFen(t, in.Prepaid)}}, cells)
 			if err != nil {

@@ -38,7 +38,7 @@ func TestEITReturn(t *testing.T) {
 			with(map[string]string{"1": "5000000", "2": "3500000", "3": "1000000"}),
 			map[string]int64{"10": 100_000_000, "11": 2500, "12": 25_000_000, "13": 20_000_000, "14": 0, "16": 5_000_000}},
 		{"exactly 3,000,000 is small (不超过)", q(4), nil,
-			with(map[string]string{"3": "3200000", "7": "200000"}),
+			with(map[string]string{"3": "3200000", "7.1": "200000"}),
 			map[string]int64{"10": 300_000_000, "12": 75_000_000, "13": 60_000_000, "16": 15_000_000}},
 		{"3,000,000.01 is not", q(4), nil,
 			with(map[string]string{"3": "3000000.01"}),
@@ -62,7 +62,7 @@ func TestEITReturn(t *testing.T) {
 			map[string]string{"A1": "301", "3": "-1"},
 			map[string]int64{"12": 0, "A4": 0}},
 		{"adjustments and loss offset", q(3), nil,
-			with(map[string]string{"3": "500000", "4": "20000", "5": "10000", "6": "30000", "7": "40000", "8": "20000", "9": "420000"}),
+			with(map[string]string{"3": "500000", "4": "20000", "5": "10000", "6": "30000", "7.2": "40000", "8.1": "20000", "9": "420000"}),
 			map[string]int64{"10": 0, "12": 0, "16": 0}},
 		{"Q2 after Q1: the prepaid tax comes from Q1's line 16", q(2), Values{"16": 5_000_000},
 			with(map[string]string{"3": "1500000"}),
@@ -117,13 +117,18 @@ func TestEITFieldErrors(t *testing.T) {
 		key     string
 		want    string
 	}{
-		{"loss offset over the profit", map[string]string{"3": "100000", "7": "20000", "9": "80000.01"}, "9",
+		{"loss offset over the profit", map[string]string{"3": "100000", "7.3": "20000", "9": "80000.01"}, "9",
 			"第9行 弥补以前年度亏损 80,000.01 不能大于第3+4-5-6-7-8行的值 80,000.00（为负数或 0 时本行填 0）"},
 		{"loss offset in a loss", map[string]string{"3": "-100", "9": "1"}, "9",
 			"第9行 弥补以前年度亏损 1.00 不能大于第3+4-5-6-7-8行的值 -100.00（为负数或 0 时本行填 0）"},
 		{"restricted is 1 or 0", map[string]string{"A3": "2"}, "A3", "是否从事国家限制或禁止行业：是填 1，否填 0，不能填 2.00"},
 		{"negative revenue", map[string]string{"1": "-1"}, "1", "第1行不能为负数"},
 		{"bad employees", map[string]string{"A1": "12.345"}, "A1", "从业人数：金额最多保留两位小数（精确到分）"},
+		// 填报说明 第13行: 13 = 13.1 + 13.2 + …, part of line 12. Not small
+		// (320 employees): 12 = 25,000; 13.2 of 25,000.01 is over.
+		{"other relief over the tax", map[string]string{"A1": "320", "3": "100000", "13.2": "25000.01"}, "13.2",
+			"第13.2行 与小型微利企业减免（第13.1行）合计不能大于第12行应纳所得税额"},
+		{"an item is not negative", map[string]string{"7.2": "-1"}, "7.2", "第7.2行不能为负数"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,8 +139,49 @@ func TestEITFieldErrors(t *testing.T) {
 			}
 		})
 	}
-	// Exactly the limit is accepted.
-	if _, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"3": "100000", "7": "20000", "9": "80000"}); err != nil {
+	// Exactly the limits are accepted.
+	if out, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"A1": "320", "3": "100000", "13.2": "25000"}); err != nil || out.Values["13"] != 2_500_000 || out.Values["16"] != 0 {
+		t.Errorf("13.2 at line 12: %v %v", out.Values, err)
+	}
+	if _, err := EIT.Run(Input{Period: rules.Quarter(2026, 1)}, map[string]string{"3": "100000", "7.3": "20000", "9": "80000"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// Lines 7, 8 and 13 are the sums of their items (公告2021年第3号 表样:
+// 7=7.1+7.2+…, 8=8.1+8.2+…, 13=13.1+13.2+…), computed, never typed; 13.1
+// is the small low-profit relief. A return stored before the items (lines
+// 7 and 8 typed as totals) is shown in its own layout.
+func TestEITItemLines(t *testing.T) {
+	for _, no := range []string{"7", "8", "13", "13.1"} {
+		if l, _ := EIT.Line(no); l.Kinds != "C" {
+			t.Errorf("line %s is %q", no, l.Kinds)
+		}
+	}
+	out, err := EIT.Run(Input{Period: rules.Quarter(2026, 2)}, map[string]string{"A1": "10", "A2": "100", "3": "1000000",
+		"7.1": "10000", "7.2": "20000", "7.3": "30000", "7.4": "40000", "8.1": "50000", "8.2": "60000", "8.3": "70000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := out.Values
+	// 10 = 1,000,000 − 100,000 − 180,000 = 720,000; 12 = 180,000;
+	// small: 720,000 × 25% × 20% = 36,000, so 13.1 = 144,000.
+	if v["7"] != 10_000_000 || v["8"] != 18_000_000 || v["10"] != 72_000_000 || v["12"] != 18_000_000 ||
+		v["13.1"] != 14_400_000 || v["13"] != 14_400_000 || v["16"] != 3_600_000 || v["7.3"] != 3_000_000 {
+		t.Errorf("values = %v", v)
+	}
+	// Typing a total is ignored: it is the sum of the items.
+	out, _ = EIT.Run(Input{Period: rules.Quarter(2026, 2)}, map[string]string{"A1": "10", "3": "1000", "7": "999"})
+	if out.Values["7"] != 0 {
+		t.Errorf("typed line 7: %d", out.Values["7"])
+	}
+	old := Values{"1": 100, "3": 100, "7": 50, "8": 0, "10": 50, "16": 1}
+	if lay := EIT.Layout(old); lay == EIT || lay.Tables != nil {
+		t.Error("an old return is shown in the current layout")
+	} else if l, _ := lay.Line("7"); l.Kinds != "E" {
+		t.Errorf("old line 7 = %q", l.Kinds)
+	}
+	if EIT.Layout(v) != EIT {
+		t.Error("a current return is shown in an earlier layout")
 	}
 }

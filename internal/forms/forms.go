@@ -11,6 +11,7 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,12 +77,62 @@ func (l Line) Display(v int64) string {
 	return money.FormatYuan(v)
 }
 
-// key is the key of the line's cell in column i.
+// key is the key of the line's cell in column i of the main table.
 func (f *Form) key(l Line, i int) string {
 	if l.Merged {
 		return l.No
 	}
 	return Key(l.No, f.Columns[i].Code)
+}
+
+// Table is an annex of a form (附列资料): its own lines and columns. Its
+// cells are keyed "table.line.column" — "a1.9b.1" is 附列资料（一）第9b行
+// 第1列 — so that the official row and column numbers are the keys.
+type Table struct {
+	Code    string // the key prefix ("a1")
+	Name    string // the official title: "附列资料（一）（本期销售情况明细）"
+	Basis   string // where its layout comes from, shown under the title
+	Columns []Column
+	Lines   []Line
+}
+
+// Key is the key of the line's cell in column i of the table.
+func (t *Table) Key(l Line, i int) string {
+	return t.Code + "." + Key(l.No, t.Columns[i].Code)
+}
+
+// Main is the form's main table as a Table (no key prefix).
+func (f *Form) Main() Table {
+	return Table{Name: f.Name, Columns: f.Columns, Lines: f.Lines}
+}
+
+// cellKey is the key of a cell of table t (the main table when t.Code is
+// empty).
+func (f *Form) cellKey(t *Table, l Line, i int) string {
+	if t.Code == "" {
+		return f.key(l, i)
+	}
+	return t.Key(l, i)
+}
+
+// tables lists the main table and the annexes, in order.
+func (f *Form) tables() []Table {
+	return append([]Table{f.Main()}, f.Tables...)
+}
+
+// Layout returns the definition a stored document was made with. A form
+// whose keys changed keeps its earlier layouts in Earlier; a document that
+// holds an earlier layout's Marker cell is shown with that layout.
+func (f *Form) Layout(v Values) *Form {
+	for _, e := range f.Earlier {
+		if _, ok := v[e.Marker]; ok && e.Marker != "" {
+			return e
+		}
+		if _, ok := v[e.Lacks]; !ok && e.Lacks != "" && len(v) > 0 {
+			return e
+		}
+	}
+	return f
 }
 
 // Facts are what a form needs to know about the taxpayer for the period.
@@ -177,17 +228,29 @@ type Form struct {
 	// DetailMax > 0 makes a detail form: it takes entered lines of at most
 	// this many bytes under DetailKey besides its cells.
 	DetailMax int
+	// Tables are the annexes (附列资料) filed with the main table, each
+	// with its own columns; their cells are keyed with the table's Code.
+	Tables []Table
+	// Earlier layouts of the form, for documents stored before its keys
+	// changed (Layout): shown, never computed or filed again.
+	Earlier []*Form
+	// Marker is a cell only this (earlier) layout has; Lacks, a cell of
+	// the current layout that only documents of this one do not hold.
+	Marker, Lacks string
 	// Compute computes the return from the entered cells.
 	Compute func(*Form, Input) (Output, error)
 }
 
-// Cells lists every defined cell key, in the form's order.
+// Cells lists every defined cell key, in the form's order: the main
+// table, then the annexes.
 func (f *Form) Cells() []string {
 	var keys []string
-	for _, l := range f.Lines {
-		for i, k := range l.Kinds {
-			if k != Absent {
-				keys = append(keys, f.key(l, i))
+	for _, t := range f.tables() {
+		for _, l := range t.Lines {
+			for i, k := range l.Kinds {
+				if k != Absent {
+					keys = append(keys, f.cellKey(&t, l, i))
+				}
 			}
 		}
 	}
@@ -197,14 +260,30 @@ func (f *Form) Cells() []string {
 // EnteredCells lists the keys of the cells the taxpayer enters.
 func (f *Form) EnteredCells() []string {
 	var keys []string
-	for _, l := range f.Lines {
-		for i, k := range l.Kinds {
-			if k == Entered {
-				keys = append(keys, f.key(l, i))
+	for _, t := range f.tables() {
+		for _, l := range t.Lines {
+			for i, k := range l.Kinds {
+				if k == Entered {
+					keys = append(keys, f.cellKey(&t, l, i))
+				}
 			}
 		}
 	}
 	return keys
+}
+
+// cell finds the table, line and column of a cell key.
+func (f *Form) cell(key string) (Table, Line, int, bool) {
+	for _, t := range f.tables() {
+		for _, l := range t.Lines {
+			for i, k := range l.Kinds {
+				if k != Absent && f.cellKey(&t, l, i) == key {
+					return t, l, i, true
+				}
+			}
+		}
+	}
+	return Table{}, Line{}, 0, false
 }
 
 // Line returns the line with the number no.
@@ -218,21 +297,34 @@ func (f *Form) Line(no string) (Line, bool) {
 }
 
 // Label names a cell for messages: "第1栏（货物及劳务）"; on a form of one
-// column, the line alone.
+// column, the line alone; in an annex, "附列资料（一）第2行第1列（开具增值税
+// 专用发票 销售额）".
 func (f *Form) Label(key string) string {
-	no, col, _ := strings.Cut(key, ".")
-	s := "第" + no + "栏"
-	l, ok := f.Line(no)
-	if ok && l.Ref != "" {
+	t, l, i, ok := f.cell(key)
+	if !ok { // not a cell of this layout: name it as typed
+		no, _, _ := strings.Cut(key, ".")
+		return "第" + no + "栏"
+	}
+	if t.Code != "" {
+		s := t.Name
+		if short, _, cut := strings.Cut(s, "（本期"); cut {
+			s = short
+		}
+		s += "第" + l.No + "行第" + t.Columns[i].Code + "列"
+		if t.Columns[i].Name != "" {
+			s += "（" + t.Columns[i].Name + "）"
+		}
+		return s
+	}
+	s := "第" + l.No + "栏"
+	if l.Ref != "" {
 		s = l.Ref
 	}
-	if ok && l.Merged {
+	if l.Merged {
 		return s + "（" + l.Name + "）"
 	}
-	for _, c := range f.Columns {
-		if c.Code == col && c.Name != "" && len(f.Columns) > 1 {
-			s += "（" + c.Name + "）"
-		}
+	if c := f.Columns[i]; c.Name != "" && len(f.Columns) > 1 {
+		s += "（" + c.Name + "）"
 	}
 	return s
 }
@@ -240,27 +332,46 @@ func (f *Form) Label(key string) string {
 // Check reports a definition that cannot work: kinds that do not match the
 // columns, duplicate lines, unknown prior keys. Tests run it on every form.
 func (f *Form) Check() error {
-	seen := map[string]bool{}
-	for _, l := range f.Lines {
-		if len(l.Kinds) != len(f.Columns) {
-			return fmt.Errorf("forms: %s line %s has %d kinds for %d columns", f.Code, l.No, len(l.Kinds), len(f.Columns))
-		}
-		if seen[l.No] {
-			return fmt.Errorf("forms: %s line %s twice", f.Code, l.No)
-		}
-		seen[l.No] = true
-		if l.Merged && strings.Count(l.Kinds, string(Absent)) != len(l.Kinds)-1 {
-			return fmt.Errorf("forms: %s merged line %s must have one kind", f.Code, l.No)
-		}
-		for _, k := range l.Kinds {
-			if k != Entered && k != Computed && k != Absent {
-				return fmt.Errorf("forms: %s line %s kind %q", f.Code, l.No, k)
+	for _, t := range f.tables() {
+		seen := map[string]bool{}
+		for _, l := range t.Lines {
+			if len(l.Kinds) != len(t.Columns) {
+				return fmt.Errorf("forms: %s %s line %s has %d kinds for %d columns", f.Code, t.Code, l.No, len(l.Kinds), len(t.Columns))
+			}
+			if seen[l.No] {
+				return fmt.Errorf("forms: %s %s line %s twice", f.Code, t.Code, l.No)
+			}
+			seen[l.No] = true
+			if l.Merged && (t.Code != "" || strings.Count(l.Kinds, string(Absent)) != len(l.Kinds)-1) {
+				return fmt.Errorf("forms: %s merged line %s must have one kind", f.Code, l.No)
+			}
+			for _, k := range l.Kinds {
+				if k != Entered && k != Computed && k != Absent {
+					return fmt.Errorf("forms: %s line %s kind %q", f.Code, l.No, k)
+				}
 			}
 		}
 	}
 	cells := map[string]bool{}
 	for _, k := range f.Cells() {
+		if cells[k] {
+			return fmt.Errorf("forms: %s cell %s twice", f.Code, k)
+		}
 		cells[k] = true
+	}
+	for _, e := range f.Earlier {
+		if err := e.Check(); err != nil {
+			return err
+		}
+		if e.Marker != "" && (cells[e.Marker] || !slices.Contains(e.Cells(), e.Marker)) {
+			return fmt.Errorf("forms: %s earlier layout's marker %s must be a cell of that layout only", f.Code, e.Marker)
+		}
+		if e.Lacks != "" && (!cells[e.Lacks] || slices.Contains(e.Cells(), e.Lacks)) {
+			return fmt.Errorf("forms: %s earlier layout lacks %s, which must be a cell of the current layout only", f.Code, e.Lacks)
+		}
+		if (e.Marker == "") == (e.Lacks == "") {
+			return fmt.Errorf("forms: %s earlier layout needs a Marker or Lacks", f.Code)
+		}
 	}
 	for _, k := range f.PriorKeys {
 		if !cells[k] {
@@ -283,10 +394,12 @@ const MaxCell = 32
 // amounts are refused except on a Signed line.
 func (f *Form) Parse(raw map[string]string) (Values, apperr.Fields) {
 	signed := map[string]bool{}
-	for _, l := range f.Lines {
-		if l.Signed {
-			for i := range l.Kinds {
-				signed[f.key(l, i)] = true
+	for _, t := range f.tables() {
+		for _, l := range t.Lines {
+			if l.Signed {
+				for i := range l.Kinds {
+					signed[f.cellKey(&t, l, i)] = true
+				}
 			}
 		}
 	}

@@ -84,12 +84,12 @@ func TestVATGeneralCreditIsCarried(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		f := newFiler(t, d, "91350203TESTG0001A", "vat_general", taxpayer.Monthly)
 		// December 2025: tax payable, no credit.
-		dec := f.file(t, 2026, 1, 12, "vat_general", "2025-12", map[string]string{"1a.period": "50000", "12.period": "1000"}, false)
+		dec := f.file(t, 2026, 1, 12, "vat_general", "2025-12", map[string]string{"a1.1.5": "50000", "12.period": "1000"}, false)
 		if v := dec.Values(); v["20.period"] != 0 || v["34.period"] != 550_000 {
 			t.Fatalf("December = %v", v)
 		}
 		// January 2026: input beyond output, 7,000 carried.
-		jan := f.file(t, 2026, 2, 10, "vat_general", "2026-01", map[string]string{"1a.period": "100000", "12.period": "20000"}, false)
+		jan := f.file(t, 2026, 2, 10, "vat_general", "2026-01", map[string]string{"a1.1.5": "100000", "12.period": "20000"}, false)
 		jv := jan.Values()
 		if jv["13.period"] != 0 || jv["20.period"] != 700_000 || jan.TaxDue != 0 {
 			t.Fatalf("January = %v due %d", jv, jan.TaxDue)
@@ -109,7 +109,7 @@ func TestVATGeneralCreditIsCarried(t *testing.T) {
 			t.Fatalf("February = %v", fv)
 		}
 		// March uses it: 13,000 output − 7,000 credit − 2,000 input = 4,000.
-		mar := f.file(t, 2026, 4, 3, "vat_general", "2026-03", map[string]string{"1a.period": "100000", "12.period": "2000"}, false)
+		mar := f.file(t, 2026, 4, 3, "vat_general", "2026-03", map[string]string{"a1.1.5": "100000", "12.period": "2000"}, false)
 		mv := mar.Values()
 		if mv["13.period"] != 700_000 || mv["17.period"] != 900_000 || mv["19.period"] != 400_000 || mv["20.period"] != 0 {
 			t.Fatalf("March = %v", mv)
@@ -120,7 +120,7 @@ func TestVATGeneralCreditIsCarried(t *testing.T) {
 		}
 		// A correction of March starts from the same credit.
 		*f.clock = time.Date(2026, 4, 20, 9, 0, 0, 0, cst)
-		cor, err := f.rs.Submit(f.ctx, "vat_general", "2026-03", map[string]string{"1a.period": "120000", "12.period": "2000"}, returns.NewKey(), mar.ID, false)
+		cor, err := f.rs.Submit(f.ctx, "vat_general", "2026-03", map[string]string{"a1.1.5": "120000", "12.period": "2000"}, returns.NewKey(), mar.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,4 +128,74 @@ func TestVATGeneralCreditIsCarried(t *testing.T) {
 			t.Errorf("correction = %v", cv)
 		}
 	})
+}
+
+// A return filed before the annex (lines "1a"–"1c", "5a"–"5b", no lines
+// 25–38) still shows in its own layout and still carries into the next
+// period: its line 20 becomes line 13 (填写说明 第13栏), and since it had
+// no line 32, line 25 (期初未缴税额, 填写说明 第25栏: the previous period's
+// 32 = 24 + 25 + 26 − 27) is its 24 − 28 — with the carry column as it was
+// stored then, and with no carry column at all (the document is read).
+func TestVATGeneralCarriesFromTheEarlierLayout(t *testing.T) {
+	for _, carry := range []string{"old carry column", "no carry column"} {
+		t.Run(carry, func(t *testing.T) {
+			dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+				f := newFiler(t, d, "91350203TESTG0002B", "vat_general", taxpayer.Monthly)
+				jan := f.file(t, 2026, 2, 10, "vat_general", "2026-01", map[string]string{"a1.1.5": "100000", "12.period": "1000"}, false)
+				// Rewrite it as the earlier layout stored it: 13% sales on
+				// line 1a, 2,000 prepaid on line 28, credit 0, lines 25–38
+				// absent. 24 = 13,000 − 1,000 = 12,000; 34 = 10,000.
+				old := `{"form":"vat_general","lines":{"1.period":"100000.00","1a.period":"100000.00","1b.period":"0.00","1c.period":"0.00",` +
+					`"11.period":"13000.00","12.period":"1000.00","13.period":"0.00","17.period":"1000.00","18.period":"1000.00",` +
+					`"19.period":"12000.00","20.period":"0.00","24.period":"12000.00","28.period":"2000.00","34.period":"10000.00"},"tax_due":"10000.00"}`
+				oldCarry := `{"1.period":10000000,"1a.period":10000000,"20.period":0,"24.period":1200000,"28.period":200000}`
+				var c any = oldCarry
+				if carry == "no carry column" {
+					c = nil
+				}
+				if _, err := d.ExecContext(f.ctx, `UPDATE returns SET doc = $1, carry = $2 WHERE id = $3`, old, c, jan.ID); err != nil {
+					t.Fatal(err)
+				}
+				*f.clock = time.Date(2026, 3, 2, 9, 0, 0, 0, cst)
+				sh, err := f.rs.Open(f.ctx, "vat_general", "2026-02")
+				if err != nil {
+					t.Fatal(err)
+				}
+				v := sh.Output.Values
+				if v["25.period"] != 1_000_000 || v["13.period"] != 0 || v["36.period"] != 0 {
+					t.Fatalf("February opens with 25 = %d, 13 = %d, 36 = %d (prior %v)", v["25.period"], v["13.period"], v["36.period"], sh.Prior)
+				}
+				// February pays January's 10,000 (line 30) and owes its own.
+				feb := f.file(t, 2026, 3, 5, "vat_general", "2026-02",
+					map[string]string{"a1.1.5": "10000", "12.period": "300", "30.period": "10000"}, false)
+				fv := feb.Values()
+				// 24 = 1,300 − 300 = 1,000; 27 = 30 = 10,000; 32 = 1,000 + 10,000 − 10,000; 33 = max(10,000 − 10,000, 0).
+				if fv["24.period"] != 100_000 || fv["27.period"] != 1_000_000 || fv["32.period"] != 100_000 || fv["33.period"] != 0 || fv["34.period"] != 100_000 {
+					t.Errorf("February = %v", fv)
+				}
+				// Year to date from the old document's common lines.
+				if fv["1.ytd"] != 11_000_000 || fv["30.ytd"] != 1_000_000 {
+					t.Errorf("February ytd: 1 %d, 30 %d", fv["1.ytd"], fv["30.ytd"])
+				}
+				// The old return is shown in its own layout, with line 1a.
+				r, err := f.rs.Get(f.ctx, jan.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lay := r.FormDef().Layout(r.Values())
+				if _, ok := lay.Line("1a"); !ok || len(lay.Tables) != 0 || r.Values()["1a.period"] != 10_000_000 {
+					t.Errorf("layout of the old return: %v tables %d", lay.Lines, len(lay.Tables))
+				}
+				// March opens with February's 32 (a new document: no fallback).
+				*f.clock = time.Date(2026, 4, 2, 9, 0, 0, 0, cst)
+				sh, err = f.rs.Open(f.ctx, "vat_general", "2026-03")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sh.Output.Values["25.period"] != 100_000 {
+					t.Errorf("March 25 = %d", sh.Output.Values["25.period"])
+				}
+			})
+		})
+	}
 }

@@ -29,41 +29,41 @@ func TestVATGeneralReturn(t *testing.T) {
 		due     int64
 	}{
 		{"three rates, simplified 3%, transfer out", m(2026, time.March), Facts{Location: rules.InCity}, nil,
-			map[string]string{"1a.period": "1000000", "1b.period": "200000", "1c.period": "100000", "2.period": "900000",
-				"5a.period": "50000", "12.period": "100000", "14.period": "5000"},
+			map[string]string{"a1.1.5": "1000000", "a1.3.5": "200000", "a1.5.5": "100000", "2.period": "900000",
+				"a1.11.5": "50000", "12.period": "100000", "14.period": "5000"},
 			map[string]int64{"1.period": 130_000_000, "5.period": 5_000_000, "11.period": 15_400_000, "17.period": 9_500_000,
 				"18.period": 9_500_000, "19.period": 5_900_000, "20.period": 0, "21.period": 150_000, "24.period": 6_050_000,
 				"34.period": 6_050_000, "39.period": 423_500, "40.period": 181_500, "41.period": 121_000},
 			6_050_000 + 423_500 + 181_500 + 121_000},
 		{"input beyond output: credit carried, nothing payable", m(2026, time.January), Facts{Location: rules.InCity},
 			Values{"13.period": 300_000},
-			map[string]string{"1a.period": "100000", "12.period": "20000"},
+			map[string]string{"a1.1.5": "100000", "12.period": "20000"},
 			map[string]int64{"11.period": 1_300_000, "13.period": 300_000, "17.period": 2_300_000, "18.period": 1_300_000,
 				"19.period": 0, "20.period": 1_000_000, "24.period": 0, "34.period": 0, "39.period": 0},
 			0},
 		{"reduction beyond lines 19 + 21 is capped", m(2026, time.April), Facts{Location: rules.InCity}, nil,
-			map[string]string{"1a.period": "10000", "12.period": "1000", "23.period": "500"},
+			map[string]string{"a1.1.5": "10000", "12.period": "1000", "23.period": "500"},
 			map[string]int64{"19.period": 30_000, "23.period": 30_000, "24.period": 0, "34.period": 0},
 			0},
 		{"prepaid elsewhere: surcharges on line 34, county rate", m(2026, time.May), Facts{Location: rules.InCountyTown}, nil,
-			map[string]string{"1b.period": "1000000", "12.period": "50000", "28.period": "20000"},
+			map[string]string{"a1.3.5": "1000000", "12.period": "50000", "28.period": "20000"},
 			map[string]int64{"11.period": 9_000_000, "19.period": 4_000_000, "24.period": 4_000_000, "28.period": 2_000_000,
 				"34.period": 2_000_000, "39.period": 100_000, "40.period": 60_000, "41.period": 40_000},
 			2_000_000 + 200_000},
 		{"small low-profit general taxpayer: surcharges halved", m(2026, time.March), Facts{Location: rules.InCity, SmallLowProfit: true}, nil,
-			map[string]string{"1a.period": "1000000", "1b.period": "200000", "1c.period": "100000", "5a.period": "50000",
+			map[string]string{"a1.1.5": "1000000", "a1.3.5": "200000", "a1.5.5": "100000", "a1.11.5": "50000",
 				"12.period": "100000", "14.period": "5000"},
 			map[string]int64{"34.period": 6_050_000, "39.period": 211_750, "40.period": 90_750, "41.period": 60_500},
 			6_050_000 + 211_750 + 90_750 + 60_500},
 		{"each rate rounded half up to the fen", rules.Quarter(2025, 4), Facts{Location: rules.InCity}, nil,
-			map[string]string{"1a.period": "0.04", "1c.period": "333.33", "5b.period": "0.10"},
+			map[string]string{"a1.1.5": "0.04", "a1.5.5": "333.33", "a1.9b.5": "0.10"},
 			// 4 fen × 13% = 0.52 → 1; 33,333 × 6% = 1,999.98 → 2,000; 10 × 5% = 0.5 → 1.
 			map[string]int64{"11.period": 2_001, "21.period": 1, "24.period": 2_002},
 			2_002 + 140 + 60 + 40},
 		{"year to date adds this period to the earlier ones", m(2026, time.March), Facts{Location: rules.InCity},
-			Values{"1.period": 50_000_000, "1a.period": 50_000_000, "11.period": 6_500_000, "34.period": 1_000_000, "39.period": 70_000},
-			map[string]string{"1a.period": "100000", "12.period": "3000"},
-			map[string]int64{"1.ytd": 60_000_000, "1a.ytd": 60_000_000, "11.ytd": 7_800_000, "18.ytd": 300_000, "39.ytd": 70_000 + 70_000},
+			Values{"1.period": 50_000_000, "11.period": 6_500_000, "34.period": 1_000_000, "39.period": 70_000},
+			map[string]string{"a1.1.5": "100000", "12.period": "3000"},
+			map[string]int64{"1.ytd": 60_000_000, "11.ytd": 7_800_000, "18.ytd": 300_000, "39.ytd": 70_000 + 70_000},
 			1_000_000 + 70_000 + 30_000 + 20_000},
 	}
 	for _, c := range cases {
@@ -86,7 +86,7 @@ func TestVATGeneralReturn(t *testing.T) {
 
 func TestVATGeneralNotes(t *testing.T) {
 	out, err := VATGeneral.Run(Input{Period: rules.Month(2026, time.April), Facts: Facts{Location: rules.InCity}},
-		map[string]string{"1a.period": "10000", "12.period": "1000", "23.period": "500"})
+		map[string]string{"a1.1.5": "10000", "12.period": "1000", "23.period": "500"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestVATGeneralNotes(t *testing.T) {
 		t.Errorf("notes = %q", out.Notes)
 	}
 	out, _ = VATGeneral.Run(Input{Period: rules.Month(2026, time.April), Facts: Facts{Location: rules.InCity}},
-		map[string]string{"1a.period": "10000", "12.period": "2000"})
+		map[string]string{"a1.1.5": "10000", "12.period": "2000"})
 	if want := "期末留抵税额 700.00 元结转下期，下一所属期申报时自动带入第13栏。"; !contains(out.Notes, want) {
 		t.Errorf("notes = %q", out.Notes)
 	}
@@ -111,17 +111,24 @@ func TestVATGeneralCrossChecks(t *testing.T) {
 		key     string
 		want    string
 	}{
-		{"goods over line 1", nil, map[string]string{"1a.period": "1000", "2.period": "2000"}, "2.period",
+		{"goods over line 1", nil, map[string]string{"a1.1.5": "1000", "2.period": "2000"}, "2.period",
 			"第2栏（本期数） 2,000.00 不能大于第1栏（本期数） 1,000.00（“其中”数是总数的一部分）"},
-		{"goods and labour over line 1", nil, map[string]string{"1a.period": "1000", "1c.period": "500", "2.period": "1000", "3.period": "600"}, "3.period",
+		{"goods and labour over line 1", nil, map[string]string{"a1.1.5": "1000", "a1.5.5": "500", "2.period": "1000", "3.period": "600"}, "3.period",
 			"第2栏与第3栏合计 1,600.00 不能大于第1栏（本期数） 1,500.00（货物和劳务都是按适用税率计税销售额的一部分）"},
-		{"exempt goods and labour over line 8", nil, map[string]string{"8.period": "100", "9.period": "60", "10.period": "50"}, "10.period",
+		{"exempt goods and labour over line 8", nil, map[string]string{"a1.18.5": "100", "9.period": "60", "10.period": "50"}, "10.period",
 			"第9栏与第10栏合计 110.00 不能大于第8栏（本期数） 100.00"},
-		{"inspection adjustment over line 5", nil, map[string]string{"5a.period": "100", "6.period": "100.01"}, "6.period",
-			"第6栏（本期数） 100.01 不能大于第5栏（本期数） 100.00（“其中”数是总数的一部分）"},
+		// 填写说明 第16栏: ≤ 附列资料（一）第8列第1至5行之和 + 附列资料（二）第19栏
+		// (part of line 14 here): 1,000 × 13% = 130 on row 1 column 8.
+		{"inspection tax over the annex's inspection column", nil, map[string]string{"a1.1.7": "1000", "14.period": "0", "16.period": "130.01"}, "16.period",
+			"第16栏（本期数） 130.01 不能大于附列资料（一）第8列第1至5行之和 130.00 与纳税检查调减的进项税额（含在第14栏 0.00 中）之和"},
+		{"simplified inspection tax over the annex's inspection column", nil, map[string]string{"a1.11.7": "100", "22.period": "3.01"}, "22.period",
+			"第22栏（本期数） 3.01 不能大于附列资料（一）第8列第8至13b行之和 3.00"},
+		// 附列资料（一）第13列 = 第11列 − 第12列: the deduction is part of 价税合计.
+		{"deduction over the row's sales with tax", nil, map[string]string{"a1.5.5": "100", "a1.5.12": "106.01"}, "a1.5.12",
+			"附列资料（一）第5行第12列（服务、不动产和无形资产扣除项目本期实际扣除金额） 106.01 不能大于本行第11列价税合计 106.00"},
 		{"transfer out over input and credit", Values{"13.period": 50_000}, map[string]string{"12.period": "1000", "14.period": "1500.01"}, "14.period",
 			"第14栏（本期数） 进项税额转出 1,500.01 不能大于第12栏进项税额 1,000.00 与第13栏上期留抵税额 500.00 之和 1,500.00"},
-		{"prepaid over line 24", nil, map[string]string{"1a.period": "10000", "28.period": "1300.01"}, "28.period",
+		{"prepaid over line 24", nil, map[string]string{"a1.1.5": "10000", "28.period": "1300.01"}, "28.period",
 			"第28栏（本期数） 分次预缴税额 1,300.01 不能大于第24栏应纳税额合计 1,300.00（按本期实际可抵减数填写，不足抵减部分结转下期继续抵减）"},
 		{"negative amounts", nil, map[string]string{"12.period": "-5"}, "12.period", "第12栏（本期数）不能为负数"},
 	}
@@ -139,9 +146,11 @@ func TestVATGeneralCrossChecks(t *testing.T) {
 	}
 	// At the limits the return is accepted.
 	for _, entered := range []map[string]string{
-		{"1a.period": "1000", "2.period": "600", "3.period": "400"},
+		{"a1.1.5": "1000", "2.period": "600", "3.period": "400"},
 		{"12.period": "1000", "14.period": "1500"},
-		{"1a.period": "10000", "28.period": "800"}, // 1,300 output − 500 credit
+		{"a1.1.5": "10000", "28.period": "800"}, // 1,300 output − 500 credit
+		{"a1.1.7": "1000", "16.period": "130"},
+		{"a1.5.5": "100", "a1.5.12": "106"},
 	} {
 		if _, err := VATGeneral.Run(Input{Period: rules.Month(2026, time.March), Facts: Facts{Location: rules.InCity},
 			Prior: Values{"13.period": 50_000}}, entered); err != nil {
@@ -168,7 +177,7 @@ func TestVATGeneralCarriesTheCredit(t *testing.T) {
 	}
 	// Typing line 13 anyway changes nothing.
 	out, err := VATGeneral.Run(Input{Period: rules.Month(2026, time.March), Facts: Facts{Location: rules.InCity}},
-		map[string]string{"13.period": "99999", "1a.period": "1000"})
+		map[string]string{"13.period": "99999", "a1.1.5": "1000"})
 	if err != nil || out.Values["13.period"] != 0 || out.Values["19.period"] != 13_000 {
 		t.Errorf("typed line 13: %v %v", out.Values, err)
 	}

@@ -196,8 +196,13 @@ func sumPrior(docs []*docRow, f *forms.Form, p rules.Period) (forms.Values, erro
 			}
 		}
 		if i == len(docs)-1 {
+			// A key the previous return does not hold (it was filed in an
+			// earlier layout of the form) is left out, not 0: the form
+			// tells the two apart (forms.VATGeneral's line 25).
 			for from, to := range f.CarryKeys {
-				v[to] = vals[from]
+				if x, ok := vals[from]; ok {
+					v[to] = x
+				}
 			}
 		}
 	}

@@ -86,3 +86,96 @@ func TestGeneralVATDatesAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// 附列资料（一）computed by its column formulas (国家税务总局公告2021年第20号
+// 附件1: 9=1+3+5+7, 10=2+4+6+8, 11=9+10, 13=11−12, 14=13÷(100%+税率或征收率)
+// ×税率或征收率) and the main table's lines taken from it (主表填写说明:
+// 第1栏 = 第9列第1至5行之和, 第4栏 = 第7列第1至5行之和, 第11栏 = 第10列
+// 第1、3行 + 第14列第2、4、5行, 第21栏 = 第10列第9a、11行 + 第14列第9b、
+// 12行). The deduction (差额征税, 财税〔2016〕36号 附件2) lowers the output
+// tax of a services row only.
+func TestSalesDetail(t *testing.T) {
+	d, err := SalesDetail(Month(2026, time.March), map[string]SalesRow{
+		"1":  {Special: 100_000 * yuan, Other: 20_000 * yuan, Uninvoiced: 3, Inspection: 1_000 * yuan},
+		"5":  {Special: 1_000_000 * yuan, Deduction: 106_000 * yuan},
+		"9b": {Uninvoiced: 2_000_000 * yuan, Deduction: 1_050_000 * yuan},
+		"11": {Other: 10_000 * yuan},
+		"17": {Other: 300_000 * yuan, Deduction: 0},
+		"18": {Special: 5_000 * yuan, Uninvoiced: 1_000 * yuan},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1 := d.Rows["1"]
+	// 3 fen × 13% = 0.39 → 0: each column is rounded on its own.
+	if r1.SpecialTax != 13_000*yuan || r1.OtherTax != 2_600*yuan || r1.UninvoicedTax != 0 || r1.InspectionTax != 130*yuan ||
+		r1.Sales != 121_000*yuan+3 || r1.Tax != 15_730*yuan || r1.Gross != 136_730*yuan+3 {
+		t.Errorf("row 1 = %+v", r1)
+	}
+	if r5 := d.Rows["5"]; r5.Gross != 1_060_000*yuan || r5.Net != 954_000*yuan || r5.NetTax != 54_000*yuan || r5.Tax != 60_000*yuan {
+		t.Errorf("row 5 = %+v", r5)
+	}
+	if r := d.Rows["9b"]; r.Net != 1_050_000*yuan || r.NetTax != 50_000*yuan {
+		t.Errorf("row 9b = %+v", r)
+	}
+	if d.TaxableSales != 1_121_000*yuan+3 || d.TaxableInspection != 1_000*yuan || d.TaxableInspectionTax != 130*yuan ||
+		d.OutputTax != 15_730*yuan+54_000*yuan || d.SimplifiedSales != 2_010_000*yuan || d.SimplifiedTax != 300*yuan+50_000*yuan ||
+		d.ExportSales != 300_000*yuan || d.ExemptSales != 6_000*yuan {
+		t.Errorf("main lines = %+v", d)
+	}
+	// A deduction beyond 价税合计, or on a row without column 12, or a row
+	// the hall does not handle, is refused.
+	for name, rows := range map[string]map[string]SalesRow{
+		"deduction over column 11": {"2": {Special: 100 * yuan, Deduction: 113*yuan + 1}},
+		"deduction on goods":       {"1": {Special: 100 * yuan, Deduction: 1}},
+		"即征即退 row":                 {"6": {Special: 1}},
+	} {
+		if _, err := SalesDetail(Month(2026, time.March), rows); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := SalesDetail(Month(2026, time.March), map[string]SalesRow{"2": {Special: 100 * yuan, Deduction: 113 * yuan}}); err != nil {
+		t.Errorf("deduction of all of column 11: %v", err)
+	}
+}
+
+// Lines 27, 32, 33, 38 (主表填写说明): 27 = 28+29+30+31, 32 = 24+25+26−27,
+// 33 = 25+26−27 (≥0), 38 = 16+22+36−37.
+func TestVATBalances(t *testing.T) {
+	b, err := VATBalances(12_000*yuan, 2_000*yuan, VATPayments{OpeningUnpaid: 10_000 * yuan, PaidPrevious: 7_000 * yuan, PaidArrears: 0,
+		Inspection: 500 * yuan, OpeningInspectionUnpaid: 300 * yuan, InspectionPaid: 300 * yuan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Paid != 9_000*yuan || b.ClosingUnpaid != 13_000*yuan || b.Arrears != 1_000*yuan || b.ClosingInspectionDue != 500*yuan {
+		t.Errorf("balances = %+v", b)
+	}
+	// Overpaid: 32 negative (多缴为负数), 33 not below 0.
+	b, _ = VATBalances(0, 0, VATPayments{OpeningUnpaid: -500 * yuan, PaidArrears: 100 * yuan})
+	if b.ClosingUnpaid != -600*yuan || b.Arrears != 0 {
+		t.Errorf("overpaid = %+v", b)
+	}
+	if _, err := VATBalances(0, 0, VATPayments{PaidPrevious: -1}); err == nil {
+		t.Error("a negative payment was accepted")
+	}
+}
+
+// Line 17 = 12 + 13 − 14 − 15 + 16 (主表填写说明 第17栏): the inspection
+// tax of line 16 is added back; with the annex given, lines 11 and 21 are
+// its figures.
+func TestGeneralVATWithDetail(t *testing.T) {
+	d, err := SalesDetail(Month(2026, time.March), map[string]SalesRow{"1": {Special: 100_000 * yuan, Inspection: 1_000 * yuan}, "12": {Other: 1_000 * yuan}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := GeneralVAT(GeneralVATInput{Period: Month(2026, time.March), Detail: &d, InputTax: 10_000 * yuan, InspectionDue: 130 * yuan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OutputTax != 13_130*yuan || r.Deductible != 10_130*yuan || r.GeneralTax != 3_000*yuan || r.SimplifiedTax != 30*yuan || r.TaxTotal != 3_030*yuan {
+		t.Errorf("result = %+v", r)
+	}
+	if _, err := GeneralVAT(GeneralVATInput{Period: Month(2026, time.March), Detail: &d, Sales13: 1}); err == nil {
+		t.Error("sales by rate and the annex both accepted")
+	}
+}

@@ -59,12 +59,19 @@ type formRow struct {
 	Cells []formCell
 }
 
+// formTable is an annex of a form (附列资料) with its rows.
+type formTable struct {
+	forms.Table
+	Rows []formRow
+}
+
 type returnFormPage struct {
 	basePage
-	Sheet  *returns.Sheet
-	Action string
-	Rows   []formRow
-	Cols   []forms.Column
+	Sheet   *returns.Sheet
+	Action  string
+	Rows    []formRow
+	Cols    []forms.Column
+	Annexes []formTable
 }
 
 type returnPage struct {
@@ -74,6 +81,7 @@ type returnPage struct {
 	Events     []*returns.Event
 	Rows       []formRow
 	Cols       []forms.Column
+	Annexes    []formTable
 	Staff      bool
 	CanCorrect bool
 	Just       bool // just accepted: show the acknowledgement first
@@ -81,26 +89,45 @@ type returnPage struct {
 	Detail *detailTable
 }
 
-// rows builds the form's rows: entered cells as inputs (value typed, error),
-// computed cells from values.
+// rows builds the main table's rows: entered cells as inputs (value typed,
+// error), computed cells from values.
 func rows(p *basePage, f *forms.Form, values forms.Values, editable bool) []formRow {
+	return tableRows(p, f, f.Main(), values, editable)
+}
+
+// annexes builds the rows of each annex of the form.
+func annexes(p *basePage, f *forms.Form, values forms.Values, editable bool) []formTable {
+	var out []formTable
+	for _, t := range f.Tables {
+		out = append(out, formTable{Table: t, Rows: tableRows(p, f, t, values, editable)})
+	}
+	return out
+}
+
+func tableRows(p *basePage, f *forms.Form, t forms.Table, values forms.Values, editable bool) []formRow {
 	var out []formRow
-	for _, l := range f.Lines {
+	for _, l := range t.Lines {
 		row := formRow{Line: l}
 		for i, k := range l.Kinds {
-			key := forms.Key(l.No, f.Columns[i].Code)
-			if l.Merged {
+			key := forms.Key(l.No, t.Columns[i].Code)
+			switch {
+			case t.Code != "":
+				key = t.Key(l, i)
+			case l.Merged:
 				key = l.No
 			}
-			c := formCell{Key: key, Column: f.Columns[i].Name, Kind: k}
+			c := formCell{Key: key, Column: t.Columns[i].Name, Kind: k}
 			if l.Merged && i > 0 {
 				continue
 			}
 			switch {
 			case k == forms.Entered && editable:
 				p.noteControl(key)
-				c.Field = Field{Name: key, Label: "第" + l.No + "栏 " + l.Name + "（" + f.Columns[i].Name + "）", Type: "text",
-					Value: p.Val(key), Error: p.Err(key), Auto: "off"}
+				label := "第" + l.No + "栏 " + l.Name + "（" + t.Columns[i].Name + "）"
+				if t.Code != "" {
+					label = f.Label(key) + " " + l.Name
+				}
+				c.Field = Field{Name: key, Label: label, Type: "text", Value: p.Val(key), Error: p.Err(key), Auto: "off"}
 			case k != forms.Absent:
 				c.Value = l.Display(values[key])
 			}
@@ -252,6 +279,7 @@ func formPage(sh *returns.Sheet, action string, typed url.Values, errs map[strin
 	}
 	p.Form = typed
 	p.Rows = rows(&p.basePage, sh.Form, sh.Output.Values, true)
+	p.Annexes = annexes(&p.basePage, sh.Form, sh.Output.Values, true)
 	return p
 }
 
@@ -402,10 +430,11 @@ func (s *Server) returnPage(w http.ResponseWriter, r *http.Request, staff bool) 
 	if err != nil {
 		return err
 	}
-	f := ret.FormDef()
+	f := ret.FormDef().Layout(ret.Values()) // a return of an earlier layout is shown with it
 	p := &returnPage{basePage: basePage{Title: f.Short + " · " + ret.PeriodName()}, Return: ret, Versions: vs, Events: evs,
 		Cols: f.Columns, Staff: staff, Just: r.URL.Query().Get("ack") == "1"}
 	p.Rows = rows(&p.basePage, f, ret.Values(), false)
+	p.Annexes = annexes(&p.basePage, f, ret.Values(), false)
 	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
 	p.Detail = detailOf(ret, from, r.URL.RequestURI())
 	p.CanCorrect = !staff && ret.Current && returns.CanCorrect(auth.ActorFrom(r.Context()))
