@@ -335,6 +335,6 @@ func accounts(ctx context.Context, d *db.DB, n, clerks int) (tps [][2]string, st
 func cityAdmin(ctx context.Context, d *db.DB) (string, error) {
 	var no string
 	err := d.QueryRowContext(ctx, `SELECT s.staff_no FROM staff s JOIN orgs o ON o.id = s.org_id
-		WHERE o.level = 'city' AND s.roles = 'admin' AND s.active = 1 ORDER BY o.division_code = '350200' DESC, o.id LIMIT 1`).Scan(&no)
+		WHERE o.level = 'city' AND s.roles = 'admin' AND s.active = 1 ORDER BY o.division_code = '3502' DESC, o.id LIMIT 1`).Scan(&no)
 	return no, err
 }
