@@ -341,6 +341,20 @@ func TestNotFiledPagingAndScope(t *testing.T) {
 			t.Fatalf("%d listed over the pages, want %d", len(seen), len(full)-1)
 		}
 
+		// The reminder (催报) from the built list, and its mark on the page.
+		if sent, _, err := e.rs.Remind(clerk, "vat_small", q3, []int64{siming[0]}); err != nil || sent != 1 {
+			t.Fatalf("remind: %d sent, %v", sent, err)
+		}
+		marked, _, err := e.rs.NotFiled(clerk, "vat_small", q3, 0, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range marked {
+			if f.Reminded != (f.TaxpayerID == siming[0]) {
+				t.Errorf("taxpayer %d reminded = %v", f.TaxpayerID, f.Reminded)
+			}
+		}
+
 		huliList := e.notFiled(t, "35020601", q3, 200)
 		for _, id := range huli {
 			if !slices.Contains(huliList, id) {
