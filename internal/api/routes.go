@@ -54,6 +54,7 @@ func (a *API) routes() []route {
 		a.notificationRoutes(), // notifications.go
 		a.calendarRoutes(),     // calendar.go
 		a.returnRoutes(),       // returns.go
+		a.filingRoutes(),       // filing.go
 		a.workflowRoutes(),     // workflow.go
 		a.interactRoutes(),     // interact.go
 		a.certificateRoutes(),  // certificates.go

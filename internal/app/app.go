@@ -72,6 +72,8 @@ type App struct {
 	Payments *payment.Service
 	// Daily enqueues the day's reminder run (notify/daily) while Serve runs.
 	Daily *daily.Scheduler
+	// NotFiled keeps the clerks' not-filed set (returns/notfiled_jobs.go).
+	NotFiled *returns.NotFiledJobs
 }
 
 // NewLogger builds the slog logger of the configuration.
@@ -184,6 +186,8 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	queue.Notifier = outbox // 12366 answers to phone and e-mail askers
 	scheduler := &daily.Scheduler{DB: d, Now: Now, Cal: filingCalendar, Log: log}
 	scheduler.Register(runner)
+	notFiled := &returns.NotFiledJobs{DB: d, Now: Now, Log: log} // the clerks' not-filed set
+	notFiled.Register(runner)
 	certificates.Paid = paidSource(payments) // 完税证明 from paid items (certpay.go)
 	site, err := web.New(web.Server{DB: d, Auth: authSvc, Orgs: orgs, Taxpayers: taxpayers, Returns: filings, Employees: employees, Sources: sources,
 		Messages: inbox, Calendar: filingCalendar, Payments: payments, Log: log, SecureCookies: c.SecureCookies,
@@ -247,7 +251,7 @@ func New(c *Config, log *slog.Logger, d *db.DB) (*App, error) {
 	csrf := http.NewCrossOriginProtection()
 	h := obs.Middleware(csrf.Handler(site.PublicCache(mux)), log, metrics)
 	return &App{Config: c, Log: log, DB: d, Handler: h, Metrics: metricsMux, Laws: library, CMS: content, Site: site,
-		Runner: runner, Payments: payments, Daily: scheduler}, nil
+		Runner: runner, Payments: payments, Daily: scheduler, NotFiled: notFiled}, nil
 }
 
 // Serve listens until ctx is cancelled (SIGTERM/SIGINT), then stops taking

@@ -82,6 +82,10 @@ func (a *App) startJobs(ctx context.Context) func() {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Daily.Loop(ctx, 10*time.Minute) }()
 	}
+	if a.NotFiled != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); a.NotFiled.Loop(ctx, 30*time.Second) }()
+	}
 	if a.Payments != nil && a.Payments.Bank != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Payments.ScheduleStatements(ctx) }()

@@ -220,6 +220,9 @@ func Bulk(ctx context.Context, d *db.DB, opt Options, enterprises, individuals i
 		return p.returnsMade, err
 	}
 	w.deferred = nil
+	if err := notFiledSet(ctx, d, opt.Now, out, start); err != nil { // notfiled.go
+		return p.returnsMade, err
+	}
 	fmt.Fprintf(out, "  %7.0fs  写入完成：纳税人 %d，用户 %d，税种认定 %d，申报 %d，应缴税款 %d，申报事件 %d\n", time.Since(start).Seconds(),
 		w.written["taxpayers"], w.written["taxpayer_users"], w.written["tax_identifications"], w.written["returns"], w.written["tax_liabilities"], w.written["return_events"])
 	// Fresh statistics, so that the planners see the new sizes at once.

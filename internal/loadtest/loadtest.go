@@ -74,6 +74,7 @@ func Run(ctx context.Context, opt Options) error {
 		return err
 	}
 	tps, clerks, province, err := accounts(ctx, d, opt.Taxpayers, opt.Clerks)
+	cityNo, cityErr := cityAdmin(ctx, d)
 	_ = d.Close()
 	if err != nil {
 		return err
@@ -141,12 +142,21 @@ func Run(ctx context.Context, opt Options) error {
 	// server has it.
 	if status(clerkUsers[0].client, base+"/staff/filing") == http.StatusOK {
 		steps = append(steps, step{"区县 /staff/filing", "/staff/filing", anyClerk})
+		// The not-filed list of a city's subtree and of the whole province.
+		if cityErr == nil {
+			city, err := login("/staff/login", url.Values{"staff_no": {cityNo}, "password": {demo.Password}}, cityNo)
+			if err != nil {
+				return err
+			}
+			steps = append(steps, step{"市局 /staff/filing", "/staff/filing", func(*rand.Rand) *user { return city }})
+		}
+		steps = append(steps, step{"省局 /staff/filing", "/staff/filing", theProvince})
 	} else {
 		fmt.Fprintln(out, "（服务器没有 /staff/filing，未纳入）")
 	}
 	// A second page of each list: the next link of its first page.
 	for _, s := range steps {
-		if strings.HasPrefix(s.path, "/staff/taxpayers") {
+		if strings.HasPrefix(s.path, "/staff/taxpayers") || strings.HasPrefix(s.path, "/staff/filing") {
 			if next := nextLink(s.as(rand.New(rand.NewPCG(1, 1))).client, base+s.path); next != "" { // #nosec G404 -- choosing an account, not a secret
 				steps = append(steps, step{s.name + " 下一页", next, s.as})
 			}
@@ -318,4 +328,13 @@ func accounts(ctx context.Context, d *db.DB, n, clerks int) (tps [][2]string, st
 	err = d.QueryRowContext(ctx, `SELECT s.staff_no FROM staff s JOIN orgs o ON o.id = s.org_id WHERE o.level = 'province' AND s.active = 1
 		ORDER BY s.id LIMIT 1`).Scan(&province)
 	return tps, staff, province, err
+}
+
+// cityAdmin is the administrator of the Xiamen city bureau (or of another
+// city when the register has no Xiamen): a city subtree's filing board.
+func cityAdmin(ctx context.Context, d *db.DB) (string, error) {
+	var no string
+	err := d.QueryRowContext(ctx, `SELECT s.staff_no FROM staff s JOIN orgs o ON o.id = s.org_id
+		WHERE o.level = 'city' AND s.roles = 'admin' AND s.active = 1 ORDER BY o.division_code = '3502' DESC, o.id LIMIT 1`).Scan(&no)
+	return no, err
 }
