@@ -327,7 +327,9 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 				// version or (rarely) the same random ack number.
 				if r, err := byIdemKey(ctx, tx, a.TaxpayerID, key); err != nil || r != nil {
 					if r != nil {
-						result = &Submission{Return: r}
+						// Roll back: a correction has already cleared
+						// the current mark of the version it corrects.
+						return &replayed{r}
 					}
 					return err
 				}
@@ -389,6 +391,10 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 		result = &Submission{Return: r, Created: true}
 		return nil
 	})
+	var rp *replayed
+	if errors.As(err, &rp) {
+		return &Submission{Return: rp.r}, nil
+	}
 	if errors.Is(err, errRaced) {
 		// Someone else's correction (or this same key on another node)
 		// made the corrected version stale.
@@ -407,6 +413,12 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 }
 
 var errRaced = errors.New("returns: corrected version is no longer current")
+
+// replayed ends the accepting transaction, rolling it back, when the
+// idempotency key is already a return's: the answer is that return.
+type replayed struct{ r *Return }
+
+func (e *replayed) Error() string { return "returns: idempotency key already used by return " + e.r.AckNo }
 
 // AcceptHook runs inside the transaction that accepts a return of its form
 // (an original or a correction), after the return row is written: what it
