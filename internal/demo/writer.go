@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -85,7 +86,8 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 	// load runs (a crash mid-seed leaves a file to delete and seed again,
 	// as an interrupted seed does anyway); Close sets the pool's NORMAL
 	// again before the connection goes back.
-	for _, p := range []string{`PRAGMA cache_size = -1000000`, `PRAGMA temp_store = MEMORY`, `PRAGMA synchronous = OFF`} {
+	// threads: CREATE INDEX sorts on two threads.
+	for _, p := range []string{`PRAGMA cache_size = -1000000`, `PRAGMA temp_store = MEMORY`, `PRAGMA synchronous = OFF`, `PRAGMA threads = 2`} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			_ = conn.Close()
 			return nil, err
@@ -94,20 +96,44 @@ func newBulkWriter(ctx context.Context, d *db.DB) (*bulkWriter, error) {
 	return w, nil
 }
 
-// journalOffSQLite turns SQLite's journal off for the load: in WAL mode
-// every page is written twice (to the WAL, then by the checkpoint to the
+// sqliteLoadPageSize is the page size a province is loaded with. A
+// return's row is 1–3 KB, and at SQLite's default 4 KB most pages held a
+// single return with a third of the page empty (3.8 KB per return in
+// all); 16 KB pages hold six to a dozen, and the load reads and writes a
+// quarter as many pages.
+const sqliteLoadPageSize = 16384
+
+// sqliteLoadMode turns SQLite's journal off for the load and gives the
+// file larger pages while it holds only the fixed demo. In WAL mode every
+// page is written twice (to the WAL, then by the checkpoint to the
 // database), ~40 GB more for a province. Leaving WAL needs the only
 // connection to the file, so the pool's idle ones are closed first; when
-// another is in use the journal stays (the load is then only slower).
+// another is in use nothing changes (the load is then only slower).
 // Without a journal a failed load cannot roll back: the seed's file is
-// deleted and made again, as after any interrupted seed.
-func (w *bulkWriter) journalOffSQLite() {
+// deleted and made again, as after any interrupted seed. The page size
+// changes by VACUUM, which rewrites the (small) file; it is a property of
+// the file, not of the schema, and stays after the load.
+func (w *bulkWriter) sqliteLoadMode() error {
 	w.idleConns = 8
 	w.d.SetMaxIdleConns(0)
 	var mode string
-	if err := w.conn.QueryRowContext(w.ctx, `PRAGMA journal_mode = OFF`).Scan(&mode); err == nil && strings.EqualFold(mode, "off") {
-		w.journalOff = true
+	if err := w.conn.QueryRowContext(w.ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil || !strings.EqualFold(mode, "delete") {
+		return err // still WAL: another connection is open
 	}
+	w.journalOff = true // not WAL: journalBack sets it again
+	var size int
+	if err := w.conn.QueryRowContext(w.ctx, `PRAGMA page_size`).Scan(&size); err != nil {
+		return err
+	}
+	if size < sqliteLoadPageSize {
+		if _, err := w.conn.ExecContext(w.ctx, `PRAGMA page_size = `+strconv.Itoa(sqliteLoadPageSize)); err != nil {
+			return err
+		}
+		if _, err := w.conn.ExecContext(w.ctx, `VACUUM`); err != nil {
+			return err
+		}
+	}
+	return w.conn.QueryRowContext(w.ctx, `PRAGMA journal_mode = OFF`).Scan(&mode)
 }
 
 // journalBack sets SQLite's WAL again (before the indexes are made, so that
@@ -139,8 +165,12 @@ func (w *bulkWriter) Close() error {
 		// Not back to the pool with foreign keys off.
 		_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
 	} else if w.d.Dialect == db.SQLite {
-		if _, err := w.conn.ExecContext(context.WithoutCancel(w.ctx), `PRAGMA synchronous = NORMAL`); err != nil {
-			_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
+		// The pool's settings again (db.Open's, and SQLite's defaults).
+		for _, p := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -2000`, `PRAGMA temp_store = DEFAULT`, `PRAGMA threads = 0`} {
+			if _, err := w.conn.ExecContext(context.WithoutCancel(w.ctx), p); err != nil {
+				_ = w.conn.Raw(func(any) error { return driver.ErrBadConn })
+				break
+			}
 		}
 	}
 	return w.conn.Close()
