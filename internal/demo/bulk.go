@@ -108,8 +108,9 @@ func Bulk(ctx context.Context, d *db.DB, opt Options, enterprises, individuals i
 	}
 	start := time.Now()
 	// Garbage collection was a sixth of the load's CPU: the rows are
-	// short-lived and a few chunks at a time, so a larger heap is cheap.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	// short-lived and a few chunks at a time, so a larger heap is cheap
+	// (at 400 and four chunks queued the process reached 12 GB).
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	p := &bulkPlan{opt: opt, now: opt.Now, today: calendar.FromTime(opt.Now.In(cst)), hash: opt.PasswordHash,
 		used: map[string]bool{}, usedAcks: map[string]bool{}, deadlines: map[calendar.Date]calendar.Date{}, stats: map[statKey]*statRow{}, templates: map[tmplKey][]*docTemplate{}}
 	dl, err := returns.DefaultDeadlines().Deadlines(ctx)
@@ -166,7 +167,7 @@ func Bulk(ctx context.Context, d *db.DB, opt Options, enterprises, individuals i
 
 	// Generation (documents, hashes) runs beside the writes: one goroutine
 	// makes chunks, the writer's connections write them.
-	ch := make(chan bulkChunkRows, 4)
+	ch := make(chan bulkChunkRows, 2)
 	total := enterprises + individuals
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
