@@ -114,11 +114,11 @@ const sqliteLoadPageSize = 16384
 // changes by VACUUM, which rewrites the (small) file; it is a property of
 // the file, not of the schema, and stays after the load.
 func (w *bulkWriter) sqliteLoadMode() error {
-	w.idleConns = 8
+	w.idleConns = 8 // db.Open's SetMaxIdleConns for SQLite
 	w.d.SetMaxIdleConns(0)
 	var mode string
 	if err := w.conn.QueryRowContext(w.ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil || !strings.EqualFold(mode, "delete") {
-		return err // still WAL: another connection is open
+		return nil // still WAL (another connection is open, or the file is in memory): load as it is
 	}
 	w.journalOff = true // not WAL: journalBack sets it again
 	var size int
