@@ -88,6 +88,26 @@ func TestBulkProvince(t *testing.T) {
 		if a, b := count(`SELECT COUNT(*) FROM return_events`), count(`SELECT COUNT(*) FROM returns`); a < b {
 			t.Errorf("events %d for %d returns", a, b)
 		}
+		// SQLite: the file is in WAL again after a load without a journal,
+		// with the load's larger pages, and every foreign key holds.
+		if d.Dialect == db.SQLite {
+			var mode string
+			var size int
+			if err := d.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+				t.Errorf("journal_mode = %q (%v), want wal", mode, err)
+			}
+			if err := d.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size); err != nil || size != sqliteLoadPageSize {
+				t.Errorf("page_size = %d (%v)", size, err)
+			}
+			rows, err := d.QueryContext(ctx, `PRAGMA foreign_key_check`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows.Next() {
+				t.Error("a foreign key does not hold after the load")
+			}
+			_ = rows.Close()
+		}
 		// The services go on after the bulk ids (PostgreSQL's sequences).
 		var tid int64
 		if err := d.QueryRowContext(ctx, `INSERT INTO return_events (taxpayer_id, form, period_start, kind, at, actor_kind)
