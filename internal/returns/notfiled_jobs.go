@@ -226,6 +226,7 @@ func (j *NotFiledJobs) syncReturns(ctx context.Context) (int, error) {
 				args = append(args, id)
 				marks[i] = "$" + strconv.Itoa(len(args))
 			}
+			// #nosec G202 -- marks holds only numbered placeholders
 			if _, err := tx.ExecContext(ctx, `DELETE FROM notfiled WHERE form = $1 AND period_start = $2 AND kind = $3
 				AND taxpayer_id IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
 				return err

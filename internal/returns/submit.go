@@ -418,7 +418,9 @@ var errRaced = errors.New("returns: corrected version is no longer current")
 // idempotency key is already a return's: the answer is that return.
 type replayed struct{ r *Return }
 
-func (e *replayed) Error() string { return "returns: idempotency key already used by return " + e.r.AckNo }
+func (e *replayed) Error() string {
+	return "returns: idempotency key already used by return " + e.r.AckNo
+}
 
 // AcceptHook runs inside the transaction that accepts a return of its form
 // (an original or a correction), after the return row is written: what it
