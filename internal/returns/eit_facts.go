@@ -20,13 +20,12 @@ func init() { RegisterLoader(forms.IncomeStatement.Code, loadEITFigures) }
 // latestEIT returns the current EIT return whose period starts on or
 // before start (the latest one), or nil.
 func latestEIT(ctx context.Context, q db.Querier, taxpayerID int64, start string, exact bool) (forms.Values, string, error) {
-	cond := "period_start <= $2 ORDER BY period_start DESC LIMIT 1"
+	query := latestEITQuery
 	if exact {
-		cond = "period_start = $2"
+		query = eitOfPeriodQuery
 	}
 	var doc, ack string
-	err := q.QueryRowContext(ctx, `SELECT doc, ack_no FROM returns WHERE taxpayer_id = $1 AND form = 'eit' AND is_current = 1 AND `+cond,
-		taxpayerID, start).Scan(&doc, &ack)
+	err := q.QueryRowContext(ctx, query, taxpayerID, start).Scan(&doc, &ack)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", nil
 	}
@@ -37,6 +36,14 @@ func latestEIT(ctx context.Context, q db.Querier, taxpayerID int64, start string
 	return v, ack, err
 }
 
+// The current EIT return of a taxpayer whose period starts on or before $2
+// (the latest), or on $2.
+const (
+	latestEITQuery = `SELECT doc, ack_no FROM returns WHERE taxpayer_id = $1 AND form = 'eit' AND is_current = 1 AND period_start <= $2
+		ORDER BY period_start DESC LIMIT 1`
+	eitOfPeriodQuery = `SELECT doc, ack_no FROM returns WHERE taxpayer_id = $1 AND form = 'eit' AND is_current = 1 AND period_start = $2`
+)
+
 // smallLowProfitReads queues the read of the latest EIT prepayment up to
 // the period into b; the function it returns answers, after b has run,
 // whether that return found the enterprise small low-profit (its line A4).
@@ -45,8 +52,7 @@ func smallLowProfitReads(b *db.Batch, taxpayerID int64, p rules.Period) func() (
 	b.Query(func(sc db.Scanner) error {
 		var ack string
 		return sc.Scan(&doc, &ack)
-	}, `SELECT doc, ack_no FROM returns WHERE taxpayer_id = $1 AND form = 'eit' AND is_current = 1 AND period_start <= $2
-		ORDER BY period_start DESC LIMIT 1`, taxpayerID, p.Start.String())
+	}, latestEITQuery, taxpayerID, p.Start.String())
 	return func() (bool, error) {
 		if doc == "" {
 			return false, nil

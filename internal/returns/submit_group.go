@@ -210,7 +210,7 @@ func insertGroup(ctx context.Context, d *db.DB, group []*groupRow) (map[int64]in
 	return ids, rows.Err()
 }
 
-// acceptGroupPG is acceptOriginalPG for many rows: the same writes, each
+// acceptGroupPG accepts the originals of a group (see submit_pg.go): each
 // part joined back to its row by (taxpayer, idempotency key), the board's
 // counts summed per row of filing_stats (an upsert may not touch a row
 // twice in one statement).
