@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"taxhall/internal/app"
+	"taxhall/internal/gctune"
 	"taxhall/internal/banksim"
 	"taxhall/internal/loadtest"
 )
@@ -103,6 +104,9 @@ func run(args []string) error {
 		}
 		return a.ImportLaws(ctx, lawsDir, os.Stdout)
 	}
+	// A serving hall lets its heap grow further between collections
+	// (GOGC and GOMEMLIMIT in the environment still win).
+	gctune.Apply()
 	if cfg.Demo && cfg.BankURL == "" {
 		if err := app.StartDemoBank(ctx, cfg, d, log); err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"taxhall/internal/apperr"
@@ -222,6 +223,11 @@ type Form struct {
 	// (financial statements with the EIT prepayment); ForTaxType gives the
 	// main form, Companions the others.
 	Companion bool
+	// SmallLowProfitFact: Compute reads Facts.SmallLowProfit, so the store
+	// reads the enterprise's latest EIT return to fill it in. Forms that do
+	// not (a small-scale VAT return's surcharges are halved for being
+	// small-scale, whatever the EIT says) cost no such read.
+	SmallLowProfitFact bool
 	// Standard limits a companion to taxpayers keeping that accounting
 	// standard (taxpayer.AccountingStandard, e.g. "sbas").
 	Standard string
@@ -239,11 +245,17 @@ type Form struct {
 	Marker, Lacks string
 	// Compute computes the return from the entered cells.
 	Compute func(*Form, Input) (Output, error)
+
+	// Made once by register (nil on a form not registered).
+	cells, entered []string
 }
 
 // Cells lists every defined cell key, in the form's order: the main
 // table, then the annexes.
 func (f *Form) Cells() []string {
+	if f.cells != nil {
+		return f.cells
+	}
 	var keys []string
 	for _, t := range f.tables() {
 		for _, l := range t.Lines {
@@ -259,6 +271,9 @@ func (f *Form) Cells() []string {
 
 // EnteredCells lists the keys of the cells the taxpayer enters.
 func (f *Form) EnteredCells() []string {
+	if f.entered != nil {
+		return f.entered
+	}
 	var keys []string
 	for _, t := range f.tables() {
 		for _, l := range t.Lines {
@@ -478,7 +493,19 @@ func Format(v Values, keys []string) map[string]string {
 
 // Plain renders fen as a yuan string without separators: -1234.5 → "-1234.50".
 func Plain(fen int64) string {
-	return strings.ReplaceAll(money.FormatYuan(fen), ",", "")
+	if fen == 0 {
+		return "0.00" // most cells of most returns: no allocation
+	}
+	var buf [24]byte
+	b := buf[:0]
+	u := uint64(fen) // #nosec G115 -- the magnitude of fen, negated below as unsigned
+	if fen < 0 {
+		b = append(b, '-')
+		u = -u
+	}
+	b = strconv.AppendUint(b, u/100, 10)
+	b = append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
+	return string(b)
 }
 
 var registry = map[string]*Form{}
@@ -487,6 +514,9 @@ func register(f *Form) *Form {
 	if err := f.Check(); err != nil {
 		panic(err)
 	}
+	// A registered form does not change: its cell lists are made once
+	// (every submission, page and check reads them).
+	f.cells, f.entered = f.Cells(), f.EnteredCells()
 	registry[f.Code] = f
 	return f
 }

@@ -158,28 +158,30 @@ func propertyLines() []Line {
 
 // PropertyBehaviour is 财产和行为税纳税申报表 for 房产税 and 印花税.
 var PropertyBehaviour = register(&Form{
-	Code:    "property_behaviour",
-	Name:    "财产和行为税纳税申报表",
-	Short:   "财产和行为税（房产税、印花税）",
-	Basis:   "国家税务总局公告2021年第9号",
-	TaxType: "property",
-	Periods: []string{"month", "quarter", "year"},
-	Columns: propertyColumns,
-	Zero:    true,
-	Lines:   propertyLines(),
-	Compute: computeProperty,
+	Code:               "property_behaviour",
+	Name:               "财产和行为税纳税申报表",
+	Short:              "财产和行为税（房产税、印花税）",
+	Basis:              "国家税务总局公告2021年第9号",
+	TaxType:            "property",
+	Periods:            []string{"month", "quarter", "year"},
+	Columns:            propertyColumns,
+	SmallLowProfitFact: true,
+	Zero:               true,
+	Lines:              propertyLines(),
+	Compute:            computeProperty,
 })
 
 // PropertyBehaviourLand is 财产和行为税纳税申报表 for 城镇土地使用税.
 var PropertyBehaviourLand = register(&Form{
-	Code:    "property_behaviour_land",
-	Name:    "财产和行为税纳税申报表",
-	Short:   "财产和行为税（城镇土地使用税）",
-	Basis:   "国家税务总局公告2021年第9号",
-	TaxType: "land_use",
-	Periods: []string{"month", "quarter", "year"},
-	Columns: propertyColumns,
-	Zero:    true,
+	Code:               "property_behaviour_land",
+	Name:               "财产和行为税纳税申报表",
+	Short:              "财产和行为税（城镇土地使用税）",
+	Basis:              "国家税务总局公告2021年第9号",
+	TaxType:            "land_use",
+	Periods:            []string{"month", "quarter", "year"},
+	Columns:            propertyColumns,
+	SmallLowProfitFact: true,
+	Zero:               true,
 	Lines: []Line{
 		{No: lineLand, Name: "城镇土地使用税（计税依据：应税土地面积，平方米）", Kinds: "CECCEC", Section: "城镇土地使用税",
 			Hint: "税源计税依据为已登记的土地税源在所属期内的占用面积合计；申报计税依据可不填，填写的须与之一致"},

@@ -44,17 +44,18 @@ var vatGeneralColumns = []Column{
 // with their own layout (vatGeneralV1); the next period carries from them
 // too (see computeVATGeneral).
 var VATGeneral = register(&Form{
-	Code:      "vat_general",
-	Name:      "增值税及附加税费申报表（一般纳税人适用）",
-	Short:     "增值税及附加税费（一般纳税人）",
-	Basis:     "国家税务总局公告2021年第20号",
-	TaxType:   "vat_general",
-	Periods:   []string{"month", "quarter"},
-	Columns:   vatGeneralColumns,
-	Zero:      true,
-	Lines:     vatGeneralLines,
-	Tables:    []Table{vatSalesTable},
-	PriorKeys: ytdKeys(vatGeneralLines, "period", 1),
+	Code:               "vat_general",
+	Name:               "增值税及附加税费申报表（一般纳税人适用）",
+	Short:              "增值税及附加税费（一般纳税人）",
+	Basis:              "国家税务总局公告2021年第20号",
+	TaxType:            "vat_general",
+	Periods:            []string{"month", "quarter"},
+	Columns:            vatGeneralColumns,
+	SmallLowProfitFact: true,
+	Zero:               true,
+	Lines:              vatGeneralLines,
+	Tables:             []Table{vatSalesTable},
+	PriorKeys:          ytdKeys(vatGeneralLines, "period", 1),
 	// The carried balances, and lines 24 and 28 of a return in the earlier
 	// layout, which had no line 32: its 32 was 24 − 28.
 	CarryKeys: map[string]string{"20.period": "13.period", "32.period": "25.period", "38.period": "36.period",

@@ -199,3 +199,46 @@ func TestVATGeneralCarriesFromTheEarlierLayout(t *testing.T) {
 		})
 	}
 }
+
+// A general VAT taxpayer's surcharges are halved while its latest EIT
+// prepayment finds it small low-profit (“六税两费”, 财政部 税务总局公告2023年
+// 第12号 第二条, 第三条: the status of the latest EIT return decides), and
+// in full once a correction of that return says it is not. The VAT return
+// reads the EIT return because its form declares SmallLowProfitFact.
+func TestVATGeneralSurchargesFollowTheEITReturn(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		f := newFiler(t, d, "91350203TESTG0003C", "vat_general", taxpayer.Monthly)
+		var tp, staff int64
+		if err := d.QueryRowContext(f.ctx, `SELECT t.id, s.id FROM taxpayers t, staff s WHERE t.code = '91350203TESTG0003C' AND s.staff_no = '35020301'`).Scan(&tp, &staff); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := taxpayer.InsertIdentification(f.ctx, d, *f.clock, tp, "cit", taxpayer.Quarterly, "2025-01-01", staff); err != nil {
+			t.Fatal(err)
+		}
+		eit := f.file(t, 2026, 10, 10, "eit", "2026Q3", map[string]string{"A1": "10", "A2": "100", "3": "100000"}, false)
+		if eit.Values()["A4"] != 100 {
+			t.Fatalf("EIT A4 = %d, want small low-profit", eit.Values()["A4"])
+		}
+		surcharges := func() [3]int64 {
+			t.Helper()
+			*f.clock = time.Date(2026, 11, 5, 9, 0, 0, 0, cst)
+			// 13,000 output − 3,000 input = 10,000 VAT; Siming is a city: 7%, 3%, 2%.
+			sh, err := f.rs.SaveDraft(f.ctx, "vat_general", "2026-10", map[string]string{"a1.1.5": "100000", "12.period": "3000"}, "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := sh.Output.Values
+			return [3]int64{v["39.period"], v["40.period"], v["41.period"]}
+		}
+		if got, want := surcharges(), [3]int64{35_000, 15_000, 10_000}; got != want {
+			t.Errorf("small low-profit: surcharges %v, want halved %v", got, want)
+		}
+		*f.clock = time.Date(2026, 11, 1, 9, 0, 0, 0, cst)
+		if _, err := f.rs.Submit(f.ctx, "eit", "2026Q3", map[string]string{"A1": "301", "A2": "100", "3": "100000"}, returns.NewKey(), eit.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := surcharges(), [3]int64{70_000, 30_000, 20_000}; got != want {
+			t.Errorf("not small low-profit: surcharges %v, want in full %v", got, want)
+		}
+	})
+}

@@ -102,7 +102,7 @@ func computeVATSmall(f *Form, in Input) (Output, error) {
 	if err != nil {
 		return Output{}, err
 	}
-	v := Values{}
+	v := make(Values, len(f.Cells()))
 	out := Output{Values: v, Basis: []string{source}}
 	moved := false
 	for i, col := range []string{"goods", "services"} {

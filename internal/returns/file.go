@@ -101,7 +101,7 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	relief := reliefReads(&b, a.TaxpayerID)
 	prior := priorReads(&b, a.TaxpayerID, f, p)
 	var slp func() (bool, error)
-	if f.Code != "eit" {
+	if f.SmallLowProfitFact {
 		slp = smallLowProfitReads(&b, a.TaxpayerID, p)
 	}
 	if err := s.DB.Run(ctx, &b); err != nil {
