@@ -267,10 +267,9 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 		ar := &acceptRow{taxpayerID: sh.Taxpayer.ID, bureauID: sh.Taxpayer.BureauID, form: sh.Form.Code, taxType: sh.Form.TaxType,
 			start: doc.PeriodStart, end: doc.PeriodEnd, deadline: sh.Deadline.Date.String(), zero: b2i(zero), late: b2i(late),
 			taxDue: out.TaxDue, doc: string(canonical), hash: hash, rulesVersion: rules.Version, key: key,
-			userID: a.UserID, userName: a.Name, at: db.TS(now), carry: carry, eventKind: EventAccepted, actorKind: string(a.Kind)}
+			userID: a.UserID, userName: a.Name, at: db.TS(now), carry: carry}
 		for try := 0; try < 3; try++ {
 			ar.ack = newAckNo(now)
-			ar.note = "回执号 " + ar.ack
 			id, ok, err := s.group.accept(ctx, s.DB, ar)
 			if err != nil {
 				return nil, err
@@ -360,7 +359,7 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 				return err
 			}
 		}
-		kind, note := EventAccepted, "回执号 "+ack
+		kind, note := EventAccepted, ackNotePrefix+ack
 		if sh.Correcting != nil {
 			kind = EventCorrected
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"taxhall/internal/auth"
 	"taxhall/internal/db"
 )
 
@@ -23,9 +24,8 @@ import (
 // Exactly once is unchanged: each row is inserted with ON CONFLICT DO
 // NOTHING under the same unique keys, and a row whose return was not
 // inserted writes nothing else — its submitter looks the key up as before.
-// A group never holds two rows of the same taxpayer, so a row's parts are
-// joined back to it by (taxpayer, idempotency key) without ambiguity; a
-// deadlock between two groups (two nodes) aborts one statement as a whole,
+// A group never holds two rows of the same taxpayer, so the answer's ids
+// are matched to their rows by taxpayer without ambiguity; a deadlock between two groups (two nodes) aborts one statement as a whole,
 // which is run again.
 
 // maxGroup bounds the rows of one statement; maxLeaders the statements of
@@ -175,27 +175,27 @@ func runGroup(ctx context.Context, d *db.DB, group []*groupRow) {
 func insertGroup(ctx context.Context, d *db.DB, group []*groupRow) (map[int64]int64, error) {
 	n := len(group)
 	var (
-		taxpayer, bureau, due, user          = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		zero, late, settled, shard           = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
-		form, taxType, start, end, deadline  = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		doc, hash, rules, ack, key, userName = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		at, eventKind, actorKind, note       = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		carry                                = make([]*string, n)
+		taxpayer, bureau, due, user         = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		zero, late                          = make([]int32, n), make([]int32, n)
+		form, taxType, start, end, deadline = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		doc, hash, rules, ack, key          = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		userName, at                        = make([]string, n), make([]string, n)
+		carry                               = make([]*string, n)
 	)
 	for i, w := range group {
 		a := w.row
 		taxpayer[i], bureau[i], due[i], user[i] = a.taxpayerID, a.bureauID, a.taxDue, a.userID
-		zero[i], late[i], settled[i], shard[i] = int32(a.zero), int32(a.late), int32(b2i(a.taxDue == 0)), int32(a.taxpayerID%8) // #nosec G115 -- 0/1 flags and a shard below 8
+		zero[i], late[i] = int32(a.zero), int32(a.late) // #nosec G115 -- 0/1 flags
 		form[i], taxType[i], start[i], end[i], deadline[i] = a.form, a.taxType, a.start, a.end, a.deadline
-		doc[i], hash[i], rules[i], ack[i], key[i], userName[i] = a.doc, a.hash, a.rulesVersion, a.ack, a.key, a.userName
-		at[i], eventKind[i], actorKind[i], note[i] = a.at, a.eventKind, a.actorKind, a.note
+		doc[i], hash[i], rules[i], ack[i], key[i] = a.doc, a.hash, a.rulesVersion, a.ack, a.key
+		userName[i], at[i] = a.userName, a.at
 		if c, ok := a.carry.(string); ok {
 			carry[i] = &c
 		}
 	}
 	ids := make(map[int64]int64, n)
 	rows, err := d.QueryContext(ctx, acceptGroupPG, taxpayer, bureau, form, taxType, start, end, zero, deadline, late, due,
-		doc, hash, rules, ack, key, user, userName, at, carry, settled, eventKind, actorKind, note, shard)
+		doc, hash, rules, ack, key, user, userName, at, carry, EventAccepted, string(auth.Taxpayer), ackNotePrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -210,37 +210,42 @@ func insertGroup(ctx context.Context, d *db.DB, group []*groupRow) (map[int64]in
 	return ids, rows.Err()
 }
 
-// acceptGroupPG accepts the originals of a group (see submit_pg.go): each
-// part joined back to its row by (taxpayer, idempotency key), the board's
-// counts summed per row of filing_stats (an upsert may not touch a row
-// twice in one statement).
-const acceptGroupPG = `WITH i AS (
-	SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[],
-		$9::integer[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::text[],
-		$18::text[], $19::text[], $20::integer[], $21::text[], $22::text[], $23::text[], $24::integer[])
-		AS x(taxpayer_id, bureau_id, form, tax_type, period_start, period_end, zero, deadline, late, tax_due, doc, sha256,
-		rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at, carry, settled, event_kind, actor_kind, note, shard)
-), r AS (
+// ackNotePrefix begins an accepted return's event note: “回执号 ” and the
+// acknowledgement number.
+const ackNotePrefix = "回执号 "
+
+// acceptGroupPG accepts the originals of a group (see submit_pg.go). Every
+// other part reads what the return's INSERT returned, so a row that
+// conflicted writes nothing else; the board's counts are summed per row of
+// filing_stats (an upsert may not touch a row twice in one statement). The
+// returns are inserted in the arrays' order, which runGroup sorted by
+// taxpayer.
+const acceptGroupPG = `WITH r AS (
 	INSERT INTO returns (taxpayer_id, bureau_id, form, tax_type, period_start, period_end, version, previous_id,
 		is_current, zero, deadline, late, tax_due, difference, doc, sha256, rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at, carry)
 	SELECT taxpayer_id, bureau_id, form, tax_type, period_start, period_end, 1, NULL, 1, zero, deadline, late, tax_due, tax_due, doc, sha256,
-		rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at, carry FROM i ORDER BY taxpayer_id
-	ON CONFLICT DO NOTHING RETURNING id, taxpayer_id, idem_key
-), j AS (
-	SELECT r.id, i.* FROM r JOIN i ON i.taxpayer_id = r.taxpayer_id AND i.idem_key = r.idem_key
+		rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at, carry
+	FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[],
+		$9::integer[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::text[],
+		$18::text[], $19::text[])
+		AS x(taxpayer_id, bureau_id, form, tax_type, period_start, period_end, zero, deadline, late, tax_due, doc, sha256,
+		rules_version, ack_no, idem_key, submitted_by, submitted_by_name, submitted_at, carry)
+	ON CONFLICT DO NOTHING
+	RETURNING id, taxpayer_id, bureau_id, form, tax_type, period_start, period_end, deadline, late, tax_due, ack_no,
+		submitted_by, submitted_by_name, submitted_at
 ), l AS (
 	INSERT INTO tax_liabilities (taxpayer_id, return_id, tax_type, period_start, period_end, deadline, amount, settled, created_at)
-	SELECT taxpayer_id, id, tax_type, period_start, period_end, deadline, tax_due, settled, submitted_at FROM j
+	SELECT taxpayer_id, id, tax_type, period_start, period_end, deadline, tax_due, CASE WHEN tax_due = 0 THEN 1 ELSE 0 END, submitted_at FROM r
 ), e AS (
 	INSERT INTO return_events (taxpayer_id, form, period_start, return_id, kind, at, actor_kind, actor_id, actor_name, note)
-	SELECT taxpayer_id, form, period_start, id, event_kind, submitted_at, actor_kind, submitted_by, submitted_by_name, note FROM j
+	SELECT taxpayer_id, form, period_start, id, $20, submitted_at, $21, submitted_by, submitted_by_name, $22 || ack_no FROM r
 ), d AS (
-	DELETE FROM return_drafts x USING j WHERE x.taxpayer_id = j.taxpayer_id AND x.form = j.form AND x.period_start = j.period_start
+	DELETE FROM return_drafts x USING r WHERE x.taxpayer_id = r.taxpayer_id AND x.form = r.form AND x.period_start = r.period_start
 ), s AS (
 	INSERT INTO filing_stats (bureau_id, tax_type, period_start, shard, filed, late, corrected, tax_due)
-	SELECT bureau_id, tax_type, period_start, shard, COUNT(*), SUM(late), 0, SUM(tax_due) FROM j
-	GROUP BY bureau_id, tax_type, period_start, shard ORDER BY bureau_id, tax_type, period_start, shard
+	SELECT bureau_id, tax_type, period_start, (taxpayer_id % 8)::integer, COUNT(*), SUM(late), 0, SUM(tax_due) FROM r
+	GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 	ON CONFLICT (bureau_id, tax_type, period_start, shard) DO UPDATE SET filed = filing_stats.filed + excluded.filed,
 		late = filing_stats.late + excluded.late, corrected = filing_stats.corrected + excluded.corrected, tax_due = filing_stats.tax_due + excluded.tax_due
 )
-SELECT taxpayer_id, id FROM j`
+SELECT taxpayer_id, id FROM r`

@@ -33,7 +33,6 @@ type acceptRow struct {
 	userID                              int64
 	userName, at                        string
 	carry                               any
-	eventKind, actorKind, note          string
 }
 
 // insert accepts the row alone (a group of one); ok is false when the
