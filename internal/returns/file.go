@@ -98,8 +98,7 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	if err != nil {
 		return nil, nil, err
 	}
-	relief := reliefReads(&b, a.TaxpayerID)
-	prior := priorReads(&b, a.TaxpayerID, f, p)
+	relief, prior := sheetReads(&b, a.TaxpayerID, f, p)
 	var slp func() (bool, error)
 	if f.SmallLowProfitFact {
 		slp = smallLowProfitReads(&b, a.TaxpayerID, p)
@@ -159,27 +158,41 @@ func (s *Service) open(ctx context.Context, formCode, periodKey string) (*Sheet,
 	return sh, a, nil
 }
 
-// priorReads queues the read of the year's earlier current returns of the
-// form into b; the function it returns answers, after b has run, with the
-// sums of their year-to-date cells and the previous period's carried cells
-// (sumPrior). It reads each return's carry column (what CarryValues kept),
-// or its document when the return predates that column.
-func priorReads(b *db.Batch, taxpayerID int64, f *forms.Form, p rules.Period) func() (forms.Values, error) {
+// sheetReads queues into b the reads of the taxpayer's relief (reliefReads)
+// and, for a form that sums or carries earlier returns, of the year's
+// earlier current returns of the form, in one statement. After b has run,
+// the Relief is filled in and the function answers with the sums of those
+// returns' year-to-date cells and the previous period's carried cells
+// (sumPrior), read from each return's carry column (what CarryValues kept)
+// or from its document when the return predates that column.
+func sheetReads(b *db.Batch, taxpayerID int64, f *forms.Form, p rules.Period) (*Relief, func() (forms.Values, error)) {
 	if len(f.PriorKeys) == 0 && len(f.CarryKeys) == 0 {
-		return func() (forms.Values, error) { return forms.Values{}, nil }
+		return reliefReads(b, taxpayerID), func() (forms.Values, error) { return forms.Values{}, nil }
 	}
+	r := &Relief{extended: map[string]calendar.Date{}}
 	var docs []*docRow
 	b.Query(func(sc db.Scanner) error {
-		d, err := scanDocRow(sc)
-		docs = append(docs, d)
-		return err
-	}, priorQuery, taxpayerID, f.Code, calendar.MakeDate(p.Start.Y-1, 1, 1).String(), p.Start.String())
-	return func() (forms.Values, error) { return sumPrior(docs, f, p) }
+		var kind, x, y, z string
+		if err := sc.Scan(&kind, &x, &y, &z); err != nil {
+			return err
+		}
+		if kind == "p" {
+			docs = append(docs, &docRow{start: x, carry: y, doc: z})
+		} else {
+			r.add(kind, x, y, z)
+		}
+		return nil
+	}, reliefPriorQuery, taxpayerID, f.Code, calendar.MakeDate(p.Start.Y-1, 1, 1).String(), p.Start.String())
+	return r, func() (forms.Values, error) { return sumPrior(docs, f, p) }
 }
 
-const priorQuery = `SELECT period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
+// reliefPriorQuery is the earlier returns' rows ("p", in period order) and
+// reliefQuery's ("e" and "s").
+const reliefPriorQuery = `SELECT 'p', period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
 		WHERE taxpayer_id = $1 AND form = $2 AND is_current = 1 AND period_start >= $3 AND period_start < $4
-		ORDER BY period_start`
+		UNION ALL SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
+		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1
+		ORDER BY 1, 2`
 
 // sumPrior adds up the year's earlier returns (docs, in period order) as
 // prior describes.
@@ -228,11 +241,6 @@ func CarryValues(f *forms.Form, v forms.Values) any {
 
 type docRow struct {
 	start, carry, doc string
-}
-
-func scanDocRow(sc db.Scanner) (*docRow, error) {
-	var r docRow
-	return &r, sc.Scan(&r.start, &r.carry, &r.doc)
 }
 
 func (d *docRow) values() (forms.Values, error) {

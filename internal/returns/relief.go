@@ -72,21 +72,27 @@ func (r *Relief) scan(sc db.Scanner) error {
 	if err := sc.Scan(&kind, &a, &b, &c); err != nil {
 		return err
 	}
+	r.add(kind, a, b, c)
+	return nil
+}
+
+// add adds one row of reliefQuery: a suspension ("s", from, to) or an
+// extension ("e", tax, period, deadline).
+func (r *Relief) add(kind, a, b, c string) {
 	if kind == "s" {
 		f, err1 := calendar.ParseDate(a)
 		t, err2 := calendar.ParseDate(b)
 		if err1 != nil || err2 != nil || f.IsZero() {
-			return nil // an unreadable row suspends nothing
+			return // an unreadable row suspends nothing
 		}
 		r.suspensions = append(r.suspensions, [2]calendar.Date{f, t})
-		return nil
+		return
 	}
 	d, err := calendar.ParseDate(c)
 	if err != nil {
-		return nil
+		return
 	}
 	r.extended[a+"|"+strings.ToUpper(strings.TrimSpace(b))] = d
-	return nil
 }
 
 // Suspended reports whether period p lies wholly inside a suspension.

@@ -10,7 +10,7 @@ import (
 	"taxhall/internal/db/dbtest"
 )
 
-// RecordReads reads in one statement what MyRecord reads in two: the same
+// RecordReads, queued in a batch with other reads, reads what MyRecord does: the same
 // taxpayer and the same identifications in the same order, for a taxpayer
 // with several identifications (one of them ended) and for one with none.
 func TestRecordReadsIsMyRecord(t *testing.T) {

@@ -139,43 +139,17 @@ func (s *Service) RecordReads(ctx context.Context, b *db.Batch) (*RecordRead, er
 		return nil, err
 	}
 	r := &RecordRead{}
-	// One statement: the taxpayer's row once per identification (or once
-	// with NULLs when it has none).
+	b.Query(func(sc db.Scanner) (err error) {
+		r.t, err = scanTaxpayer(sc)
+		return err
+	}, `SELECT `+taxpayerCols+taxpayerFrom+` WHERE t.id = $1`, a.TaxpayerID)
 	b.Query(func(sc db.Scanner) error {
-		var (
-			id                                       sql.NullInt64
-			taxType, period, start, end, by, created sql.NullString
-		)
-		t, err := scanTaxpayer(withExtra{sc, []any{&id, &taxType, &period, &start, &end, &by, &created}})
-		if err != nil {
-			return err
-		}
-		if r.t == nil {
-			r.t = t
-		}
-		if id.Valid {
-			r.idents = append(r.idents, &Identification{ID: id.Int64, TaxType: taxType.String, Period: period.String, StartDate: start.String,
-				EndDate: end.String, CreatedBy: by.String, CreatedAt: db.ParseTS(created.String)})
-		}
-		return nil
-	}, recordQuery, a.TaxpayerID)
+		i, err := scanIdentification(sc)
+		r.idents = append(r.idents, i)
+		return err
+	}, identificationsQuery, a.TaxpayerID)
 	return r, nil
 }
-
-// recordQuery reads a taxpayer with its identifications (in
-// identificationsQuery's order).
-const recordQuery = `SELECT ` + taxpayerCols + `, i.id, i.tax_type, i.period, i.start_date, i.end_date, s.name, i.created_at` + taxpayerFrom + `
-		LEFT JOIN (tax_identifications i JOIN staff s ON s.id = i.created_by) ON i.taxpayer_id = t.id
-		WHERE t.id = $1 ORDER BY i.start_date, i.id`
-
-// withExtra scans a row's leading columns into what the caller asks for
-// and the rest into extra.
-type withExtra struct {
-	sc    db.Scanner
-	extra []any
-}
-
-func (w withExtra) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.extra...)...) }
 
 // RecordRead is what RecordReads fills in when its batch runs.
 type RecordRead struct {
