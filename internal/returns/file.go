@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,16 +184,20 @@ func sheetReads(b *db.Batch, taxpayerID int64, f *forms.Form, p rules.Period) (*
 		}
 		return nil
 	}, reliefPriorQuery, taxpayerID, f.Code, calendar.MakeDate(p.Start.Y-1, 1, 1).String(), p.Start.String())
-	return r, func() (forms.Values, error) { return sumPrior(docs, f, p) }
+	return r, func() (forms.Values, error) {
+		// In period order (the statement has no ORDER BY: no sort on the
+		// server for a few rows).
+		slices.SortFunc(docs, func(x, y *docRow) int { return strings.Compare(x.start, y.start) })
+		return sumPrior(docs, f, p)
+	}
 }
 
-// reliefPriorQuery is the earlier returns' rows ("p", in period order) and
-// reliefQuery's ("e" and "s").
+// reliefPriorQuery is the earlier returns' rows ("p") and reliefQuery's
+// ("e" and "s"), in no particular order.
 const reliefPriorQuery = `SELECT 'p', period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
 		WHERE taxpayer_id = $1 AND form = $2 AND is_current = 1 AND period_start >= $3 AND period_start < $4
 		UNION ALL SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
-		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1
-		ORDER BY 1, 2`
+		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1`
 
 // sumPrior adds up the year's earlier returns (docs, in period order) as
 // prior describes.
