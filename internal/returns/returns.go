@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"taxhall/internal/apperr"
@@ -52,7 +53,17 @@ type Service struct {
 	Taxpayers *taxpayer.Service
 	Calendar  DeadlineSource
 
-	group grouper // originals accepted together on PostgreSQL (submit_group.go)
+	acceptsOnce sync.Once
+	acceptsG    *group[*acceptRow, acceptResult] // originals accepted together on PostgreSQL (submit_group.go)
+}
+
+func (s *Service) accepts() *group[*acceptRow, acceptResult] {
+	s.acceptsOnce.Do(func() {
+		s.acceptsG = &group[*acceptRow, acceptResult]{maxSize: maxGroup, maxLeaders: maxLeaders,
+			distinct: func(a *acceptRow) int64 { return a.taxpayerID },
+			run:      func(ctx context.Context, rows []*acceptRow) []acceptResult { return acceptGroup(ctx, s.DB, rows) }}
+	})
+	return s.acceptsG
 }
 
 func (s *Service) today() calendar.Date { return calendar.FromTime(s.Now().In(china)) }

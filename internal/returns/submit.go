@@ -270,7 +270,8 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 			userID: a.UserID, userName: a.Name, at: db.TS(now), carry: carry}
 		for try := 0; try < 3; try++ {
 			ar.ack = newAckNo(now)
-			id, ok, err := s.group.accept(ctx, s.DB, ar)
+			res := s.accepts().do(ctx, ar)
+			id, ok, err := res.id, res.ok, res.err
 			if err != nil {
 				return nil, err
 			}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"taxhall/internal/auth"
@@ -12,21 +11,17 @@ import (
 )
 
 // Group acceptance on PostgreSQL. Submissions arriving together are
-// accepted by one statement (acceptGroupPG) instead of one each, as
-// PostgreSQL's own group commit writes several transactions' WAL with one
-// flush: the first submitter that finds a free slot runs the statement for
-// every row waiting at that moment, and keeps running until nobody waits;
-// the others only wait for their answer. Under load, several rows share
-// one round trip, one plan and one executor start-up, and the backends
-// stop competing with each other for the two cores. With one submitter at
-// a time nothing waits: a group of one is the single statement.
+// accepted by one statement (acceptGroupPG) instead of one each (group.go):
+// several rows share one round trip, one plan, one executor start-up and
+// one WAL flush. A group of one is the single statement.
 //
 // Exactly once is unchanged: each row is inserted with ON CONFLICT DO
 // NOTHING under the same unique keys, and a row whose return was not
 // inserted writes nothing else — its submitter looks the key up as before.
 // A group never holds two rows of the same taxpayer, so the answer's ids
-// are matched to their rows by taxpayer without ambiguity; a deadlock between two groups (two nodes) aborts one statement as a whole,
-// which is run again.
+// are matched to their rows by taxpayer without ambiguity; a deadlock
+// between two groups (two nodes) aborts one statement as a whole, which is
+// run again.
 
 // maxGroup bounds the rows of one statement; maxLeaders the statements of
 // one pool running at once.
@@ -35,144 +30,56 @@ const (
 	maxLeaders = 2
 )
 
-type grouper struct {
-	mu      sync.Mutex
-	waiting []*groupRow
-	leaders int
-}
-
-type groupRow struct {
-	row  *acceptRow
-	done chan groupResult // room for a promotion and the answer: senders never block
-	// Under grouper.mu: taken into a group; told to lead.
-	taken, promoted bool
-}
-
-type groupResult struct {
-	id   int64
-	ok   bool
-	err  error
-	lead bool // not an answer: this row's submitter now leads
-}
-
-// accept inserts a as acceptRow.insert would, grouped with whatever other
-// rows wait at the same time. The wait is one statement or two, so it does
-// not give up when ctx ends: a row once queued is answered.
-func (g *grouper) accept(ctx context.Context, d *db.DB, a *acceptRow) (int64, bool, error) {
-	me := &groupRow{row: a, done: make(chan groupResult, 2)}
-	g.mu.Lock()
-	g.waiting = append(g.waiting, me)
-	if g.leaders < maxLeaders {
-		g.leaders++
-		g.mu.Unlock()
-		return g.lead(ctx, d, me)
-	}
-	g.mu.Unlock()
-	if r := <-me.done; !r.lead {
-		return r.id, r.ok, r.err
-	}
-	return g.lead(ctx, d, me)
-}
-
-// lead runs groups until its own row has been taken into one, then hands
-// the lead to a waiting submitter (so no submitter serves others for
-// long), or steps down when nobody waits.
-func (g *grouper) lead(ctx context.Context, d *db.DB, me *groupRow) (int64, bool, error) {
-	for {
-		g.mu.Lock()
-		if me.taken {
-			g.handOff()
-			g.mu.Unlock()
-			break
-		}
-		group := g.take()
-		g.mu.Unlock()
-		// Other submitters' rows must not fail because this one's caller
-		// went away.
-		runGroup(context.WithoutCancel(ctx), d, group)
-	}
-	for {
-		if r := <-me.done; !r.lead {
-			return r.id, r.ok, r.err
-		}
-	}
-}
-
-// handOff (under g.mu) passes a leader's place to the first waiting row
-// not yet told to lead, or frees it.
-func (g *grouper) handOff() {
-	for _, w := range g.waiting {
-		if !w.promoted {
-			w.promoted = true
-			w.done <- groupResult{lead: true}
-			return
-		}
-	}
-	g.leaders--
-}
-
-// take removes from the waiting list (under g.mu) up to maxGroup rows, at
-// most one per taxpayer; the others stay for the next group.
-func (g *grouper) take() []*groupRow {
-	if len(g.waiting) == 0 {
-		return nil
-	}
-	seen := make(map[int64]bool, len(g.waiting))
-	var group, rest []*groupRow
-	for _, w := range g.waiting {
-		if len(group) < maxGroup && !seen[w.row.taxpayerID] {
-			seen[w.row.taxpayerID] = true
-			w.taken = true
-			group = append(group, w)
-		} else {
-			rest = append(rest, w)
-		}
-	}
-	g.waiting = rest
-	return group
+// acceptResult answers one row: the return's id, or ok false when the
+// return's INSERT did nothing (a unique constraint held).
+type acceptResult struct {
+	id  int64
+	ok  bool
+	err error
 }
 
 // largestGroup is the most rows one statement has accepted (tests read it
 // to know that groups formed).
 var largestGroup atomic.Int64
 
-// runGroup accepts a group and answers each of its rows.
-func runGroup(ctx context.Context, d *db.DB, group []*groupRow) {
-	if n := int64(len(group)); n > largestGroup.Load() {
+// acceptGroup accepts a group and answers each of its rows.
+func acceptGroup(ctx context.Context, d *db.DB, rows []*acceptRow) []acceptResult {
+	if n := int64(len(rows)); n > largestGroup.Load() {
 		largestGroup.Store(n)
 	}
-	if len(group) == 1 {
-		id, ok, err := group[0].row.insert(ctx, d)
-		group[0].done <- groupResult{id: id, ok: ok, err: err}
-		return
+	out := make([]acceptResult, len(rows))
+	if len(rows) == 1 {
+		id, ok, err := rows[0].insert(ctx, d)
+		out[0] = acceptResult{id, ok, err}
+		return out
 	}
 	// The same order on every node: fewer deadlocks between groups.
-	slices.SortFunc(group, func(x, y *groupRow) int { return cmp.Compare(x.row.taxpayerID, y.row.taxpayerID) })
+	sorted := slices.Clone(rows)
+	slices.SortFunc(sorted, func(x, y *acceptRow) int { return cmp.Compare(x.taxpayerID, y.taxpayerID) })
 	var ids map[int64]int64
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		if ids, err = insertGroup(ctx, d, group); err == nil || !db.IsRetryable(err) {
+		if ids, err = insertGroup(ctx, d, sorted); err == nil || !db.IsRetryable(err) {
 			break
 		}
 	}
-	if err != nil {
-		// Whatever failed, each row gets its own statement and its own
-		// answer, so one bad row cannot fail the others.
-		for _, w := range group {
-			id, ok, err := w.row.insert(ctx, d)
-			w.done <- groupResult{id: id, ok: ok, err: err}
+	for i, a := range rows {
+		if err != nil {
+			// Whatever failed, each row gets its own statement and its
+			// own answer, so one bad row cannot fail the others.
+			id, ok, err := a.insert(ctx, d)
+			out[i] = acceptResult{id, ok, err}
+			continue
 		}
-		return
+		id, ok := ids[a.taxpayerID]
+		out[i] = acceptResult{id: id, ok: ok}
 	}
-	for _, w := range group {
-		id, ok := ids[w.row.taxpayerID]
-		w.done <- groupResult{id: id, ok: ok}
-	}
+	return out
 }
 
 // insertGroup runs acceptGroupPG for the group: the ids of the returns it
 // inserted, by taxpayer.
-func insertGroup(ctx context.Context, d *db.DB, group []*groupRow) (map[int64]int64, error) {
+func insertGroup(ctx context.Context, d *db.DB, group []*acceptRow) (map[int64]int64, error) {
 	n := len(group)
 	var (
 		taxpayer, bureau, due, user         = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -182,8 +89,7 @@ func insertGroup(ctx context.Context, d *db.DB, group []*groupRow) (map[int64]in
 		userName, at                        = make([]string, n), make([]string, n)
 		carry                               = make([]*string, n)
 	)
-	for i, w := range group {
-		a := w.row
+	for i, a := range group {
 		taxpayer[i], bureau[i], due[i], user[i] = a.taxpayerID, a.bureauID, a.taxDue, a.userID
 		zero[i], late[i] = int32(a.zero), int32(a.late) // #nosec G115 -- 0/1 flags
 		form[i], taxType[i], start[i], end[i], deadline[i] = a.form, a.taxType, a.start, a.end, a.deadline

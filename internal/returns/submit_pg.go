@@ -38,7 +38,7 @@ type acceptRow struct {
 // insert accepts the row alone (a group of one); ok is false when the
 // return's INSERT did nothing (a unique constraint held).
 func (a *acceptRow) insert(ctx context.Context, d *db.DB) (id int64, ok bool, err error) {
-	ids, err := insertGroup(ctx, d, []*groupRow{{row: a}})
+	ids, err := insertGroup(ctx, d, []*acceptRow{a})
 	if err != nil {
 		return 0, false, err
 	}
