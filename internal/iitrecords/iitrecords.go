@@ -58,9 +58,14 @@ const batch = 200
 // employer's lines of the return's month with the return's lines. Running
 // it twice for the same return leaves the same rows.
 func Record(ctx context.Context, tx *sql.Tx, r *returns.Return) error {
-	res, err := iitw.DetailOf(r.Doc.Detail)
-	if err != nil {
-		return err
+	// The lines as the form computed them, or as the document stores them
+	// (the same values: TestDetailSurvivesItsDocument in package iitw).
+	res, ok := r.Computed.([]iitw.Result)
+	if !ok {
+		var err error
+		if res, err = iitw.DetailOf(r.Doc.Detail); err != nil {
+			return err
+		}
 	}
 	start := r.Period.Start.String()
 	if _, err := tx.ExecContext(ctx, `DELETE FROM iit_person_lines WHERE employer_taxpayer_id = $1 AND period_start = $2`, r.TaxpayerID, start); err != nil {

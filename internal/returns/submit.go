@@ -40,6 +40,10 @@ type Return struct {
 	SubmittedAt  time.Time
 	Doc          Doc
 	Canonical    string
+	// Computed is the form's computed detail (forms.Output.Detail) on a
+	// return just accepted, for the accept hooks, which would otherwise
+	// decode it again from Doc.Detail; nil on a return read back.
+	Computed any
 }
 
 func (r *Return) PeriodKey() string  { return PeriodKey(r.Period) }
@@ -383,6 +387,7 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, formCode, periodKey
 			return err
 		}
 		r := built(id, ack)
+		r.Computed = out.Detail
 		for _, h := range acceptHooks[r.Form] {
 			if err := h(ctx, tx, r); err != nil {
 				return err
