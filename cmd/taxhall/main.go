@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"taxhall/internal/app"
-	"taxhall/internal/gctune"
 	"taxhall/internal/banksim"
+	"taxhall/internal/gctune"
 	"taxhall/internal/loadtest"
 )
 
