@@ -196,8 +196,7 @@ func sheetReads(b *db.Batch, taxpayerID int64, f *forms.Form, p rules.Period) (*
 // ("e" and "s"), in no particular order.
 const reliefPriorQuery = `SELECT 'p', period_start, COALESCE(carry, ''), CASE WHEN carry IS NULL THEN doc ELSE '' END FROM returns
 		WHERE taxpayer_id = $1 AND form = $2 AND is_current = 1 AND period_start >= $3 AND period_start < $4
-		UNION ALL SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
-		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1`
+		UNION ALL ` + reliefQuery
 
 // sumPrior adds up the year's earlier returns (docs, in period order) as
 // prior describes.

@@ -62,9 +62,10 @@ func reliefReads(b *db.Batch, taxpayerID int64) *Relief {
 	return r
 }
 
+// reliefQuery reads a taxpayer's suspensions and extensions, in no
+// particular order (a Relief is a set).
 const reliefQuery = `SELECT 's', from_date, to_date, '' FROM taxpayer_suspensions WHERE taxpayer_id = $1
-		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1
-		ORDER BY 1, 2`
+		UNION ALL SELECT 'e', tax_type, period, deadline FROM filing_extensions WHERE taxpayer_id = $1`
 
 // scan adds one row of reliefQuery.
 func (r *Relief) scan(sc db.Scanner) error {
