@@ -53,20 +53,16 @@ func smallLowProfitReads(b *db.Batch, taxpayerID int64, p rules.Period) func() (
 		var ack string
 		return sc.Scan(&doc, &ack)
 	}, latestEITQuery, taxpayerID, p.Start.String())
-	return func() (bool, error) { return smallLowProfitOf(doc) }
-}
-
-// smallLowProfitOf reads an EIT return's document ("" for none): whether
-// it found the enterprise small low-profit (its line A4).
-func smallLowProfitOf(doc string) (bool, error) {
-	if doc == "" {
-		return false, nil
+	return func() (bool, error) {
+		if doc == "" {
+			return false, nil
+		}
+		v, err := (&docRow{doc: doc}).values()
+		if err != nil {
+			return false, err
+		}
+		return forms.EITSmallLowProfit(v), nil
 	}
-	v, err := (&docRow{doc: doc}).values()
-	if err != nil {
-		return false, err
-	}
-	return forms.EITSmallLowProfit(v), nil
 }
 
 func loadEITFigures(ctx context.Context, q db.Querier, taxpayerID int64, p rules.Period) (any, error) {
